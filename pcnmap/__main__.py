@@ -1,0 +1,40 @@
+"""Command line: ``python -m pcnmap build --source ../shared/data --out data/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pcnmap.build import build
+from pcnmap.snapshots import SNAPSHOTS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pcnmap")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_command = commands.add_parser(
+        "build", help="build the app's data from the official source files")
+    build_command.add_argument("--source", type=Path, required=True,
+                               help="folder holding the official files (ods/, epcn/, ...)")
+    build_command.add_argument("--out", type=Path, default=Path("data"),
+                               help="folder to write the processed data to (default data/)")
+    build_command.add_argument("--snapshot", action="append", choices=list(SNAPSHOTS),
+                               help="build only this snapshot (repeatable)")
+    args = parser.parse_args(argv)
+
+    if not args.source.is_dir():
+        print(f"error: source folder {args.source} does not exist", file=sys.stderr)
+        return 2
+    result = build(args.source, args.out, args.snapshot)
+    for key, rows in result.written.items():
+        counts = ", ".join(f"{name.split('.')[0]} {count:,}" for name, count in rows.items())
+        print(f"{key}: {counts}")
+    for key, message in result.errors.items():
+        print(f"error: snapshot {key} not built: {message}", file=sys.stderr)
+    print(f"built {len(result.written)} snapshot(s) in {result.seconds:.1f} s into {args.out}")
+    return 1 if result.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

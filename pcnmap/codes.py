@@ -1,0 +1,46 @@
+"""The forms of the codes and postcodes the NHS and OS publish.
+
+Codes are always kept as text: commissioner codes such as ``00L`` lose their
+meaning if read as numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# ODS practice codes: a letter then five digits (A81001, Y02625).
+PRACTICE_CODE = re.compile(r"^[A-Z][0-9]{5}$")
+# ePCN network codes: U then five digits.
+NETWORK_CODE = re.compile(r"^U[0-9]{5}$")
+# CCG / Sub-ICB location ODS codes: three characters (16C, 00L) or, for the
+# CCGs merged in 2021, five (X2C4Y).
+COMMISSIONER_CODE = re.compile(r"^(?:[0-9A-Z]{3}|[0-9A-Z]{5})$")
+# ONS codes of CCGs / Sub-ICB locations.
+COMMISSIONER_ONS_CODE = re.compile(r"^E38[0-9]{6}$")
+# A full UK postcode with the space removed: outward code (area letters, a
+# district digit, an optional digit or letter) then inward code (digit, two
+# letters, never C, I, K, M, O or V).
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}$")
+
+
+def postcode_key(raw: pd.Series) -> pd.Series:
+    """Postcodes as a join key: upper case, every space removed.
+
+    Sources pad postcodes differently (ODS ``TS18 1HU``, NHS Payments
+    ``N20  0DH``, Code-Point ``N1  1AA``); only the characters matter.
+    """
+    return raw.fillna("").astype(str).str.upper().str.replace(r"\s+", "", regex=True)
+
+
+def postcode_display(key: str) -> str:
+    """The usual written form of a postcode key: ``TS181HU`` -> ``TS18 1HU``."""
+    if len(key) < 5:
+        return key
+    return f"{key[:-3]} {key[-3:]}"
+
+
+def is_valid(pattern: re.Pattern[str], values: pd.Series) -> pd.Series:
+    """Which values match a code pattern (missing values do not)."""
+    return values.fillna("").astype(str).str.fullmatch(pattern.pattern)
