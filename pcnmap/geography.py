@@ -23,9 +23,13 @@ _TO_WGS84 = Transformer.from_crs(BRITISH_NATIONAL_GRID, WGS84, always_xy=True)
 
 def grid_to_lonlat(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """British National Grid metres to WGS84 longitude and latitude."""
-    longitude, latitude = _TO_WGS84.transform(
-        np.asarray(easting, dtype=float), np.asarray(northing, dtype=float)
-    )
+    easting = np.asarray(easting, dtype=float)
+    northing = np.asarray(northing, dtype=float)
+    longitude, latitude = _TO_WGS84.transform(easting, northing)
+    # PROJ maps a missing input to infinity; a missing position stays missing.
+    unknown = np.isnan(easting) | np.isnan(northing)
+    longitude = np.where(unknown, np.nan, longitude)
+    latitude = np.where(unknown, np.nan, latitude)
     return longitude, latitude
 
 

@@ -1,0 +1,69 @@
+"""AppTest of the overview page (dashboard.py) on the shipped data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pcnmap import store
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def run(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def test_overview_shows_the_latest_snapshots_headline() -> None:
+    app = run()
+    assert not app.exception
+    key = store.snapshot_keys()[-1]
+    figures = store.headline(store.read_table(store.DATA_DIR, key, "practices"),
+                             store.read_table(store.DATA_DIR, key, "networks"))
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["GP practices"] == f"{figures.practices:,}"
+    assert metrics["Networks"] == f"{figures.networks:,}"
+    assert metrics["Patients in a network"] == f"{figures.share_in_network:.1%}"
+    assert key in str(app.query_params["snapshot"])
+
+
+def test_choosing_a_snapshot_updates_figures_and_url() -> None:
+    app = run()
+    before = {m.label: m.value for m in app.metric}
+    app.selectbox[0].select("2019-12").run()
+    after = {m.label: m.value for m in app.metric}
+    assert after["GP practices"] == "6,830" and after != before
+    assert "2019-12" in str(app.query_params["snapshot"])
+
+
+def test_link_opens_the_same_snapshot() -> None:
+    app = run({"snapshot": "2022-04"})
+    assert app.selectbox[0].value == "2022-04"
+    assert {m.label: m.value for m in app.metric}["Networks"] == "1,259"
+
+
+def test_attribution_is_shown() -> None:
+    app = run()
+    text = " ".join(m.value for m in app.markdown)
+    for line in store.ATTRIBUTION:
+        assert line in text
+
+
+def test_missing_data_gives_a_message_not_a_traceback(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(store, "DATA_DIR", tmp_path)
+    app = run()
+    assert not app.exception
+    assert any("manifest.json" in e.value for e in app.error)

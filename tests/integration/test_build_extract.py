@@ -1,0 +1,160 @@
+"""The whole pipeline on the real extracts: outputs, manifest, report, rules."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Transformer
+
+from pcnmap import store
+from pcnmap.geography import coverage_overlap_m2
+from pcnmap.snapshots import SNAPSHOTS
+
+SNAPSHOT_TABLES = Path(__file__).parent / "snapshots"
+KEYS = list(SNAPSHOTS)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_outputs_and_manifest(built_extract: Path, extract: Path, key: str) -> None:
+    manifest = store.read_manifest(built_extract)["snapshots"][key]
+    for name, record in manifest["outputs"].items():
+        frame = pd.read_parquet(built_extract / key / name)
+        assert len(frame) == record["rows"]
+    for source in manifest["sources"]:
+        digest = hashlib.sha256((extract / source["name"]).read_bytes()).hexdigest()
+        assert source["sha256"] == digest
+        assert source["vintage"]
+    names = {s["name"] for s in manifest["sources"]}
+    assert SNAPSHOTS[key].epcn[0] in names and SNAPSHOTS[key].epraccur[0] in names
+    assert manifest["built_at"].startswith("20")
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_active_practice_is_kept_or_reported(built_extract: Path, extract: Path,
+                                                  key: str) -> None:
+    ods = pd.read_csv(extract / SNAPSHOTS[key].epraccur[0], header=None, dtype=str,
+                      keep_default_na=False)
+    active = set(ods.loc[(ods[12] == "A") & (ods[25] == "4"), 0])
+    practices = set(store.read_table(built_extract, key, "practices")["practice_code"])
+    quality = store.read_table(built_extract, key, "quality")
+    left_out = set(quality.loc[quality["check"] == "outside_england", "record"])
+    assert practices | left_out == active
+    assert not practices & left_out
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_coordinates_agree_with_codepoint(built_extract: Path, extract: Path, key: str) -> None:
+    positions: dict[str, tuple[int, int]] = {}
+    for release in ("codepo_gb_2018-07.zip", "codepo_gb_2025-04.zip"):  # newer overwrites
+        with zipfile.ZipFile(extract / "postcodes" / release) as archive:
+            for name in archive.namelist():
+                if name.startswith("Data/CSV/"):
+                    for row in csv.reader(archive.read(name).decode().splitlines()):
+                        positions[row[0].replace(" ", "")] = (int(row[2]), int(row[3]))
+    practices = store.read_table(built_extract, key, "practices")
+    placed = practices.dropna(subset=["longitude"])
+    assert len(placed) >= len(practices) - 1  # only N81119's WA8 4NJ is in neither release
+    to_grid = Transformer.from_crs(4326, 27700, always_xy=True)
+    easting, northing = to_grid.transform(placed["longitude"].values, placed["latitude"].values)
+    expected = np.array([positions[p.replace(" ", "")] for p in placed["postcode"]])
+    assert np.abs(easting - expected[:, 0]).max() < 1.0
+    assert np.abs(northing - expected[:, 1]).max() < 1.0
+    assert placed["longitude"].between(-3.2, -2.5).all()  # Lancashire and Cheshire
+    assert placed["latitude"].between(53.2, 54.0).all()
+
+
+def test_memberships_follow_the_dates(built_extract: Path) -> None:
+    before = store.read_table(built_extract, "2022-04", "practices").set_index("practice_code")
+    after = store.read_table(built_extract, "2023-01", "practices").set_index("practice_code")
+    # Withnell Health Centre left Chorley East PCN on 30 April 2022 and joined
+    # Chorley Together PCN (opened 1 May 2022) the next day; the 2023 workbook
+    # holds both rows, and only the second is current.
+    assert before.loc["P81010", "network_code"] == "U85108"
+    assert after.loc["P81010", "network_code"] == "U57096"
+    assert after.loc["P81010", "network_name"] == "CHORLEY TOGETHER PCN"
+    networks_2022 = store.read_table(built_extract, "2022-04", "networks")
+    assert "U57096" not in set(networks_2022["network_code"])  # not open until May 2022
+
+
+def test_network_totals_are_their_members_sums(built_extract: Path) -> None:
+    for key in KEYS:
+        practices = store.read_table(built_extract, key, "practices")
+        networks = store.read_table(built_extract, key, "networks").set_index("network_code")
+        members = practices.dropna(subset=["network_code"]).groupby("network_code")
+        assert (networks.loc[members.size().index, "member_count"] == members.size()).all()
+        assert np.allclose(networks.loc[members.size().index, "registered"],
+                           members["registered"].sum())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_cross_commissioner_flag_from_epcn(built_extract: Path, key: str) -> None:
+    networks = store.read_table(built_extract, key, "networks").set_index("network_code")
+    practices = store.read_table(built_extract, key, "practices")
+    assert networks.loc["U22273", "epcn_cross_commissioner"]
+    members = practices[practices["network_code"] == "U22273"]
+    assert set(members["commissioner_code"]) == {"00X", "01E"}
+    single = practices.dropna(subset=["network_code"]).groupby("network_code")[
+        "commissioner_code"].nunique()
+    flagged = networks["epcn_cross_commissioner"]
+    assert not flagged[single[single == 1].index].any()
+
+
+def test_quality_report_points_at_the_record(built_extract: Path, extract: Path) -> None:
+    from openpyxl import load_workbook
+
+    quality = store.read_table(built_extract, "2019-12", "quality")
+    finding = quality[quality["check"] == "member_not_in_ods"].iloc[0]
+    assert finding["file"] == "ePCN_2019-12-04.xlsx"
+    workbook = load_workbook(extract / "epcn" / finding["file"], read_only=True)
+    row = next(workbook["PCN Core Partner Details"].iter_rows(
+        min_row=int(finding["row"]), max_row=int(finding["row"]), values_only=True))
+    workbook.close()
+    assert row[0] == finding["record"] == "P81713"
+    assert "status 'D'" in finding["message"]
+
+    missing = quality[quality["check"] == "no_coordinates"].iloc[0]
+    line = (extract / "ods/epraccur_2019-11-19.csv").read_text().splitlines()[missing["row"] - 1]
+    assert line.startswith('"N81119"') and '"WA8 4NJ"' in line
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_commissioner_boundaries_share_edges(built_extract: Path, key: str) -> None:
+    boundaries = gpd.read_parquet(built_extract / key / "commissioners.parquet")
+    assert len(boundaries) == 4 and boundaries["commissioner_code"].notna().all()
+    assert boundaries.is_valid.all()
+    assert coverage_overlap_m2(boundaries.geometry) < 1.0
+    assert shapely.coverage_is_valid(boundaries.to_crs(27700).geometry.values)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_networks_table_snapshot(built_extract: Path, key: str) -> None:
+    """The networks table of each extract snapshot, compared with the stored one.
+
+    A change here is a change in results: inspect the diff, then regenerate
+    with PCNMAP_UPDATE_SNAPSHOTS=1.
+    """
+    columns = ["network_code", "network_name", "commissioner_code", "member_count",
+               "registered", "weighted", "epcn_cross_commissioner"]
+    table = store.read_table(built_extract, key, "networks")[columns].round(2)
+    path = SNAPSHOT_TABLES / f"networks_{key}.csv"
+    import os
+
+    if os.environ.get("PCNMAP_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        table.to_csv(path, index=False)
+    stored = pd.read_csv(path, dtype={"commissioner_code": str})
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), stored, check_dtype=False)
+
+
+def test_manifest_is_json_with_every_snapshot(built_extract: Path) -> None:
+    manifest = json.loads((built_extract / "manifest.json").read_text())
+    assert sorted(manifest["snapshots"]) == sorted(KEYS)

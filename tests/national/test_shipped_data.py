@@ -1,0 +1,106 @@
+"""The processed national data the app ships with (data/) meets its promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from pcnmap import store
+from pcnmap.geography import ENGLAND_BOUNDS, coverage_overlap_m2
+from pcnmap.snapshots import SNAPSHOTS
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+KEYS = list(SNAPSHOTS)
+
+pytestmark = pytest.mark.national
+
+
+def test_every_snapshot_is_shipped() -> None:
+    assert store.snapshot_keys(DATA) == sorted(KEYS)
+
+
+def test_data_folder_is_small() -> None:
+    size = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
+    assert size < 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_snapshot_is_complete(key: str) -> None:
+    practices = store.read_table(DATA, key, "practices")
+    networks = store.read_table(DATA, key, "networks")
+    # England's practices: ODS lists about 6,450-6,850 per snapshot (the 2022
+    # and 2023 files also list about 400 Welsh practices, left out and reported).
+    assert len(practices) >= 6_400
+    assert len(networks) >= 1_250
+    with_list = practices[practices["registered"] > 0]
+    assert with_list["latitude"].notna().mean() >= 0.999
+    in_network = with_list["network_code"].notna()
+    assert with_list.loc[in_network, "registered"].sum() / with_list["registered"].sum() >= 0.98
+    assert (networks["member_count"] > 0).mean() > 0.99
+    # England's registered population is about 60 million.
+    assert 58e6 < practices["registered"].sum() < 64e6
+
+
+def test_active_practices_including_wales_match_the_issue_count() -> None:
+    """The 2022-04 ODS file holds 6,900+ active GP practices; 400+ are Welsh."""
+    practices = store.read_table(DATA, "2022-04", "practices")
+    quality = store.read_table(DATA, "2022-04", "quality")
+    welsh = (quality["check"] == "outside_england").sum()
+    assert welsh >= 400
+    assert len(practices) + welsh >= 6_900
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_coordinates_are_in_england_and_not_swapped(key: str) -> None:
+    practices = store.read_table(DATA, key, "practices").dropna(subset=["longitude"])
+    b = ENGLAND_BOUNDS
+    assert practices["longitude"].between(b["min_lon"], b["max_lon"]).all()
+    assert practices["latitude"].between(b["min_lat"], b["max_lat"]).all()
+    assert (practices[["longitude", "latitude", "easting", "northing"]] != 0).all().all()
+    # An independent check: practices fall inside their own commissioner's
+    # boundary (ONS geometry), which a swapped axis or a wrong datum would break.
+    commissioners = store.read_commissioners(DATA, key)
+    points = gpd.GeoDataFrame(practices, geometry=gpd.points_from_xy(
+        practices["longitude"], practices["latitude"]), crs=4326)
+    joined = gpd.sjoin(points, commissioners[["commissioner_code", "geometry"]].rename(
+        columns={"commissioner_code": "inside"}), predicate="within", how="left")
+    assert (joined["inside"] == joined["commissioner_code"]).mean() > 0.98
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_commissioner_boundaries(key: str) -> None:
+    commissioners = store.read_commissioners(DATA, key)
+    expected = {"2019-12": 191, "2022-04": 106, "2023-01": 106}[key]
+    assert len(commissioners) == expected
+    assert commissioners["commissioner_code"].notna().all()
+    assert commissioners.is_valid.all()
+    assert coverage_overlap_m2(commissioners.geometry) < 1.0
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_quality_report_names_file_row_and_column(key: str) -> None:
+    quality = store.read_table(DATA, key, "quality")
+    assert len(quality) > 0
+    assert quality["file"].str.len().gt(0).all()
+    assert quality["column"].notna().all()
+    rows = quality.dropna(subset=["row"])
+    assert len(rows) == len(quality)
+
+
+def test_epcn_cross_commissioner_counts() -> None:
+    counts = {k: int(store.read_table(DATA, k, "networks")["epcn_cross_commissioner"].sum())
+              for k in KEYS}
+    # ePCN's own flag: about 19 networks in 2019 and 9 in 2023 span two CCGs.
+    assert 15 <= counts["2019-12"] <= 25
+    assert 5 <= counts["2023-01"] <= 13
+
+
+def test_manifest_matches_files() -> None:
+    manifest = store.read_manifest(DATA)
+    for key, snapshot in manifest["snapshots"].items():
+        for name, output in snapshot["outputs"].items():
+            assert len(pd.read_parquet(DATA / key / name)) == output["rows"]
+        assert all(len(s["sha256"]) == 64 for s in snapshot["sources"])

@@ -1,0 +1,1 @@
+"""Streamlit-only helpers for the app's pages; the logic lives in pcnmap."""
