@@ -19,13 +19,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from pcnmap import assemble, codes, sources
-from pcnmap.geography import locate_postcodes, simplify_shared_edges
+import numpy as np
+import shapely
+
+from pcnmap import assemble, boundaries, codes, coverage, sources
+from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
-from pcnmap.snapshots import CODEPOINT_RELEASES, SNAPSHOTS, Snapshot
+from pcnmap.snapshots import CODEPOINT_RELEASES, LSOA_LAYER, SNAPSHOTS, Snapshot
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
+NETWORK_SIMPLIFY_M = 100.0
 
 PRACTICE_COLUMNS = [
     "practice_code", "practice_name", "postcode", "longitude", "latitude",
@@ -45,8 +49,89 @@ class SnapshotTables:
     practices: pd.DataFrame
     networks: pd.DataFrame
     commissioners: gpd.GeoDataFrame
+    network_boundaries: gpd.GeoDataFrame
+    lsoa_networks: pd.DataFrame
+    uncovered_areas: gpd.GeoDataFrame
     quality: QualityLog
     sources: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class SharedGeography:
+    """Geography every snapshot uses: England's LSOAs and England itself."""
+
+    lsoas: boundaries.LsoaLayer
+    england: shapely.Geometry
+    repairs: QualityLog
+
+
+def read_shared_geography(source: Path) -> SharedGeography:
+    """Read and clean the LSOA layer once for all snapshots."""
+    log = QualityLog()
+    layer = sources.read_boundaries(source / LSOA_LAYER[0],
+                                    {"LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name"}, log)
+    lsoas = boundaries.prepare_lsoas(layer)
+    return SharedGeography(lsoas, shapely.coverage_union_all(lsoas.geometry), log)
+
+
+def lsoa_commissioners(
+    source: Path, snapshot: Snapshot, lsoas: boundaries.LsoaLayer,
+    commissioners: gpd.GeoDataFrame,
+) -> np.ndarray:
+    """Each LSOA's commissioner (ODS code) for the snapshot.
+
+    From the snapshot's ONS lookup where there is one; otherwise (the April
+    2019 CCGs) the commissioner boundary holding a point inside the LSOA.
+    """
+    if snapshot.lsoa_lookup:
+        lookup = sources.read_lsoa_lookup(source / snapshot.lsoa_lookup[0],
+                                          snapshot.lsoa_lookup[1])
+        ons = pd.Series(lsoas.codes).map(lookup.set_index("lsoa_code")["commissioner_ons_code"])
+        to_ods = commissioners.set_index("commissioner_ons_code")["commissioner_code"]
+        return ons.map(to_ods).to_numpy()
+    areas = commissioners.to_crs(BRITISH_NATIONAL_GRID)
+    tree = shapely.STRtree(areas.geometry.values)
+    lsoa_index, area_index = tree.query(lsoas.points, predicate="within")
+    result = np.full(len(lsoas.codes), None, dtype=object)
+    result[lsoa_index] = areas["commissioner_code"].to_numpy()[area_index]
+    return result
+
+
+def derive_boundaries(
+    practices: pd.DataFrame, networks: pd.DataFrame, lsoa_commissioner: np.ndarray,
+    shared: SharedGeography,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    """Both methods' network boundaries, the LSOA assignment and the uncovered areas."""
+    lsoas = shared.lsoas
+    assignment = boundaries.nearest_practice(lsoas, lsoa_commissioner, practices)
+    assignment = boundaries.give_every_network_an_lsoa(assignment, lsoas, practices)
+    derived = []
+    for method, shapes in (
+        ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
+        ("voronoi", boundaries.voronoi_boundaries(practices, shared.england)),
+    ):
+        shapes = boundaries.describe_parts(shapes)
+        shapes.insert(0, "method", method)
+        derived.append(boundaries.for_display(shapes, NETWORK_SIMPLIFY_M))
+    names = networks.set_index("network_code")
+    result = pd.concat(derived, ignore_index=True)
+    result["network_name"] = result["network_code"].map(names["network_name"]).fillna(
+        "No network")
+    result["member_count"] = result["network_code"].map(names["member_count"]).fillna(0)
+    result["registered"] = result["network_code"].map(names["registered"]).fillna(0.0)
+    order = ["method", "network_code", "network_name", "member_count", "registered",
+             "area_km2", "parts", "significant_parts", "part_areas_km2", "geometry"]
+    result = gpd.GeoDataFrame(result[order], geometry="geometry", crs=4326)
+
+    gap = assignment["network_code"].isna().to_numpy()
+    uncovered = boundaries.dissolve(lsoas.geometry[gap],
+                                    assignment.loc[gap, "practice_code"].to_numpy())
+    uncovered = uncovered.rename(columns={"key": "practice_code"})
+    uncovered["lsoas"] = uncovered["practice_code"].map(
+        assignment.loc[gap, "practice_code"].value_counts()).astype("int64")
+    uncovered["area_km2"] = (uncovered.geometry.area / 1e6).round(3)
+    uncovered = boundaries.for_display(uncovered, NETWORK_SIMPLIFY_M)
+    return result, assignment, uncovered
 
 
 def _commissioners(
@@ -61,7 +146,7 @@ def _commissioners(
     columns = {spec.ons_code: "commissioner_ons_code", spec.name: "commissioner_name"}
     if spec.ods_code:
         columns[spec.ods_code] = "commissioner_code"
-    boundaries = sources.read_boundaries(source / spec.path, columns, log)
+    areas = sources.read_boundaries(source / spec.path, columns, log)
     if not spec.ods_code:
         if "commissioner_ons_code" not in registered.columns:
             raise SourceError(source / spec.path, "boundaries carry no ODS codes and the "
@@ -69,17 +154,16 @@ def _commissioners(
                               expected="a file pairing ODS and ONS commissioner codes")
         pairs = registered.drop_duplicates("commissioner_ons_code").set_index(
             "commissioner_ons_code")["commissioner_code"]
-        boundaries["commissioner_code"] = boundaries["commissioner_ons_code"].map(pairs)
-        for index in boundaries.index[boundaries["commissioner_code"].isna()]:
+        areas["commissioner_code"] = areas["commissioner_ons_code"].map(pairs)
+        for index in areas.index[areas["commissioner_code"].isna()]:
             log.add("unknown_commissioner", source / snapshot.registered[0], None,
-                    "ONS_CCG_CODE", boundaries.at[index, "commissioner_ons_code"],
-                    boundaries.at[index, "commissioner_name"],
+                    "ONS_CCG_CODE", areas.at[index, "commissioner_ons_code"],
+                    areas.at[index, "commissioner_name"],
                     "no practice in the registered-list file names this ONS code, so its "
                     "ODS code is unknown")
-    boundaries = boundaries.drop(columns="source_row")
-    boundaries = simplify_shared_edges(boundaries, COMMISSIONER_SIMPLIFY_M)
+    areas = areas.drop(columns="source_row")
     order = ["commissioner_code", "commissioner_ons_code", "commissioner_name", "geometry"]
-    return boundaries[order].sort_values("commissioner_code").reset_index(drop=True)
+    return areas[order].sort_values("commissioner_code").reset_index(drop=True)
 
 
 def read_codepoint_releases(
@@ -95,6 +179,7 @@ def build_snapshot(
     source: Path,
     snapshot: Snapshot,
     postcode_positions: list[tuple[str, pd.DataFrame]],
+    shared: SharedGeography,
 ) -> SnapshotTables:
     """Read and join one snapshot's sources."""
     log = QualityLog()
@@ -171,12 +256,21 @@ def build_snapshot(
 
     practices = practices[PRACTICE_COLUMNS].sort_values("practice_code").reset_index(drop=True)
     summary = summary.sort_values("network_code").reset_index(drop=True)
+    log.extend(shared.repairs)
+    derived, assignment, uncovered = derive_boundaries(
+        practices, summary, lsoa_commissioners(source, snapshot, shared.lsoas, commissioners),
+        shared)
     used = [snapshot.epraccur, snapshot.epcn, snapshot.registered[:2], snapshot.weighted,
-            (snapshot.boundaries.path, snapshot.boundaries.vintage), *CODEPOINT_RELEASES]
+            (snapshot.boundaries.path, snapshot.boundaries.vintage), *CODEPOINT_RELEASES,
+            LSOA_LAYER]
+    if snapshot.lsoa_lookup:
+        used.append((snapshot.lsoa_lookup[0], snapshot.boundaries.vintage))
     if snapshot.fallback_registered:
         used.append(snapshot.fallback_registered)
     unique_sources = list(dict.fromkeys((path, vintage) for path, vintage in used))
-    return SnapshotTables(snapshot, practices, summary, commissioners, log, unique_sources)
+    display = simplify_shared_edges(commissioners, COMMISSIONER_SIMPLIFY_M)
+    return SnapshotTables(snapshot, practices, summary, display, derived, assignment,
+                          uncovered, log, unique_sources)
 
 
 def _sha256(path: Path) -> str:
@@ -195,6 +289,12 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
     tables.networks.to_parquet(folder / "networks.parquet", index=False, compression="zstd")
     tables.commissioners.to_parquet(folder / "commissioners.parquet", index=False,
                                     compression="zstd")
+    tables.network_boundaries.to_parquet(folder / "network_boundaries.parquet", index=False,
+                                         compression="zstd")
+    tables.lsoa_networks.to_parquet(folder / "lsoa_networks.parquet", index=False,
+                                    compression="zstd")
+    tables.uncovered_areas.to_parquet(folder / "uncovered_areas.parquet", index=False,
+                                      compression="zstd")
     quality = tables.quality.to_frame()
     quality.insert(0, "snapshot", tables.snapshot.key)
     quality.to_parquet(folder / "quality.parquet", index=False, compression="zstd")
@@ -203,6 +303,33 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
         "networks.parquet": len(tables.networks),
         "commissioners.parquet": len(tables.commissioners),
         "quality.parquet": len(quality),
+        "network_boundaries.parquet": len(tables.network_boundaries),
+        "lsoa_networks.parquet": len(tables.lsoa_networks),
+        "uncovered_areas.parquet": len(tables.uncovered_areas),
+    }
+
+
+def analysis_summary(tables: SnapshotTables) -> dict[str, object]:
+    """Headline results of the coverage analysis, recorded in the manifest."""
+    practices, networks = tables.practices, tables.networks
+    crossing = coverage.cross_commissioner_networks(practices, networks)
+    sizes = coverage.size_check(networks)
+    derived = tables.network_boundaries
+    lsoa = derived[(derived["method"] == "lsoa")
+                   & (derived["network_code"] != boundaries.NO_NETWORK)]
+    balance = coverage.patient_balance(practices)
+    return {
+        "cross_commissioner_networks": int(crossing["crosses_commissioners"].sum()),
+        "epcn_flag_disagreements": int((~crossing["agrees_with_epcn"]).sum()),
+        "unaligned_practices": len(coverage.unaligned_practices(practices)),
+        "uncovered_lsoas": int(tables.lsoa_networks["network_code"].isna().sum()),
+        "networks_under_30000": int((sizes["size_band"] == "under").sum()),
+        "networks_over_50000": int((sizes["size_band"] == "over").sum()),
+        "single_practice_networks": int(sizes["single_practice"].sum()),
+        "non_contiguous_networks_lsoa": int((lsoa["significant_parts"] > 1).sum()),
+        "patients_in_networks": round(balance["in_network"]),
+        "patients_in_gaps": round(balance["in_gaps"]),
+        "patients_all": round(balance["all"]),
     }
 
 
@@ -239,6 +366,7 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildRe
             errors[key] = str(error)
     try:
         positions = read_codepoint_releases(source, wanted)
+        shared = read_shared_geography(source)
     except SourceError as error:
         return BuildResult({}, {key: str(error) for key in keys}, time.perf_counter() - started)
 
@@ -253,7 +381,7 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildRe
         snapshot = SNAPSHOTS[key]
         snapshot_started = time.perf_counter()
         try:
-            tables = build_snapshot(source, snapshot, positions)
+            tables = build_snapshot(source, snapshot, positions, shared)
         except SourceError as error:
             errors[key] = str(error)
             continue
@@ -271,6 +399,8 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildRe
             "commissioner_kind": snapshot.commissioner_kind,
             "boundary_note": snapshot.boundaries.note,
             "outputs": {name: {"rows": count} for name, count in rows.items()},
+            "analysis": analysis_summary(tables),
+            "boundary_method_note": boundaries.INDICATIVE_NOTE,
             "sources": source_records,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - snapshot_started, 2),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+LSOA_LAYER = ("boundaries/lsoa11_en_bgc.gpkg", "2011")
+
 CODEPOINT_RELEASES = (
     # Newest first: a postcode retired since the older release is still found.
     ("postcodes/codepo_gb_2025-04.zip", "2025-04"),
@@ -43,6 +45,10 @@ class Snapshot:
     weighted: tuple[str, str]
     boundaries: BoundarySource
     fallback_registered: tuple[str, str] | None = None
+    # The ONS lookup placing each LSOA in a commissioner (file, ONS-code
+    # column); without one, an LSOA goes to the commissioner boundary that
+    # holds a point inside it.
+    lsoa_lookup: tuple[str, str] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -80,6 +86,7 @@ SNAPSHOTS: dict[str, Snapshot] = {
             registered=("list_sizes/gp-reg-pat-prac-all_01Apr2022.csv", "2022-04-01", "monthly"),
             weighted=("list_sizes/nhs-payments-gp-2021-22_list-sizes.csv", "2021-22"),
             fallback_registered=("list_sizes/nhs-payments-gp-2021-22_list-sizes.csv", "2021-22"),
+            lsoa_lookup=("lookups/lsoa11_ccg21_stp21_ltla21.csv", "ccg21_code"),
             boundaries=BoundarySource(
                 path="boundaries/ccg_apr2021_en_from_lsoa11.geojson",
                 vintage="2021-04",
@@ -97,6 +104,7 @@ SNAPSHOTS: dict[str, Snapshot] = {
             epcn=("epcn/ePCN_2023-01-26.xlsx", "2023-01-26"),
             registered=("list_sizes/nhs-payments-gp-2022-23_list-sizes.csv", "2022-23", "payments"),
             weighted=("list_sizes/nhs-payments-gp-2022-23_list-sizes.csv", "2022-23"),
+            lsoa_lookup=("lookups/lsoa11_sicbl22_icb22_ltla22.csv", "sicbl22_code"),
             boundaries=BoundarySource(
                 path="boundaries/sub_icb_jul2022_en_from_lsoa11.geojson",
                 vintage="2022-07",

@@ -596,3 +596,14 @@ def read_boundaries(path: Path, columns: Mapping[str, str], log: QualityLog) -> 
             method="structure", keep_collapsed=False
         )
     return boundaries
+
+
+# ---------------------------------------------------------------- ONS lookups
+
+
+def read_lsoa_lookup(path: Path, commissioner_column: str) -> pd.DataFrame:
+    """Read an ONS LSOA lookup: each LSOA's commissioner (ONS code)."""
+    raw = read_text_csv(path, header=True, what="an ONS LSOA lookup CSV")
+    lookup = pick_columns(raw, path, {"lsoa11_code": "lsoa_code",
+                                      commissioner_column: "commissioner_ons_code"})
+    return lookup.drop_duplicates("lsoa_code")

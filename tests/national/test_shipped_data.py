@@ -104,3 +104,55 @@ def test_manifest_matches_files() -> None:
         for name, output in snapshot["outputs"].items():
             assert len(pd.read_parquet(DATA / key / name)) == output["rows"]
         assert all(len(s["sha256"]) == 64 for s in snapshot["sources"])
+
+
+def test_cross_commissioner_networks_follow_from_members() -> None:
+    from pcnmap import coverage
+
+    found = {}
+    for key in ("2019-12", "2023-01"):
+        practices = store.read_table(DATA, key, "practices")
+        networks = store.read_table(DATA, key, "networks")
+        crossing = coverage.cross_commissioner_networks(practices, networks)
+        found[key] = crossing
+        # Every listed network really has members under two or more commissioners.
+        for _, network in crossing[crossing["crosses_commissioners"]].iterrows():
+            members = practices[practices["network_code"] == network["network_code"]]
+            assert members["commissioner_code"].nunique() >= 2
+    assert 15 <= found["2019-12"]["crosses_commissioners"].sum() <= 25
+    assert 5 <= found["2023-01"]["crosses_commissioners"].sum() <= 13
+    # ePCN flags U97695 (all of whose members ODS puts in 05T) in 2019: listed
+    # as a disagreement, not counted as crossing.
+    disagreement = found["2019-12"].set_index("network_code").loc["U97695"]
+    assert not disagreement["crosses_commissioners"] and not disagreement["agrees_with_epcn"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_patients_in_networks_plus_gaps_is_everyone(key: str) -> None:
+    from pcnmap import coverage
+
+    practices = store.read_table(DATA, key, "practices")
+    balance = coverage.patient_balance(practices)
+    assert balance["in_network"] + balance["in_gaps"] == pytest.approx(balance["all"], abs=0.01)
+    gaps = coverage.unaligned_practices(practices)
+    with_patients = practices[practices["registered"] > 0]
+    assert set(gaps["practice_code"]) == set(
+        with_patients.loc[with_patients["network_code"].isna(), "practice_code"])
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_derived_boundaries_cover_england_without_overlap(key: str) -> None:
+    from pcnmap.boundaries import METHODS, NO_NETWORK
+
+    derived = gpd.read_parquet(DATA / key / "network_boundaries.parquet")
+    networks = store.read_table(DATA, key, "networks")
+    practices = store.read_table(DATA, key, "practices").dropna(subset=["easting"])
+    with_placed_members = set(practices["network_code"].dropna())
+    england_km2 = 130_300  # England's land area, about 130,300 km2 (ONS)
+    for method in METHODS:
+        shapes = derived[derived["method"] == method]
+        assert with_placed_members <= set(shapes["network_code"])
+        assert set(shapes["network_code"]) - {NO_NETWORK} <= set(networks["network_code"])
+        area = shapes.to_crs(27700).area.sum() / 1e6
+        assert abs(area / england_km2 - 1) < 0.02
+        assert coverage_overlap_m2(shapes.geometry) / 1e6 < area * 0.001

@@ -1,0 +1,170 @@
+"""Coverage gaps and networks that cross commissioner boundaries.
+
+Pure functions over a snapshot's practices and networks (and, for areas, the
+LSOA assignment and derived boundaries). The rules come from the Network
+Contract DES: every patient should be covered by a network, networks
+normally serve 30,000 to 50,000 patients, are geographically contiguous and
+stay inside one commissioner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from pcnmap.boundaries import NO_NETWORK, practice_points
+
+# Network Contract DES specification: networks "typically" serve 30,000 to
+# 50,000 registered patients.
+SIZE_MIN = 30_000
+SIZE_MAX = 50_000
+
+
+def unaligned_practices(practices: pd.DataFrame) -> pd.DataFrame:
+    """Practices with registered patients that belong to no network.
+
+    Each is shown with the nearest network that could cover its list: the
+    network of the nearest practice that is in one, preferring a practice of
+    the same commissioner.
+    """
+    gap = practices[practices["network_code"].isna() & (practices["registered"] > 0)]
+    columns = ["practice_code", "practice_name", "postcode", "commissioner_code",
+               "commissioner_name", "registered"]
+    result = gap[columns].copy()
+    in_network = practice_points(practices.dropna(subset=["network_code"]))
+    nearest_code, nearest_name, distance_km = [], [], []
+    for _, practice in gap.iterrows():
+        if pd.isna(practice["easting"]) or in_network.empty:
+            nearest_code.append(None)
+            nearest_name.append(None)
+            distance_km.append(np.nan)
+            continue
+        same = in_network[in_network["commissioner_code"] == practice["commissioner_code"]]
+        pool = same if len(same) else in_network
+        site = shapely.points(practice["easting"], practice["northing"])
+        gaps = shapely.distance(pool["point"].to_numpy(), site)
+        best = int(np.argmin(gaps))
+        nearest_code.append(pool["network_code"].iloc[best])
+        nearest_name.append(pool["network_name"].iloc[best])
+        distance_km.append(round(float(gaps[best]) / 1000, 2))
+    result["nearest_network_code"] = nearest_code
+    result["nearest_network_name"] = nearest_name
+    result["nearest_network_km"] = distance_km
+    return result.sort_values("registered", ascending=False).reset_index(drop=True)
+
+
+def uncovered_areas(assignment: pd.DataFrame) -> pd.DataFrame:
+    """LSOAs whose nearest practice (by the boundary rule) is in no network."""
+    gap = assignment[assignment["network_code"].isna()]
+    columns = ["lsoa_code", "lsoa_name", "lsoa_commissioner_code", "practice_code",
+               "distance_m", "area_km2"]
+    return gap[columns].sort_values(["practice_code", "lsoa_code"]).reset_index(drop=True)
+
+
+def size_check(networks: pd.DataFrame) -> pd.DataFrame:
+    """Each network's size against the 30,000-50,000 norm, and single-practice networks.
+
+    ``size_band`` is ``under`` (a gap to flag), ``over`` (a note) or ``within``.
+    """
+    result = networks[["network_code", "network_name", "commissioner_code", "member_count",
+                       "registered"]].copy()
+    result["size_band"] = np.select(
+        [result["registered"] < SIZE_MIN, result["registered"] > SIZE_MAX],
+        ["under", "over"], default="within")
+    result["single_practice"] = result["member_count"] == 1
+    return result
+
+
+def non_contiguous(boundaries: pd.DataFrame) -> pd.DataFrame:
+    """Networks whose derived boundary has more than one significant separate part."""
+    networks = boundaries[(boundaries["network_code"] != NO_NETWORK)
+                          & (boundaries["significant_parts"] > 1)]
+    columns = ["method", "network_code", "network_name", "significant_parts", "parts",
+               "area_km2", "part_areas_km2"]
+    present = [c for c in columns if c in networks.columns]
+    return pd.DataFrame(networks[present]).sort_values(
+        ["significant_parts", "network_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def commissioner_coverage(practices: pd.DataFrame) -> pd.DataFrame:
+    """Per commissioner: practices, patients, and the share of each in a network."""
+    frame = practices.assign(
+        in_network=practices["network_code"].notna(),
+        patients=practices["registered"].fillna(0.0),
+    )
+    frame["patients_in_network"] = frame["patients"].where(frame["in_network"], 0.0)
+    table = frame.groupby(["commissioner_code"], dropna=False).agg(
+        commissioner_name=("commissioner_name", "first"),
+        practices=("practice_code", "size"),
+        practices_in_network=("in_network", "sum"),
+        patients=("patients", "sum"),
+        patients_in_network=("patients_in_network", "sum"),
+    ).reset_index()
+    table["pct_practices_in_network"] = (
+        100 * table["practices_in_network"] / table["practices"]).round(1)
+    table["pct_patients_in_network"] = (
+        100 * table["patients_in_network"] / table["patients"].where(table["patients"] > 0)
+    ).round(1)
+    return table.sort_values("pct_patients_in_network", na_position="first").reset_index(
+        drop=True)
+
+
+def cross_commissioner_networks(practices: pd.DataFrame, networks: pd.DataFrame) -> pd.DataFrame:
+    """Networks whose members belong to more than one commissioner.
+
+    Judged from the members' own commissioner codes (ODS), then set beside
+    ePCN's own match flag: ``agrees_with_epcn`` is False where the two
+    disagree. Networks flagged only by ePCN are included so that every
+    disagreement is listed.
+    """
+    members = practices.dropna(subset=["network_code"])
+    spread = members.groupby("network_code")["commissioner_code"].agg(
+        lambda codes: sorted(set(codes.dropna())))
+    table = networks[["network_code", "network_name", "commissioner_code", "member_count",
+                      "registered", "epcn_cross_commissioner"]].copy()
+    table["member_commissioners"] = table["network_code"].map(spread).apply(
+        lambda codes: codes if isinstance(codes, list) else [])
+    table["crosses_commissioners"] = table["member_commissioners"].str.len() > 1
+    table["agrees_with_epcn"] = table["crosses_commissioners"] == table["epcn_cross_commissioner"]
+    listed = table[table["crosses_commissioners"] | table["epcn_cross_commissioner"]]
+    listed = listed.assign(member_commissioners=listed["member_commissioners"].str.join(", "))
+    return listed.sort_values("network_code").reset_index(drop=True)
+
+
+def cross_commissioner_sides(practices: pd.DataFrame, networks: pd.DataFrame) -> pd.DataFrame:
+    """For each cross-commissioner network: its members and patients on each side."""
+    crossing = cross_commissioner_networks(practices, networks)
+    crossing = crossing[crossing["crosses_commissioners"]]
+    members = practices[practices["network_code"].isin(crossing["network_code"])]
+    sides = members.groupby(["network_code", "network_name", "commissioner_code"]).agg(
+        commissioner_name=("commissioner_name", "first"),
+        practices=("practice_code", "size"),
+        member_codes=("practice_code", lambda codes: ", ".join(sorted(codes))),
+        patients=("registered", "sum"),
+    ).reset_index()
+    home = networks.set_index("network_code")["commissioner_code"]
+    sides["network_commissioner_code"] = sides["network_code"].map(home)
+    sides["home_side"] = sides["commissioner_code"] == sides["network_commissioner_code"]
+    return sides
+
+
+def practices_outside_network_commissioner(practices: pd.DataFrame) -> pd.DataFrame:
+    """Member practices whose commissioner differs from their network's."""
+    members = practices.dropna(subset=["network_code"])
+    differ = members[members["commissioner_code"] != members["network_commissioner_code"]]
+    return differ[["practice_code", "practice_name", "commissioner_code", "network_code",
+                   "network_name", "network_commissioner_code", "registered"]].reset_index(
+        drop=True)
+
+
+def patient_balance(practices: pd.DataFrame) -> dict[str, float]:
+    """Registered patients in networks, in gaps, and in all: the first two sum to the third."""
+    patients = practices["registered"].fillna(0.0)
+    in_network = practices["network_code"].notna()
+    gap = unaligned_practices(practices)["registered"].sum()
+    return {
+        "in_network": float(patients[in_network].sum()),
+        "in_gaps": float(gap),
+        "all": float(patients.sum()),
+    }
