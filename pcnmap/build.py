@@ -25,7 +25,8 @@ import shapely
 from pcnmap import assemble, boundaries, codes, coverage, sources
 from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
-from pcnmap.snapshots import CODEPOINT_RELEASES, LSOA_LAYER, SNAPSHOTS, Snapshot
+from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, LSOA_LAYER, SNAPSHOTS,
+                               Snapshot)
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
@@ -333,6 +334,23 @@ def analysis_summary(tables: SnapshotTables) -> dict[str, object]:
     }
 
 
+def read_funding_lists(source: Path) -> tuple[pd.DataFrame, QualityLog]:
+    """Every list-size file the funding model uses, in one long table."""
+    log = QualityLog()
+    frames = []
+    for name, (relative, kind, _) in FUNDING_LISTS.items():
+        path = source / relative
+        if kind == "monthly":
+            lists = sources.read_registered_monthly(path, log)
+            lists["weighted"] = np.nan
+        else:
+            lists = sources.read_payments_lists(path, log)
+        lists = sources.drop_duplicate_practices(lists, path, log)
+        frames.append(lists[["practice_code", "registered", "weighted"]].assign(list_name=name))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["list_name", "practice_code", "registered", "weighted"]], log
+
+
 @dataclass
 class BuildResult:
     """What a build wrote and what stopped it, per snapshot."""
@@ -404,6 +422,19 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildRe
             "sources": source_records,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - snapshot_started, 2),
+        }
+    try:
+        funding_lists, _ = read_funding_lists(source)
+    except SourceError as error:
+        errors["funding lists"] = str(error)
+    else:
+        funding_lists.to_parquet(out / "funding_lists.parquet", index=False, compression="zstd")
+        manifest["funding_lists"] = {
+            "rows": len(funding_lists),
+            "sources": [{"name": relative, "list": name, "describes": describes,
+                         "sha256": hashes.setdefault(source / relative,
+                                                     _sha256(source / relative))}
+                        for name, (relative, _, describes) in FUNDING_LISTS.items()],
         }
     manifest["generator"] = "python -m pcnmap build"
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

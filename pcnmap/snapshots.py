@@ -12,6 +12,23 @@ from dataclasses import dataclass, field
 
 LSOA_LAYER = ("boundaries/lsoa11_en_bgc.gpkg", "2011")
 
+# Every list-size file the funding model may use, by the name the rates file
+# gives it: (file, kind, what date the list describes).
+FUNDING_LISTS = {
+    "payments-2019-20": ("list_sizes/nhs-payments-gp-2019-20_list-sizes.csv", "payments",
+                         "latest quarterly list of 2019/20"),
+    "payments-2020-21": ("list_sizes/nhs-payments-gp-2020-21_list-sizes.csv", "payments",
+                         "latest quarterly list of 2020/21"),
+    "payments-2021-22": ("list_sizes/nhs-payments-gp-2021-22_list-sizes.csv", "payments",
+                         "latest quarterly list of 2021/22"),
+    "payments-2022-23": ("list_sizes/nhs-payments-gp-2022-23_list-sizes.csv", "payments",
+                         "latest quarterly list of 2022/23"),
+    "registered-2021-01-01": ("list_sizes/gp-reg-pat-prac-all_01Jan2021.csv", "monthly",
+                              "registered list of 1 January 2021"),
+    "registered-2022-01-01": ("list_sizes/gp-reg-pat-prac-all_01Jan2022.csv", "monthly",
+                              "registered list of 1 January 2022"),
+}
+
 CODEPOINT_RELEASES = (
     # Newest first: a postcode retired since the older release is still found.
     ("postcodes/codepo_gb_2025-04.zip", "2025-04"),

@@ -156,3 +156,18 @@ def test_derived_boundaries_cover_england_without_overlap(key: str) -> None:
         area = shapes.to_crs(27700).area.sum() / 1e6
         assert abs(area / england_km2 - 1) < 0.02
         assert coverage_overlap_m2(shapes.geometry) / 1e6 < area * 0.001
+
+
+def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england() -> None:
+    from pcnmap import funding
+
+    book = funding.load_rates()
+    lists = pd.read_parquet(DATA / "funding_lists.parquet")
+    england = funding.year_lists(lists, book, "2020/21")["registered"].sum()
+    # The membership nearest 2020/21 is December 2019's; later memberships lose
+    # practices that merged or changed code since the 2020 list.
+    for key in ("2019-12",):
+        practices = store.read_table(DATA, key, "practices")
+        table = funding.network_entitlements(practices, lists, book, "2020/21")
+        for stream, rate in (("clinical_director", 0.722), ("extended_hours", 1.45)):
+            assert abs(table[stream].sum() / (rate * england) - 1) < 0.05
