@@ -1,72 +1,50 @@
-"""pcnmap overview: choose a snapshot, see England's headline figures.
+"""pcnmap overview: England's headline figures for a snapshot, and a small map.
 
-Run with ``streamlit run dashboard.py``. This file only describes the screen;
-figures come from pcnmap through the cached data module.
+Run with ``streamlit run dashboard.py``. This file only describes the screen.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from pcnmap import store
-from ui import data
+from pcnmap import funding, mapping
+from ui import controls, data
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
 
 
-def choose_snapshot(keys: list[str]) -> str:
-    """The snapshot picker, kept in the URL so a link opens the same view."""
-    labels = {key: data.manifest()["snapshots"][key]["label"] for key in keys}
-    wanted = st.query_params.get("snapshot", keys[-1])
-    index = keys.index(wanted) if wanted in keys else len(keys) - 1
-    key = st.selectbox("Snapshot", keys, index=index, format_func=labels.get)
-    st.query_params["snapshot"] = key
-    return key
-
-
-def show_headline(key: str) -> None:
-    figures = data.headline(key)
-    columns = st.columns(4)
-    columns[0].metric("GP practices", f"{figures.practices:,}")
-    columns[1].metric("Networks", f"{figures.networks:,}")
-    columns[2].metric("Registered patients", f"{figures.registered:,.0f}")
-    columns[3].metric("Patients in a network", f"{figures.share_in_network:.1%}")
-    st.caption(
-        f"{figures.practices_outside_network:,} practices are in no network; "
-        f"{figures.practices_without_list:,} have no list size in the source files."
-    )
-
-
-def show_about(key: str) -> None:
-    snapshot = data.manifest()["snapshots"][key]
-    with st.expander("About the data", expanded=False):
-        st.markdown(
-            f"**{snapshot['label']}**: practices, memberships and list sizes as published "
-            f"for {snapshot['as_of']}; commissioners are {snapshot['commissioner_kind']}. "
-            f"{snapshot['boundary_note']}"
-        )
-        st.dataframe(
-            [{"source file": s["name"], "vintage": s["vintage"], "SHA-256": s["sha256"][:16] + "…"}
-             for s in snapshot["sources"]],
-            hide_index=True,
-            width="stretch",
-        )
-        st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
-
-
-def main() -> None:
+def overview() -> None:
+    snapshot = controls.snapshot_picker()
+    controls.presentation_toggle()
     st.title("England's Primary Care Networks")
-    try:
-        keys = data.snapshot_keys()
-        if not keys:
-            st.error("The data folder holds no snapshots. Build them with "
-                     "`python -m pcnmap build --source ../shared/data --out data/`.")
-            return
-        key = choose_snapshot(keys)
-        show_headline(key)
-        show_about(key)
-    except store.DataMissing as error:
-        st.error(f"Some of the app's data is missing: {error}")
+    figures = data.headline(snapshot)
+    crossing = data.cross_commissioner(snapshot)
+    gaps = data.unaligned(snapshot)
+    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    uplift = data.entitlements(snapshot, year)["total"].sum()
+
+    first = st.columns(3)
+    first[0].metric("GP practices", f"{figures.practices:,}")
+    first[1].metric("Networks", f"{figures.networks:,}")
+    first[2].metric("Patients in a network", f"{figures.share_in_network:.1%}")
+    second = st.columns(3)
+    second[0].metric("Practices with patients in no network", f"{len(gaps):,}",
+                     help=f"{gaps['registered'].sum():,.0f} registered patients")
+    second[1].metric("Networks crossing commissioners",
+                     f"{int(crossing['crosses_commissioners'].sum()):,}")
+    second[2].metric(f"Network entitlements {year}", f"£{uplift / 1e6:,.1f}m",
+                     help="All streams, the additional roles ceiling included; see Funding.")
+    st.caption(f"{figures.registered:,.0f} registered patients. "
+               f"{figures.practices_without_list:,} practices have no list size in the "
+               "source files (see Data quality).")
+
+    outlines = data.commissioners(snapshot)
+    fmap = mapping.base_map(tuple(outlines.total_bounds))
+    mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
+    st_folium(fmap, height=420, use_container_width=True, returned_objects=[],
+              key=f"overview-map-{snapshot}")
+    controls.about_the_data(snapshot)
 
 
-main()
+controls.guarded(overview)

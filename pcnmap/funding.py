@@ -246,3 +246,7 @@ def average_participation(payments: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([national, local], ignore_index=True)
     table["reported_average"] = REPORTED_AVERAGE_PER_PRACTICE
     return table
+
+
+# The financial year each snapshot's membership belongs to.
+SNAPSHOT_YEAR = {"2019-12": "2019/20", "2022-04": "2022/23", "2023-01": "2022/23"}

@@ -61,7 +61,7 @@ def snapshot_keys(data_dir: Path = DATA_DIR) -> list[str]:
 
 
 def read_table(data_dir: Path, snapshot: str, name: str) -> pd.DataFrame:
-    """One of a snapshot's plain tables: practices, networks or quality."""
+    """One of a snapshot's plain tables: practices, networks, quality, lsoa_networks."""
     path = _file(data_dir, snapshot, f"{name}.parquet")
     try:
         return pd.read_parquet(path)
@@ -69,11 +69,27 @@ def read_table(data_dir: Path, snapshot: str, name: str) -> pd.DataFrame:
         raise DataMissing(path, f"cannot be read ({error})") from None
 
 
-def read_commissioners(data_dir: Path, snapshot: str) -> gpd.GeoDataFrame:
-    """A snapshot's commissioner boundaries (simplified for display)."""
-    path = _file(data_dir, snapshot, "commissioners.parquet")
+def read_geo(data_dir: Path, snapshot: str, name: str) -> gpd.GeoDataFrame:
+    """One of a snapshot's GeoParquet layers (commissioners, network_boundaries, ...)."""
+    path = _file(data_dir, snapshot, f"{name}.parquet")
     try:
         return gpd.read_parquet(path)
+    except Exception as error:
+        raise DataMissing(path, f"cannot be read ({error})") from None
+
+
+def read_commissioners(data_dir: Path, snapshot: str) -> gpd.GeoDataFrame:
+    """A snapshot's commissioner boundaries (simplified for display)."""
+    return read_geo(data_dir, snapshot, "commissioners")
+
+
+def read_root_table(data_dir: Path, name: str) -> pd.DataFrame:
+    """A table shared by every snapshot (such as ``funding_lists``)."""
+    path = Path(data_dir) / f"{name}.parquet"
+    if not path.exists():
+        raise DataMissing(path, "file not found")
+    try:
+        return pd.read_parquet(path)
     except Exception as error:
         raise DataMissing(path, f"cannot be read ({error})") from None
 

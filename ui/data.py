@@ -1,8 +1,9 @@
-"""The app's only caching: every page reads the processed data through here.
+"""The app's only caching: every page reads data and results through here.
 
-Cached by snapshot key (never by a DataFrame argument), and shared by every
-browser session: ``st.cache_resource`` hands all sessions the same objects,
-so a second viewer costs no second copy. Callers must not modify them.
+Cached by snapshot key and plain arguments (never by a DataFrame argument),
+and shared by every browser session: ``st.cache_resource`` hands all
+sessions the same objects, so a second viewer costs no second copy. Callers
+must not modify what they get.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import store
+from pcnmap import coverage, funding, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,6 +44,56 @@ def commissioners(snapshot: str) -> gpd.GeoDataFrame:
     return store.read_commissioners(store.DATA_DIR, snapshot)
 
 
+@st.cache_resource(show_spinner="Loading network boundaries…")
+def network_boundaries(snapshot: str) -> gpd.GeoDataFrame:
+    return store.read_geo(store.DATA_DIR, snapshot, "network_boundaries")
+
+
+@st.cache_resource(show_spinner=False)
+def uncovered_areas(snapshot: str) -> gpd.GeoDataFrame:
+    return store.read_geo(store.DATA_DIR, snapshot, "uncovered_areas")
+
+
+@st.cache_resource(show_spinner=False)
+def lsoa_networks(snapshot: str) -> pd.DataFrame:
+    return store.read_table(store.DATA_DIR, snapshot, "lsoa_networks")
+
+
 @st.cache_resource(show_spinner=False)
 def headline(snapshot: str) -> store.Headline:
     return store.headline(practices(snapshot), networks(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def cross_commissioner(snapshot: str) -> pd.DataFrame:
+    return coverage.cross_commissioner_networks(practices(snapshot), networks(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def cross_commissioner_sides(snapshot: str) -> pd.DataFrame:
+    return coverage.cross_commissioner_sides(practices(snapshot), networks(snapshot))
+
+
+@st.cache_resource(show_spinner="Finding coverage gaps…")
+def unaligned(snapshot: str) -> pd.DataFrame:
+    return coverage.unaligned_practices(practices(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def rates() -> funding.RateBook:
+    return funding.load_rates()
+
+
+@st.cache_resource(show_spinner=False)
+def funding_lists() -> pd.DataFrame:
+    return store.read_root_table(store.DATA_DIR, "funding_lists")
+
+
+@st.cache_resource(show_spinner="Working out entitlements…")
+def entitlements(snapshot: str, year: str) -> pd.DataFrame:
+    return funding.network_entitlements(practices(snapshot), funding_lists(), rates(), year)
+
+
+@st.cache_resource(show_spinner=False)
+def participation(snapshot: str, year: str) -> pd.DataFrame:
+    return funding.participation_payments(practices(snapshot), funding_lists(), rates(), year)

@@ -1,0 +1,146 @@
+"""Network map: practices coloured by network, indicative network boundaries,
+commissioner boundaries; filter, search, and a panel for the chosen network."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pcnmap import boundaries, coverage, funding, lookup, mapping
+from ui import controls, data
+
+st.set_page_config(page_title="Network map · pcnmap", layout="wide")
+
+
+def network_panel(snapshot: str, network_code: str) -> None:
+    networks = data.networks(snapshot).set_index("network_code")
+    if network_code not in networks.index:
+        st.info(f"No open network {network_code} in this snapshot.")
+        return
+    network = networks.loc[network_code]
+    practices = data.practices(snapshot)
+    members = practices[practices["network_code"] == network_code]
+    st.subheader(f"{network['network_name']} ({network_code})")
+    size = coverage.size_check(networks.reset_index()).set_index("network_code").loc[
+        network_code]
+    band = {"under": "under 30,000 patients (a gap to flag)",
+            "over": "over 50,000 patients (a note)", "within": "within 30,000-50,000"}
+    columns = st.columns(3)
+    columns[0].metric("Registered patients", f"{network['registered']:,.0f}")
+    columns[1].metric("Member practices", f"{int(network['member_count'])}")
+    columns[2].metric("Commissioner(s)", ", ".join(sorted(members["commissioner_code"]
+                                                         .dropna().unique())))
+    st.caption(f"Size check: {band[size['size_band']]}"
+               + ("; a single-practice network" if size["single_practice"] else ""))
+    st.dataframe(members[["practice_code", "practice_name", "postcode", "commissioner_code",
+                          "registered", "weighted"]], hide_index=True, width="stretch")
+    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    entitlement = data.entitlements(snapshot, year).set_index("network_code")
+    if network_code in entitlement.index:
+        row = entitlement.loc[network_code]
+        streams = {funding.STREAMS[s]: f"£{row[s]:,.0f}" for s in funding.STREAMS
+                   if s in row and row[s]}
+        st.markdown(f"**Entitlements {year}** (lists: {row['registered_list']}, "
+                    f"{row['weighted_list']}): total £{row['total']:,.0f}, "
+                    f"£{row['per_patient']:,.2f} per patient")
+        st.dataframe([streams], hide_index=True)
+
+
+def select_network(code: str) -> None:
+    """Make ``code`` the chosen network (the picker below shows it)."""
+    st.query_params["network"] = code
+    st.session_state["network"] = code
+
+
+def page() -> None:
+    snapshot = controls.snapshot_picker()
+    commissioner = controls.commissioner_picker(snapshot)
+    controls.presentation_toggle()
+    method = st.sidebar.radio("Network boundaries", list(boundaries.METHODS),
+                              format_func=boundaries.METHODS.get, key="method")
+    layers = st.sidebar.multiselect(
+        "Layers", ["Practices", "Network boundaries", "Commissioner boundaries"],
+        default=["Practices", "Network boundaries", "Commissioner boundaries"], key="layers")
+    st.title("Network map")
+    st.caption(boundaries.INDICATIVE_NOTE)
+
+    practices = data.practices(snapshot)
+    outlines = data.commissioners(snapshot)
+    derived = data.network_boundaries(snapshot)
+    derived = derived[derived["method"] == method]
+    if commissioner:
+        practices = practices[(practices["commissioner_code"] == commissioner)
+                              | (practices["network_commissioner_code"] == commissioner)]
+        outlines = outlines[outlines["commissioner_code"] == commissioner]
+        derived = derived[derived["network_code"].isin(practices["network_code"].dropna())]
+    elif "Network boundaries" in layers:
+        st.info("Choose a commissioner to draw network boundaries; England's practices and "
+                "commissioners are shown meanwhile.")
+        layers = [layer for layer in layers if layer != "Network boundaries"]
+
+    query = st.text_input("Find a practice or network (name, ODS code or postcode)",
+                          value=st.query_params.get("q", ""), key="search")
+    focus = None
+    if query:
+        st.query_params["q"] = query
+        found = lookup.find(data.practices(snapshot), query)
+        if found.empty:
+            st.warning(f"Nothing matches {query!r}.")
+        else:
+            best = found.iloc[0]
+            focus = best
+            st.success(f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
+                       f"{best['network_name'] if best['network_name'] else 'in no network'}")
+            if isinstance(best["network_code"], str):
+                select_network(best["network_code"])
+
+    colours = mapping.neighbour_colours(
+        derived if len(derived) else data.network_boundaries(snapshot).query(
+            "method == @method"), "network_code")
+    if focus is not None and focus["latitude"] == focus["latitude"]:
+        bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
+                  focus["longitude"] + 0.03, focus["latitude"] + 0.02)
+    else:
+        bounds = tuple(outlines.total_bounds)
+    fmap = mapping.base_map(bounds)
+    if "Commissioner boundaries" in layers:
+        mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
+    if "Network boundaries" in layers and len(derived):
+        mapping.network_layer(derived, colours, "Network boundaries (indicative)").add_to(fmap)
+    if "Practices" in layers:
+        mapping.practice_layer(practices, colours, "Practices").add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    clicked = st_folium(fmap, height=620, use_container_width=True,
+                        returned_objects=["last_active_drawing"],
+                        key=f"network-map-{snapshot}-{commissioner}-{method}")
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("network_code")
+    if code and code != boundaries.NO_NETWORK:
+        select_network(code)
+
+    downloads = st.columns(2)
+    with downloads[0]:
+        st.download_button("Download boundaries (GeoJSON)", mapping.geojson_text(derived),
+                           file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
+                           mime="application/geo+json")
+    with downloads[1]:
+        st.download_button("Download this map (HTML)", fmap.get_root().render(),
+                           file_name=f"pcnmap-map-{snapshot}.html", mime="text/html")
+
+    networks = data.networks(snapshot)
+    choices = sorted(networks["network_code"])
+    names = dict(zip(networks["network_code"], networks["network_name"], strict=True))
+    if st.session_state.get("network") not in choices:
+        wanted = st.query_params.get("network")
+        st.session_state["network"] = wanted if wanted in choices else None
+    chosen = st.selectbox("Network", [None, *choices],
+                          format_func=lambda c: "Choose a network…" if c is None
+                          else f"{names[c]} ({c})", key="network")
+    if chosen:
+        st.query_params["network"] = chosen
+        network_panel(snapshot, chosen)
+    controls.about_the_data(snapshot)
+
+
+controls.guarded(page)

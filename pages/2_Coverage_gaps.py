@@ -1,0 +1,97 @@
+"""Coverage gaps: practices and areas no network covers, networks outside the
+usual size, non-contiguous networks, and coverage by commissioner."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pcnmap import boundaries, coverage, mapping
+from ui import controls, data
+
+st.set_page_config(page_title="Coverage gaps · pcnmap", layout="wide")
+
+
+def only(frame, commissioner, column="commissioner_code"):
+    return frame if commissioner is None else frame[frame[column] == commissioner]
+
+
+def page() -> None:
+    snapshot = controls.snapshot_picker()
+    commissioner = controls.commissioner_picker(snapshot)
+    controls.presentation_toggle()
+    st.title("Coverage gaps")
+    practices = data.practices(snapshot)
+    unaligned = only(data.unaligned(snapshot), commissioner)
+    areas = only(coverage.uncovered_areas(data.lsoa_networks(snapshot)), commissioner,
+                 "lsoa_commissioner_code")
+    sizes = only(coverage.size_check(data.networks(snapshot)), commissioner)
+    split = coverage.non_contiguous(data.network_boundaries(snapshot))
+    split = split[split["method"] == "lsoa"]
+    if commissioner:
+        mine = set(practices.loc[practices["commissioner_code"] == commissioner,
+                                 "network_code"].dropna())
+        split = split[split["network_code"].isin(mine)]
+
+    columns = st.columns(4)
+    columns[0].metric("Practices with patients in no network", f"{len(unaligned):,}",
+                      help=f"{unaligned['registered'].sum():,.0f} patients")
+    columns[1].metric("Areas (LSOAs) nearest a practice in no network", f"{len(areas):,}",
+                      help=f"{areas['area_km2'].sum():,.1f} km²")
+    columns[2].metric("Networks under 30,000 patients",
+                      f"{int((sizes['size_band'] == 'under').sum()):,}")
+    columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
+
+    outlines = only(data.commissioners(snapshot), commissioner)
+    fmap = mapping.base_map(tuple(outlines.total_bounds))
+    mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
+    uncovered = data.uncovered_areas(snapshot)
+    uncovered = uncovered[uncovered["practice_code"].isin(areas["practice_code"])]
+    if len(uncovered):
+        folium.GeoJson(uncovered[["practice_code", "area_km2", "geometry"]].to_json(),
+                       name="Areas nearest a practice in no network",
+                       style_function=lambda _: {"color": mapping.GAP_COLOUR, "weight": 1,
+                                                 "fillColor": mapping.GAP_COLOUR,
+                                                 "fillOpacity": 0.5}).add_to(fmap)
+    gap_practices = practices[practices["practice_code"].isin(unaligned["practice_code"])]
+    mapping.practice_layer(gap_practices, {}, "Practices in no network").add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
+              key=f"gaps-map-{snapshot}-{commissioner}")
+
+    tabs = st.tabs(["Practices in no network", "Uncovered areas", "Network sizes",
+                    "Non-contiguous networks", "By commissioner"])
+    with tabs[0]:
+        st.caption("Practices with registered patients that belong to no network, with the "
+                   "nearest network that could cover them (same commissioner preferred).")
+        st.dataframe(unaligned, hide_index=True, width="stretch")
+        controls.csv_download(unaligned, f"pcnmap-unaligned-{snapshot}.csv")
+    with tabs[1]:
+        st.caption("LSOAs whose nearest practice (by the boundary rule) is in no network.")
+        st.dataframe(areas, hide_index=True, width="stretch")
+        controls.csv_download(areas, f"pcnmap-uncovered-areas-{snapshot}.csv")
+    with tabs[2]:
+        band = st.radio("Show", ["under", "over", "single practice", "all"], horizontal=True,
+                        key="band")
+        shown = (sizes if band == "all" else sizes[sizes["single_practice"]]
+                 if band == "single practice" else sizes[sizes["size_band"] == band])
+        st.caption("Networks usually serve 30,000-50,000 patients: under is a gap to flag, "
+                   "over a note.")
+        st.dataframe(shown, hide_index=True, width="stretch")
+        controls.csv_download(shown, f"pcnmap-network-sizes-{snapshot}.csv")
+    with tabs[3]:
+        st.caption(f"{boundaries.INDICATIVE_NOTE} A network counts as non-contiguous when its "
+                   f"boundary has more than one part of at least "
+                   f"{boundaries.SIGNIFICANT_PART_KM2} km².")
+        st.dataframe(split, hide_index=True, width="stretch")
+        controls.csv_download(split.astype({"part_areas_km2": str}),
+                              f"pcnmap-non-contiguous-{snapshot}.csv")
+    with tabs[4]:
+        table = only(coverage.commissioner_coverage(practices), commissioner)
+        st.dataframe(table, hide_index=True, width="stretch")
+        controls.csv_download(table, f"pcnmap-commissioner-coverage-{snapshot}.csv")
+    controls.about_the_data(snapshot)
+
+
+controls.guarded(page)

@@ -1,0 +1,65 @@
+"""Networks whose member practices belong to more than one commissioner."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pcnmap import mapping
+from ui import controls, data
+
+st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
+
+
+def page() -> None:
+    snapshot = controls.snapshot_picker()
+    controls.presentation_toggle()
+    st.title("Networks crossing commissioner boundaries")
+    crossing = data.cross_commissioner(snapshot)
+    spanning = crossing[crossing["crosses_commissioners"]]
+    disagree = crossing[~crossing["agrees_with_epcn"]]
+    st.metric("Networks with members under two or more commissioners", len(spanning))
+    st.caption("Judged from each member practice's own commissioner code (ODS), and set "
+               "beside the ePCN workbook's match flag.")
+    if len(disagree):
+        st.warning(f"ePCN's flag and the members' codes disagree for {len(disagree)} "
+                   f"network(s): {', '.join(disagree['network_code'])}.")
+    st.dataframe(crossing, hide_index=True, width="stretch")
+    controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
+    if spanning.empty:
+        return
+
+    names = dict(zip(spanning["network_code"], spanning["network_name"], strict=True))
+    codes = list(spanning["network_code"])
+    if st.session_state.get("cross_network") not in codes:
+        wanted = st.query_params.get("network")
+        st.session_state["cross_network"] = wanted if wanted in codes else codes[0]
+    chosen = st.selectbox("Network", codes, format_func=lambda c: f"{names[c]} ({c})",
+                          key="cross_network")
+    st.query_params["network"] = chosen
+    sides = data.cross_commissioner_sides(snapshot)
+    sides = sides[sides["network_code"] == chosen]
+    st.dataframe(sides, hide_index=True, width="stretch")
+    controls.csv_download(sides, f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv",
+                          label="Download members on each side (CSV)")
+
+    outlines = data.commissioners(snapshot)
+    outlines = outlines[outlines["commissioner_code"].isin(sides["commissioner_code"])]
+    practices = data.practices(snapshot)
+    members = practices[practices["network_code"] == chosen]
+    fmap = mapping.base_map(tuple(outlines.total_bounds) if len(outlines) else None)
+    mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
+    derived = data.network_boundaries(snapshot)
+    derived = derived[(derived["method"] == "lsoa") & (derived["network_code"] == chosen)]
+    colours = {chosen: mapping.PALETTE[0]}
+    if len(derived):
+        mapping.network_layer(derived, colours, "Network (indicative)").add_to(fmap)
+    mapping.practice_layer(members, colours, "Member practices").add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
+              key=f"cross-map-{snapshot}-{chosen}")
+    controls.about_the_data(snapshot)
+
+
+controls.guarded(page)

@@ -1,0 +1,31 @@
+"""Finding a practice or network by name, ODS code or postcode."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pcnmap.codes import postcode_key
+
+
+def find(practices: pd.DataFrame, query: str, limit: int = 20) -> pd.DataFrame:
+    """Practices matching ``query``: an exact ODS or network code, a postcode
+    (spaces ignored), or words found in the practice's or network's name.
+
+    Exact code and postcode matches come first.
+    """
+    text = query.strip().upper()
+    if not text:
+        return practices.iloc[0:0]
+    compact = text.replace(" ", "")
+    code = (practices["practice_code"] == text) | (practices["network_code"] == text)
+    postcode = postcode_key(practices["postcode"]) == compact
+    district = postcode_key(practices["postcode"]).str.startswith(compact) & (len(compact) >= 3)
+    words = text.split()
+    names = (practices["practice_name"].fillna("") + " " + practices["network_name"].fillna(""))
+    named = pd.Series(True, index=practices.index)
+    for word in words:
+        named &= names.str.upper().str.contains(word, regex=False)
+    rank = (code * 4 + postcode * 3 + district * 2 + named * 1)
+    found = practices.assign(rank=rank)[rank > 0]
+    return found.sort_values(["rank", "practice_name"], ascending=[False, True]).head(
+        limit).drop(columns="rank")
