@@ -40,7 +40,7 @@ def overview() -> None:
                "source files (see Data quality).")
 
     outlines = data.commissioners(snapshot)
-    fmap = mapping.base_map(tuple(outlines.total_bounds))
+    fmap = controls.new_map(snapshot, outlines.total_bounds)
     mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
     st_folium(fmap, height=420, use_container_width=True, returned_objects=[],
               key=f"overview-map-{snapshot}")

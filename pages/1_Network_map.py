@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, coverage, funding, lookup, mapping
+from pcnmap import assets, boundaries, coverage, funding, lookup, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Network map · pcnmap", layout="wide")
@@ -103,7 +103,7 @@ def page() -> None:
                   focus["longitude"] + 0.03, focus["latitude"] + 0.02)
     else:
         bounds = tuple(outlines.total_bounds)
-    fmap = mapping.base_map(bounds)
+    fmap = controls.new_map(snapshot, bounds)
     if "Commissioner boundaries" in layers:
         mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
     if "Network boundaries" in layers and len(derived):
@@ -125,7 +125,8 @@ def page() -> None:
                            file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
                            mime="application/geo+json")
     with downloads[1]:
-        st.download_button("Download this map (HTML)", fmap.get_root().render(),
+        st.download_button("Download this map (HTML, works offline)",
+                           assets.standalone_html(fmap),
                            file_name=f"pcnmap-map-{snapshot}.html", mime="text/html")
 
     networks = data.networks(snapshot)

@@ -44,7 +44,7 @@ def page() -> None:
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
     outlines = only(data.commissioners(snapshot), commissioner)
-    fmap = mapping.base_map(tuple(outlines.total_bounds))
+    fmap = controls.new_map(snapshot, outlines.total_bounds)
     mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
     uncovered = data.uncovered_areas(snapshot)
     uncovered = uncovered[uncovered["practice_code"].isin(areas["practice_code"])]

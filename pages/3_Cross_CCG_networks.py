@@ -48,7 +48,7 @@ def page() -> None:
     outlines = outlines[outlines["commissioner_code"].isin(sides["commissioner_code"])]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == chosen]
-    fmap = mapping.base_map(tuple(outlines.total_bounds) if len(outlines) else None)
+    fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
     mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
     derived = data.network_boundaries(snapshot)
     derived = derived[(derived["method"] == "lsoa") & (derived["network_code"] == chosen)]

@@ -90,18 +90,18 @@ def page() -> None:
                           & derived["network_code"].isin(shown["network_code"])]
         per_patient = shown.set_index("network_code")["per_patient"]
         scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-        scale.caption = f"£ per registered patient, {year}"
         shapes = derived[["network_code", "network_name", "geometry"]].copy()
         shapes["per_patient"] = shapes["network_code"].map(per_patient).round(2)
         shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
-        fmap = mapping.base_map(tuple(derived.total_bounds))
+        fmap = controls.new_map(snapshot, derived.total_bounds)
         folium.GeoJson(
             shapes.to_json(), name="Uplift per patient (indicative boundaries)",
             style_function=lambda f: {"fillColor": scale(f["properties"]["per_patient"]),
                                       "color": "#333333", "weight": 1, "fillOpacity": 0.7},
             tooltip=folium.GeoJsonTooltip(["network_name", "per_patient"],
                                           aliases=["Network", "£ per patient"])).add_to(fmap)
-        scale.add_to(fmap)
+        st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
+                   f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
         st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
                   key=f"funding-map-{snapshot}-{commissioner}-{year}")
 

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from pcnmap.assets import MapAssets, use_assets
+
 # Paul Tol's "muted" qualitative scheme: distinguishable by colour-blind
 # viewers (Tol, Colour schemes, SRON/EPS/TN/09-002).
 PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
@@ -63,11 +65,28 @@ def neighbour_colours(shapes: gpd.GeoDataFrame, key: str) -> dict[str, str]:
     return {keys[i]: PALETTE[c] for i, c in chosen.items()}
 
 
-def base_map(bounds: tuple[float, float, float, float] | None = None,
-             tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy)."""
+def base_map(
+    bounds: tuple[float, float, float, float] | None = None,
+    *,
+    assets: MapAssets | None = None,
+    england: gpd.GeoSeries | None = None,
+    tiles: str | None = "OpenStreetMap",
+) -> folium.Map:
+    """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy).
+
+    With ``assets`` Leaflet loads from there instead of a CDN. With
+    ``england`` (an outline) a plain basemap is drawn under every layer, so
+    the map still reads when the tile server cannot be reached.
+    """
     fmap = folium.Map(location=ENGLAND_CENTRE, zoom_start=6, tiles=tiles, prefer_canvas=True,
                       control_scale=True)
+    if assets is not None:
+        use_assets(fmap, assets)
+    if england is not None:
+        folium.GeoJson(
+            england.to_json(), name="Plain basemap (England)", control=False,
+            style_function=lambda _: {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9",
+                                      "fillOpacity": 0.6}, interactive=False).add_to(fmap)
     if bounds is not None and np.all(np.isfinite(bounds)):
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
@@ -96,7 +115,8 @@ def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: s
                   ) -> folium.GeoJson:
     """Derived network boundaries, filled by network colour (indicative)."""
     shapes = boundaries[["network_code", "network_name", "registered", "geometry"]].copy()
-    shapes["colour"] = shapes["network_code"].map(colours).fillna(NO_NETWORK_COLOUR)
+    shapes["colour"] = shapes["network_code"].map(
+        lambda code: colours.get(code, NO_NETWORK_COLOUR))
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
     shapes = escape_columns(shapes, ["network_code", "network_name"])
     return folium.GeoJson(
@@ -116,7 +136,7 @@ def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str
     placed = practices.dropna(subset=["longitude", "latitude"])
     frame = placed[["practice_code", "practice_name", "postcode", "network_code",
                     "network_name", "registered"]].copy()
-    frame["colour"] = frame["network_code"].map(colours).fillna(GAP_COLOUR)
+    frame["colour"] = frame["network_code"].map(lambda code: colours.get(code, GAP_COLOUR))
     frame["network_name"] = frame["network_name"].fillna("In no network")
     frame["patients"] = frame["registered"].map(
         lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")

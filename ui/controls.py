@@ -9,8 +9,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from pcnmap import store
+import folium
+
+from pcnmap import mapping, store
 from ui import data
+from ui.assets import map_assets
 
 LOG = logging.getLogger("pcnmap")
 
@@ -105,3 +108,9 @@ def about_the_data(snapshot: str) -> None:
               "SHA-256": s["sha256"][:16] + "…"} for s in record["sources"]],
             hide_index=True, width="stretch")
         st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
+
+
+def new_map(snapshot: str, bounds) -> folium.Map:
+    """A map that draws with no internet: local Leaflet, a plain England basemap."""
+    return mapping.base_map(tuple(bounds) if bounds is not None else None,
+                            assets=map_assets(), england=data.england(snapshot))

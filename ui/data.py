@@ -97,3 +97,9 @@ def entitlements(snapshot: str, year: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def participation(snapshot: str, year: str) -> pd.DataFrame:
     return funding.participation_payments(practices(snapshot), funding_lists(), rates(), year)
+
+
+@st.cache_resource(show_spinner=False)
+def england(snapshot: str) -> gpd.GeoSeries:
+    """England's outline, the union of the snapshot's commissioner boundaries."""
+    return gpd.GeoSeries([commissioners(snapshot).geometry.union_all()], crs=4326)

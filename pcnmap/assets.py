@@ -1,0 +1,54 @@
+"""Leaflet's files from an installed package, so maps draw with no internet.
+
+folium points its pages at public CDNs, which many NHS networks block. The
+Leaflet release files come instead from the ``django-js-lib-leaflet`` wheel
+(Leaflet's own dist folder, repackaged; only its files are used, not Django).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import folium
+
+LEAFLET_PACKAGE = "js_lib_leaflet"
+
+
+def leaflet_folder() -> Path:
+    """The installed folder holding leaflet.js, leaflet.css and images/."""
+    folder = Path(str(resources.files(LEAFLET_PACKAGE))) / "static" / LEAFLET_PACKAGE
+    if not (folder / "leaflet.js").exists():
+        raise FileNotFoundError(f"{folder}: leaflet.js not found; reinstall requirements.txt")
+    return folder
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where a page loads Leaflet from (URLs the browser can reach)."""
+
+    leaflet_js: str
+    leaflet_css: str
+
+
+def use_assets(fmap: folium.Map, assets: MapAssets) -> folium.Map:
+    """Load only Leaflet, from ``assets``: the layers pcnmap draws (GeoJSON,
+    circle markers, tooltips, layer control) need nothing else from folium's
+    default list (jQuery, Bootstrap, Font Awesome, awesome-markers)."""
+    fmap.default_js = [("leaflet", assets.leaflet_js)]
+    fmap.default_css = [("leaflet_css", assets.leaflet_css)]
+    return fmap
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The map as one HTML file with Leaflet inlined, for use with no internet."""
+    folder = leaflet_folder()
+    script = (folder / "leaflet.js").read_text(encoding="utf-8")
+    style = (folder / "leaflet.css").read_text(encoding="utf-8")
+    fmap.default_js = []
+    fmap.default_css = []
+    page = fmap.get_root().render()
+    # Inline before the map's own script so L exists when it runs.
+    inline = f"<style>{style}</style><script>{script}</script>"
+    return page.replace("<head>", "<head>" + inline, 1)

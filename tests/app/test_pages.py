@@ -1,0 +1,119 @@
+"""An AppTest for every page: loads, filters, search, URL state, exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pcnmap import coverage, funding, store
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",
+         "pages/3_Cross_CCG_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+
+
+def run(page: str, **query: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    for name, value in query.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def downloads(app: AppTest) -> list[str]:
+    return [element.proto.label for element in app.get("download_button")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", [{}, {"snapshot": "2019-12", "commissioner": "01E"}])
+def test_every_page_loads_without_error(page: str, query: dict) -> None:
+    app = run(page, **query)
+    assert not app.exception
+    assert not app.error
+    if query:
+        assert app.selectbox(key="snapshot").value == "2019-12"
+
+
+def test_network_map_search_and_url_state() -> None:
+    app = run("pages/1_Network_map.py", snapshot="2023-01", commissioner="00X")
+    assert app.selectbox(key="commissioner").value == "00X"
+    app.text_input(key="search").input("P81185").run()
+    assert "RIVERSIDE MEDICAL CENTRE" in app.success[0].value
+    assert app.query_params["network"] == ["U34632"] or "U34632" in str(
+        app.query_params["network"])
+    assert app.selectbox(key="network").value == "U34632"
+    panel = [m.value for m in app.metric]
+    assert panel[1] == "3" and panel[2] == "00X, 01E"
+    assert "Download boundaries (GeoJSON)" in downloads(app)
+    assert "Download this map (HTML, works offline)" in downloads(app)
+    app.text_input(key="search").input("no such practice anywhere").run()
+    assert "Nothing matches" in app.warning[0].value
+
+
+def test_network_link_opens_the_panel() -> None:
+    app = run("pages/1_Network_map.py", snapshot="2019-12", network="U22273")
+    assert app.selectbox(key="network").value == "U22273"
+    assert any("SOUTH RIBBLE MEDICAL GROUP PCN" in h.value for h in app.subheader)
+
+
+def test_coverage_gaps_figures_match_the_analysis() -> None:
+    app = run("pages/2_Coverage_gaps.py", snapshot="2019-12")
+    practices = store.read_table(store.DATA_DIR, "2019-12", "practices")
+    gaps = coverage.unaligned_practices(practices)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Practices with patients in no network"] == f"{len(gaps):,}"
+    assert len(downloads(app)) == 5  # one CSV per table
+    app.radio(key="band").set_value("single practice").run()
+    assert not app.exception
+
+
+def test_cross_ccg_page_lists_networks_and_sides() -> None:
+    app = run("pages/3_Cross_CCG_networks.py", snapshot="2019-12")
+    practices = store.read_table(store.DATA_DIR, "2019-12", "practices")
+    networks = store.read_table(store.DATA_DIR, "2019-12", "networks")
+    crossing = coverage.cross_commissioner_networks(practices, networks)
+    assert app.metric[0].value == str(int(crossing["crosses_commissioners"].sum()))
+    assert "U97695" in app.warning[0].value  # the ePCN flag disagreement
+    app.selectbox(key="cross_network").set_value("U22273").run()
+    assert "U22273" in str(app.query_params["network"])
+
+
+def test_funding_page_year_filter_and_views() -> None:
+    app = run("pages/4_Funding.py", snapshot="2023-01", commissioner="00X", year="2023/24")
+    assert app.selectbox(key="year").value == "2023/24"
+    assert not app.warning  # every 2023/24 rate is sourced
+    app.radio(key="view").set_value("Per patient").run()
+    app.selectbox(key="sort").set_value("network_name").run()
+    assert not app.exception and not app.error
+    table = funding.network_entitlements(
+        store.read_table(store.DATA_DIR, "2023-01", "practices"),
+        store.read_root_table(store.DATA_DIR, "funding_lists"), funding.load_rates(), "2023/24")
+    payments = funding.participation_payments(
+        store.read_table(store.DATA_DIR, "2023-01", "practices"),
+        store.read_root_table(store.DATA_DIR, "funding_lists"), funding.load_rates(), "2023/24")
+    assert app.metric[0].value == f"£{payments['participation'].mean():,.0f}"
+    assert len(table) > 1000
+    app.selectbox(key="year").set_value("2020/21").run()
+    assert "Clinical director" in app.warning[0].value  # unverified rate flagged
+
+
+def test_data_quality_page_filters_by_check() -> None:
+    app = run("pages/5_Data_quality.py", snapshot="2022-04")
+    app.multiselect(key="checks").set_value(["outside_england"]).run()
+    assert not app.exception
+    assert "Download table (CSV)" in downloads(app)
+
+
+def test_presentation_mode_is_in_the_url() -> None:
+    app = run("dashboard.py", present="1")
+    assert app.toggle[0].value is True
+    app.toggle[0].set_value(False).run()
+    assert "present" not in app.query_params

@@ -1,0 +1,134 @@
+"""The map, search, network panel and presentation mode in a real browser, offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pcnmap import assets, mapping, store
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def map_frame(page):
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-overlay-pane canvas").wait_for(
+        timeout=30_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("typeof map_div !== 'undefined' && "
+                            "Object.values(map_div._layers).some(l => l.feature)",
+                            timeout=30_000)
+    return frame
+
+
+def test_map_draws_its_layers_offline(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Network_map?snapshot=2022-04&commissioner=00X")
+    frame = map_frame(offline)
+    kinds = frame.evaluate("""() => {
+        const names = {};
+        for (const l of Object.values(map_div._layers)) {
+            if (l.feature) {
+                const p = l.feature.properties;
+                const kind = p.practice_code ? 'practice' : p.network_code ? 'network'
+                           : p.commissioner_code ? 'commissioner' : 'basemap';
+                names[kind] = (names[kind] || 0) + 1;
+            }
+        }
+        return names; }""")
+    practices = store.read_table(store.DATA_DIR, "2022-04", "practices")
+    local = practices[(practices["commissioner_code"] == "00X")
+                      | (practices["network_commissioner_code"] == "00X")]
+    assert kinds["practice"] == local["longitude"].notna().sum()
+    assert kinds["network"] >= local["network_code"].nunique()
+    assert kinds["commissioner"] == 1 and kinds["basemap"] >= 1
+    # Leaflet came from the app; only map tiles were refused.
+    assert frame.evaluate("typeof L.version") == "string"
+    hosts = {url.split("/")[2] for url in offline.refused}
+    assert hosts <= {"tile.openstreetmap.org"}
+
+
+def test_search_by_postcode_zooms_to_the_practice(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01")
+    map_frame(offline)
+    box = offline.get_by_label("Find a practice or network (name, ODS code or postcode)")
+    box.fill("PR5 4AY")
+    box.press("Enter")
+    offline.get_by_text(re.compile(r"RIVERSIDE MEDICAL CENTRE \(P81185, PR5 4AY\)")).wait_for(
+        timeout=30_000)
+    practice = store.read_table(store.DATA_DIR, "2023-01", "practices").set_index(
+        "practice_code").loc["P81185"]
+    frame = map_frame(offline)
+    frame.wait_for_function(
+        f"Math.abs(map_div.getCenter().lat - {practice['latitude']}) < 0.02", timeout=30_000)
+    assert frame.evaluate("map_div.getZoom()") >= 12
+    offline.get_by_role("heading", name=re.compile("BRIDGEDALE SOUTH RIBBLE PCN")).wait_for()
+
+
+def test_clicking_a_network_shows_its_panel(app_url, offline) -> None:
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
+    blackpool = practices[(practices["commissioner_code"] == "00R")
+                          & practices["network_code"].notna()].iloc[0]
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00R")
+    frame = map_frame(offline)
+    point = frame.evaluate("""code => {
+        for (const l of Object.values(map_div._layers)) {
+            if (l.feature && l.feature.properties.practice_code === code) {
+                const p = map_div.latLngToContainerPoint(l.getLatLng());
+                return [p.x, p.y];
+            }
+        } }""", blackpool["practice_code"])
+    box = offline.locator(MAP_FRAME).bounding_box()
+    offline.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    offline.get_by_role("heading", name=re.compile(re.escape(blackpool["network_name"]))
+                        ).wait_for(timeout=30_000)
+    assert f"network={blackpool['network_code']}" in offline.url
+
+
+def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) -> None:
+    offline.goto(f"{app_url}/?snapshot=2019-12&present=1")
+    offline.get_by_role("heading", name="England's Primary Care Networks").wait_for(
+        timeout=60_000)
+    map_frame(offline)
+    assert not offline.locator("[data-testid='stSidebar']").is_visible()
+    size = offline.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    assert size >= 44
+    metric = offline.locator("[data-testid='stMetricValue']").first
+    assert float(metric.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
+
+
+def test_hostile_name_runs_no_script(browser, tmp_path) -> None:
+    hostile = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}'
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices").head(30).copy()
+    alone = ~practices.duplicated(["longitude", "latitude"], keep=False)
+    practices.loc[practices.index[alone][0], "practice_name"] = hostile  # no marker on top
+    fmap = mapping.base_map(tuple(practices[["longitude", "latitude"]].agg(
+        ["min", "max"]).to_numpy().T.ravel()[[0, 2, 1, 3]]), tiles=None)
+    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    page_file = tmp_path / "map.html"
+    page_file.write_text(assets.standalone_html(fmap), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_function("Object.values(window).some(v => v && v._layers && v.getCenter)")
+    # Hover the hostile practice's marker with the mouse, as a user would.
+    point = page.evaluate("""() => {
+        const map = Object.values(window).find(v => v && v._layers && v.getCenter);
+        for (const l of Object.values(map._layers)) {
+            if (l.feature && l.feature.properties.practice_name.includes('pwned')) {
+                map.setView(l.getLatLng(), 18, {animate: false});
+                const p = map.latLngToContainerPoint(l.getLatLng());
+                const box = map.getContainer().getBoundingClientRect();
+                return [box.x + p.x, box.y + p.y];
+            }
+        } }""")
+    page.mouse.move(point[0] + 40, point[1] + 40)
+    page.mouse.move(point[0], point[1], steps=5)
+    page.locator(".leaflet-tooltip").wait_for(timeout=10_000)
+    page.wait_for_timeout(300)
+    shown = page.locator(".leaflet-tooltip").inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".leaflet-tooltip img").count() == 0
+    assert hostile in shown  # shown as text, not run
+    context.close()

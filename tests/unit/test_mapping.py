@@ -1,0 +1,84 @@
+"""Map building: names are escaped, Leaflet comes from the installed package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from pcnmap import assets, lookup, mapping, store
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}`'
+
+
+@pytest.fixture(scope="module")
+def practices(built_extract: Path) -> pd.DataFrame:
+    frame = store.read_table(built_extract, "2023-01", "practices").copy()
+    frame.loc[frame.index[0], "practice_name"] = HOSTILE
+    frame.loc[frame.index[0], "network_name"] = HOSTILE
+    return frame
+
+
+def test_escape_neutralises_html_and_template_strings() -> None:
+    escaped = mapping.escape(HOSTILE)
+    for raw in ("<", ">", "${", "`", '"'):
+        assert raw not in escaped
+    assert mapping.escape(None) == ""
+
+
+def test_hostile_name_never_reaches_the_page_raw(practices, built_extract) -> None:
+    derived = gpd.read_parquet(built_extract / "2023-01/network_boundaries.parquet")
+    derived = derived[derived["method"] == "lsoa"].copy()
+    derived.loc[derived.index[0], "network_name"] = HOSTILE
+    colours = mapping.neighbour_colours(derived, "network_code")
+    fmap = mapping.base_map(tuple(derived.total_bounds))
+    mapping.network_layer(derived, colours, "networks").add_to(fmap)
+    mapping.practice_layer(practices, colours, "practices").add_to(fmap)
+    page = fmap.get_root().render().replace("\\u0026", "&")  # JSON's escaped ampersands
+    assert 'onerror="' not in page
+    assert "<img src=x" not in page
+    assert "${window" not in page
+    escaped = "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&#36;{window.__pwned=2}&#96;"
+    assert page.count(escaped) >= 3  # practice name, its network's name, the boundary's
+
+
+def test_neighbouring_networks_get_different_colours(built_extract) -> None:
+    derived = gpd.read_parquet(built_extract / "2019-12/network_boundaries.parquet")
+    derived = derived[derived["method"] == "lsoa"].reset_index(drop=True)
+    colours = mapping.neighbour_colours(derived, "network_code")
+    assert set(colours.values()) <= set(mapping.PALETTE)
+    left, right = derived.sindex.query(derived.geometry, predicate="touches")
+    for a, b in zip(left, right, strict=True):
+        assert colours[derived.at[a, "network_code"]] != colours[derived.at[b, "network_code"]]
+
+
+def test_map_loads_leaflet_from_given_assets_only(practices) -> None:
+    local = assets.MapAssets("/app/static/leaflet/leaflet.js",
+                             "/app/static/leaflet/leaflet.css")
+    fmap = mapping.base_map(assets=local)
+    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    page = fmap.get_root().render()
+    assert '<script src="/app/static/leaflet/leaflet.js">' in page
+    for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com",
+                "netdna.bootstrapcdn.com"):
+        assert cdn not in page
+
+
+def test_standalone_html_inlines_leaflet(practices) -> None:
+    fmap = mapping.base_map()
+    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    page = assets.standalone_html(fmap)
+    assert "cdn.jsdelivr.net" not in page and "<script src=" not in page
+    assert page.index("Leaflet") < page.index("L.map(")
+
+
+def test_find_by_code_postcode_and_name(built_extract) -> None:
+    practices = store.read_table(built_extract, "2023-01", "practices")
+    assert lookup.find(practices, "p81185").iloc[0]["practice_code"] == "P81185"
+    assert lookup.find(practices, "pr54ay").iloc[0]["practice_code"] == "P81185"
+    by_network = lookup.find(practices, "U34632")
+    assert set(by_network["practice_code"]) == {"P81082", "P81083", "P81185"}
+    assert "P81185" in set(lookup.find(practices, "riverside medical")["practice_code"])
+    assert lookup.find(practices, "   ").empty

@@ -1,0 +1,28 @@
+"""Serving Leaflet's files through Streamlit's static folder.
+
+Streamlit serves ``static/`` beside dashboard.py at ``/app/static/``; the
+files are copied there from the installed package when the app starts (the
+folder is not committed).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import streamlit as st
+
+from pcnmap.assets import MapAssets, leaflet_folder
+
+STATIC = Path(__file__).resolve().parent.parent / "static" / "leaflet"
+
+
+@st.cache_resource(show_spinner=False)
+def map_assets() -> MapAssets:
+    source = leaflet_folder()
+    if not (STATIC / "leaflet.js").exists() or (
+            (STATIC / "leaflet.js").stat().st_size != (source / "leaflet.js").stat().st_size):
+        STATIC.parent.mkdir(exist_ok=True)
+        shutil.copytree(source, STATIC, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.map", "*esm*", "leaflet-src*"))
+    return MapAssets("/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css")
