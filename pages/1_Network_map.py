@@ -74,7 +74,10 @@ def page() -> None:
                               | (practices["network_commissioner_code"] == commissioner)]
         outlines = outlines[outlines["commissioner_code"] == commissioner]
         derived = derived[derived["network_code"].isin(practices["network_code"].dropna())]
-    elif "Network boundaries" in layers:
+    else:
+        practices = controls.in_chosen_area(practices)
+        outlines = outlines[outlines["commissioner_code"].isin(practices["commissioner_code"])]
+    if not commissioner and "Network boundaries" in layers:
         st.info("Choose a commissioner to draw network boundaries; England's practices and "
                 "commissioners are shown meanwhile.")
         layers = [layer for layer in layers if layer != "Network boundaries"]

@@ -22,8 +22,9 @@ def page() -> None:
     commissioner = controls.commissioner_picker(snapshot)
     controls.presentation_toggle()
     st.title("Coverage gaps")
-    practices = data.practices(snapshot)
+    practices = controls.in_chosen_area(data.practices(snapshot))
     unaligned = only(data.unaligned(snapshot), commissioner)
+    unaligned = unaligned[unaligned["practice_code"].isin(practices["practice_code"])]
     areas = only(coverage.uncovered_areas(data.lsoa_networks(snapshot)), commissioner,
                  "lsoa_commissioner_code")
     sizes = only(coverage.size_check(data.networks(snapshot)), commissioner)
@@ -44,6 +45,7 @@ def page() -> None:
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
     outlines = only(data.commissioners(snapshot), commissioner)
+    outlines = outlines[outlines["commissioner_code"].isin(practices["commissioner_code"])]
     fmap = controls.new_map(snapshot, outlines.total_bounds)
     mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
     uncovered = data.uncovered_areas(snapshot)

@@ -25,8 +25,8 @@ import shapely
 from pcnmap import assemble, boundaries, codes, coverage, sources
 from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
-from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, LSOA_LAYER, SNAPSHOTS,
-                               Snapshot)
+from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, GROUPING_NAMES, ICB_NAMES,
+                               LSOA_LAYER, SNAPSHOTS, Snapshot)
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
@@ -34,7 +34,8 @@ NETWORK_SIMPLIFY_M = 100.0
 
 PRACTICE_COLUMNS = [
     "practice_code", "practice_name", "postcode", "longitude", "latitude",
-    "easting", "northing", "coordinate_source", "region_code", "stp_code",
+    "easting", "northing", "coordinate_source", "region_code", "region_name", "stp_code",
+    "stp_name",
     "commissioner_code", "commissioner_ons_code", "commissioner_name",
     "network_code", "network_name", "network_commissioner_code",
     "registered", "registered_source", "weighted", "weighted_source",
@@ -167,6 +168,28 @@ def _commissioners(
     return areas[order].sort_values("commissioner_code").reset_index(drop=True)
 
 
+def grouping_names(source: Path, snapshot: Snapshot, practices: pd.DataFrame
+                   ) -> tuple[pd.Series, pd.Series]:
+    """Names for the practices' region and STP/ICB codes (ODS fields 3 and 4).
+
+    Region and STP names come from NHS Digital's January 2022 mapping file,
+    ICB names from the July 2022 ICB boundaries. The 2019 file's field 4 holds
+    older NHS England areas, which keep no name.
+    """
+    regions, stps = sources.read_grouping_names(source / GROUPING_NAMES[0])
+    if snapshot.area_kind == "ICB":
+        icbs = sources.read_boundaries(source / ICB_NAMES[0], {"icb22_code_h": "code",
+                                                              "icb22_name": "name"},
+                                       QualityLog())
+        areas = icbs.drop_duplicates("code").set_index("code")["name"]
+    elif snapshot.area_kind == "STP":
+        areas = stps
+    else:
+        areas = pd.Series(dtype=str)
+    return (practices["region_code"].map(regions).astype("string"),
+            practices["stp_code"].map(areas).astype("string"))
+
+
 def read_codepoint_releases(
     source: Path, postcode_keys: Iterable[str]
 ) -> list[tuple[str, pd.DataFrame]]:
@@ -238,6 +261,8 @@ def build_snapshot(
         by_code["commissioner_ons_code"])
     practices["commissioner_name"] = practices["commissioner_code"].map(
         by_code["commissioner_name"])
+    practices["region_name"], practices["stp_name"] = grouping_names(source, snapshot,
+                                                                     practices)
     membership = current.set_index("practice_code")
     practices["network_code"] = practices["practice_code"].map(membership["network_code"])
     network_index = networks.set_index("network_code")
@@ -263,7 +288,9 @@ def build_snapshot(
         shared)
     used = [snapshot.epraccur, snapshot.epcn, snapshot.registered[:2], snapshot.weighted,
             (snapshot.boundaries.path, snapshot.boundaries.vintage), *CODEPOINT_RELEASES,
-            LSOA_LAYER]
+            LSOA_LAYER, GROUPING_NAMES]
+    if snapshot.area_kind == "ICB":
+        used.append(ICB_NAMES)
     if snapshot.lsoa_lookup:
         used.append((snapshot.lsoa_lookup[0], snapshot.boundaries.vintage))
     if snapshot.fallback_registered:

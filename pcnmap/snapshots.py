@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LSOA_LAYER = ("boundaries/lsoa11_en_bgc.gpkg", "2011")
+# Names of NHS England regions and STPs (by ODS code), and of the ICBs of July
+# 2022 (ODS code column icb22_code_h).
+GROUPING_NAMES = ("list_sizes/gp-reg-pat-prac-map_01Jan2022.csv", "2022-01-01")
+ICB_NAMES = ("boundaries/icb_jul2022_en_from_lsoa11.geojson", "2022-07")
 
 # Every list-size file the funding model may use, by the name the rates file
 # gives it: (file, kind, what date the list describes).
@@ -66,6 +70,9 @@ class Snapshot:
     # column); without one, an LSOA goes to the commissioner boundary that
     # holds a point inside it.
     lsoa_lookup: tuple[str, str] | None = None
+    # What ODS field 4 (high-level health geography) holds: "STP", "ICB", or
+    # None where it is an older NHS England area with no name in the data.
+    area_kind: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -104,6 +111,7 @@ SNAPSHOTS: dict[str, Snapshot] = {
             weighted=("list_sizes/nhs-payments-gp-2021-22_list-sizes.csv", "2021-22"),
             fallback_registered=("list_sizes/nhs-payments-gp-2021-22_list-sizes.csv", "2021-22"),
             lsoa_lookup=("lookups/lsoa11_ccg21_stp21_ltla21.csv", "ccg21_code"),
+            area_kind="STP",
             boundaries=BoundarySource(
                 path="boundaries/ccg_apr2021_en_from_lsoa11.geojson",
                 vintage="2021-04",
@@ -122,6 +130,7 @@ SNAPSHOTS: dict[str, Snapshot] = {
             registered=("list_sizes/nhs-payments-gp-2022-23_list-sizes.csv", "2022-23", "payments"),
             weighted=("list_sizes/nhs-payments-gp-2022-23_list-sizes.csv", "2022-23"),
             lsoa_lookup=("lookups/lsoa11_sicbl22_icb22_ltla22.csv", "sicbl22_code"),
+            area_kind="ICB",
             boundaries=BoundarySource(
                 path="boundaries/sub_icb_jul2022_en_from_lsoa11.geojson",
                 vintage="2022-07",

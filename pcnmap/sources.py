@@ -607,3 +607,14 @@ def read_lsoa_lookup(path: Path, commissioner_column: str) -> pd.DataFrame:
     lookup = pick_columns(raw, path, {"lsoa11_code": "lsoa_code",
                                       commissioner_column: "commissioner_ons_code"})
     return lookup.drop_duplicates("lsoa_code")
+
+
+def read_grouping_names(path: Path) -> tuple[pd.Series, pd.Series]:
+    """Region and STP names by ODS code, from NHS Digital's practice mapping file."""
+    raw = read_text_csv(path, header=True, what="an NHS Digital gp-reg-pat-prac-map CSV")
+    table = pick_columns(raw, path, {"COMM_REGION_CODE": "region_code",
+                                     "COMM_REGION_NAME": "region_name",
+                                     "STP_CODE": "stp_code", "STP_NAME": "stp_name"})
+    regions = table.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    stps = table.drop_duplicates("stp_code").set_index("stp_code")["stp_name"]
+    return regions, stps

@@ -48,21 +48,55 @@ def snapshot_picker(where=st.sidebar) -> str:
     return key
 
 
+def _choose(label: str, key: str, options: list[str], names: dict[str, str], where) -> str:
+    """A picker whose first option is "All"; its choice lives in the URL under ``key``."""
+    if st.session_state.get(key) not in options:
+        wanted = _param(key)
+        st.session_state[key] = wanted if wanted in options else options[0]
+    choice = where.selectbox(label, options, key=key, format_func=lambda c: names.get(c, c))
+    if choice == options[0]:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = choice
+    return choice
+
+
 def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
-    """Choose a commissioner or all of England (URL parameter ``commissioner``)."""
+    """Narrow by NHS region, then STP/ICB, then choose a commissioner (or all of
+    England). Each choice lives in the URL (``region``, ``area``, ``commissioner``)."""
+    practices = data.practices(snapshot)
+    regions = practices.dropna(subset=["region_code"]).drop_duplicates("region_code")
+    region_names = {"all": "All regions", **dict(zip(
+        regions["region_code"], regions["region_name"].astype("string").fillna(regions["region_code"]),
+        strict=True))}
+    region = _choose("NHS region", "region", ["all", *sorted(regions["region_code"])],
+                     region_names, where)
+    inside = practices if region == "all" else practices[practices["region_code"] == region]
+    areas = inside.dropna(subset=["stp_code"]).drop_duplicates("stp_code")
+    area_names = {"all": "All STPs / ICBs", **dict(zip(
+        areas["stp_code"], areas["stp_name"].astype("string").fillna(areas["stp_code"]), strict=True))}
+    area = _choose("STP / ICB", "area", ["all", *sorted(areas["stp_code"])], area_names, where)
+    if area != "all":
+        inside = inside[inside["stp_code"] == area]
+
     table = data.commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
-    codes = ["England", *table["commissioner_code"].tolist()]
-    names = dict(zip(table["commissioner_code"], table["commissioner_name"], strict=True))
-    wanted = _param("commissioner")
-    index = codes.index(wanted) if wanted in codes else 0
-    code = where.selectbox(
-        "Commissioner", codes, index=index, key="commissioner",
-        format_func=lambda c: "All of England" if c == "England" else f"{names[c]} ({c})")
-    if code == "England":
-        st.query_params.pop("commissioner", None)
-        return None
-    st.query_params["commissioner"] = code
-    return code
+    table = table[table["commissioner_code"].isin(inside["commissioner_code"])]
+    names = {"England": "All" if region != "all" or area != "all" else "All of England",
+             **{c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
+                                                table["commissioner_name"], strict=True)}}
+    code = _choose("Commissioner", "commissioner",
+                   ["England", *table["commissioner_code"].tolist()], names, where)
+    return None if code == "England" else code
+
+
+def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:
+    """The practices inside the region and STP/ICB chosen in the sidebar."""
+    region, area = st.session_state.get("region", "all"), st.session_state.get("area", "all")
+    if region not in (None, "all"):
+        practices = practices[practices["region_code"] == region]
+    if area not in (None, "all"):
+        practices = practices[practices["stp_code"] == area]
+    return practices
 
 
 def presentation_toggle() -> bool:

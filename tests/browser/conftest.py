@@ -82,7 +82,7 @@ def offline(browser):
     def route(request_route):
         url = request_route.request.url
         if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:",
-                           "about:")):
+                           "about:", "file:")):
             request_route.continue_()
         else:
             refused.append(url)

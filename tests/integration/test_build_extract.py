@@ -158,3 +158,19 @@ def test_networks_table_snapshot(built_extract: Path, key: str) -> None:
 def test_manifest_is_json_with_every_snapshot(built_extract: Path) -> None:
     manifest = json.loads((built_extract / "manifest.json").read_text())
     assert sorted(manifest["snapshots"]) == sorted(KEYS)
+
+
+def test_region_and_stp_or_icb_names(built_extract: Path) -> None:
+    by_snapshot = {key: store.read_table(built_extract, key, "practices").set_index(
+        "practice_code") for key in KEYS}
+    for key in KEYS:
+        assert by_snapshot[key].loc["P81185", "region_name"] == "North West"
+    # Field 4 is an STP in April 2022, an ICB from July 2022, and an older
+    # NHS England area (no name in the data) in 2019.
+    assert by_snapshot["2022-04"].loc["P81185", "stp_name"] == \
+        "Healthier Lancashire and South Cumbria"
+    assert by_snapshot["2023-01"].loc["P81185", "stp_name"] == \
+        "NHS Lancashire and South Cumbria Integrated Care Board"
+    assert by_snapshot["2023-01"].loc["N81011", "stp_name"] == \
+        "NHS Cheshire and Merseyside Integrated Care Board"
+    assert by_snapshot["2019-12"]["stp_name"].isna().all()
