@@ -77,10 +77,11 @@ def page() -> None:
     else:
         practices = controls.in_chosen_area(practices)
         outlines = outlines[outlines["commissioner_code"].isin(practices["commissioner_code"])]
-    if not commissioner and "Network boundaries" in layers:
-        st.info("Choose a commissioner to draw network boundaries; England's practices and "
-                "commissioners are shown meanwhile.")
-        layers = [layer for layer in layers if layer != "Network boundaries"]
+        # Many networks at once: the national-scale boundaries (1 km, ~10 m grid).
+        derived = data.national_boundaries(snapshot)
+        derived = derived[(derived["method"] == method)
+                          & derived["network_code"].isin(practices["network_code"].dropna())]
+    grid = mapping.LOCAL_PRECISION if commissioner else mapping.NATIONAL_PRECISION
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
                           value=st.query_params.get("q", ""), key="search")
@@ -98,9 +99,7 @@ def page() -> None:
             if isinstance(best["network_code"], str):
                 select_network(best["network_code"])
 
-    colours = mapping.neighbour_colours(
-        derived if len(derived) else data.network_boundaries(snapshot).query(
-            "method == @method"), "network_code")
+    colours = data.network_colours(snapshot, method)
     if focus is not None and focus["latitude"] == focus["latitude"]:
         bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
                   focus["longitude"] + 0.03, focus["latitude"] + 0.02)
@@ -108,9 +107,10 @@ def page() -> None:
         bounds = tuple(outlines.total_bounds)
     fmap = controls.new_map(snapshot, bounds)
     if "Commissioner boundaries" in layers:
-        mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
+        mapping.commissioner_layer(outlines, "Commissioner boundaries", grid).add_to(fmap)
     if "Network boundaries" in layers and len(derived):
-        mapping.network_layer(derived, colours, "Network boundaries (indicative)").add_to(fmap)
+        mapping.network_layer(derived, colours, "Network boundaries (indicative)",
+                              grid).add_to(fmap)
     if "Practices" in layers:
         mapping.practice_layer(practices, colours, "Practices").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)

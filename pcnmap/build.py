@@ -31,6 +31,8 @@ from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, GROUPING_NAMES,
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
 NETWORK_SIMPLIFY_M = 100.0
+# The national map draws every network at once: 1 km keeps it under 1 MB.
+NATIONAL_SIMPLIFY_M = 1000.0
 
 PRACTICE_COLUMNS = [
     "practice_code", "practice_name", "postcode", "longitude", "latitude",
@@ -52,6 +54,7 @@ class SnapshotTables:
     networks: pd.DataFrame
     commissioners: gpd.GeoDataFrame
     network_boundaries: gpd.GeoDataFrame
+    national_boundaries: gpd.GeoDataFrame
     lsoa_networks: pd.DataFrame
     uncovered_areas: gpd.GeoDataFrame
     quality: QualityLog
@@ -102,12 +105,13 @@ def lsoa_commissioners(
 def derive_boundaries(
     practices: pd.DataFrame, networks: pd.DataFrame, lsoa_commissioner: np.ndarray,
     shared: SharedGeography,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame, gpd.GeoDataFrame]:
-    """Both methods' network boundaries, the LSOA assignment and the uncovered areas."""
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    """Both methods' network boundaries (local and national display scales), the
+    LSOA assignment and the uncovered areas."""
     lsoas = shared.lsoas
     assignment = boundaries.nearest_practice(lsoas, lsoa_commissioner, practices)
     assignment = boundaries.give_every_network_an_lsoa(assignment, lsoas, practices)
-    derived = []
+    derived, national = [], []
     for method, shapes in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
         ("voronoi", boundaries.voronoi_boundaries(practices, shared.england)),
@@ -115,6 +119,8 @@ def derive_boundaries(
         shapes = boundaries.describe_parts(shapes)
         shapes.insert(0, "method", method)
         derived.append(boundaries.for_display(shapes, NETWORK_SIMPLIFY_M))
+        national.append(boundaries.for_display(shapes[["method", "network_code", "geometry"]],
+                                               NATIONAL_SIMPLIFY_M))
     names = networks.set_index("network_code")
     result = pd.concat(derived, ignore_index=True)
     result["network_name"] = result["network_code"].map(names["network_name"]).fillna(
@@ -124,6 +130,14 @@ def derive_boundaries(
     order = ["method", "network_code", "network_name", "member_count", "registered",
              "area_km2", "parts", "significant_parts", "part_areas_km2", "geometry"]
     result = gpd.GeoDataFrame(result[order], geometry="geometry", crs=4326)
+    national_scale = pd.concat(national, ignore_index=True)
+    national_scale["network_name"] = national_scale["network_code"].map(
+        names["network_name"]).fillna("No network")
+    national_scale["registered"] = national_scale["network_code"].map(
+        names["registered"]).fillna(0.0)
+    national_scale = gpd.GeoDataFrame(
+        national_scale[["method", "network_code", "network_name", "registered", "geometry"]],
+        geometry="geometry", crs=4326)
 
     gap = assignment["network_code"].isna().to_numpy()
     uncovered = boundaries.dissolve(lsoas.geometry[gap],
@@ -133,7 +147,7 @@ def derive_boundaries(
         assignment.loc[gap, "practice_code"].value_counts()).astype("int64")
     uncovered["area_km2"] = (uncovered.geometry.area / 1e6).round(3)
     uncovered = boundaries.for_display(uncovered, NETWORK_SIMPLIFY_M)
-    return result, assignment, uncovered
+    return result, national_scale, assignment, uncovered
 
 
 def _commissioners(
@@ -283,7 +297,7 @@ def build_snapshot(
     practices = practices[PRACTICE_COLUMNS].sort_values("practice_code").reset_index(drop=True)
     summary = summary.sort_values("network_code").reset_index(drop=True)
     log.extend(shared.repairs)
-    derived, assignment, uncovered = derive_boundaries(
+    derived, national_scale, assignment, uncovered = derive_boundaries(
         practices, summary, lsoa_commissioners(source, snapshot, shared.lsoas, commissioners),
         shared)
     used = [snapshot.epraccur, snapshot.epcn, snapshot.registered[:2], snapshot.weighted,
@@ -297,8 +311,8 @@ def build_snapshot(
         used.append(snapshot.fallback_registered)
     unique_sources = list(dict.fromkeys((path, vintage) for path, vintage in used))
     display = simplify_shared_edges(commissioners, COMMISSIONER_SIMPLIFY_M)
-    return SnapshotTables(snapshot, practices, summary, display, derived, assignment,
-                          uncovered, log, unique_sources)
+    return SnapshotTables(snapshot, practices, summary, display, derived, national_scale,
+                          assignment, uncovered, log, unique_sources)
 
 
 def _sha256(path: Path) -> str:
@@ -319,6 +333,8 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
                                     compression="zstd")
     tables.network_boundaries.to_parquet(folder / "network_boundaries.parquet", index=False,
                                          compression="zstd")
+    tables.national_boundaries.to_parquet(folder / "national_boundaries.parquet", index=False,
+                                          compression="zstd")
     tables.lsoa_networks.to_parquet(folder / "lsoa_networks.parquet", index=False,
                                     compression="zstd")
     tables.uncovered_areas.to_parquet(folder / "uncovered_areas.parquet", index=False,
@@ -332,6 +348,7 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
         "commissioners.parquet": len(tables.commissioners),
         "quality.parquet": len(quality),
         "network_boundaries.parquet": len(tables.network_boundaries),
+        "national_boundaries.parquet": len(tables.national_boundaries),
         "lsoa_networks.parquet": len(tables.lsoa_networks),
         "uncovered_areas.parquet": len(tables.uncovered_areas),
     }

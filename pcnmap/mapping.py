@@ -28,6 +28,27 @@ GAP_COLOUR = "#EE3377"
 ENGLAND_CENTRE = (52.8, -1.6)
 
 
+# Decimal degrees kept in what the browser receives: 5 places is about 1 m,
+# 4 about 10 m (enough for a national view).
+LOCAL_PRECISION = 1e-5
+NATIONAL_PRECISION = 1e-4
+
+
+def rounded(shapes: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> gpd.GeoDataFrame:
+    """Shapes with coordinates snapped to ``grid`` degrees: fewer bytes, same picture."""
+    result = shapes.copy()
+    result["geometry"] = shapely.set_precision(result.geometry.values, grid)
+    return result
+
+
+def england_outline(commissioners: gpd.GeoDataFrame, tolerance_m: float = 500.0
+                    ) -> gpd.GeoSeries:
+    """A light outline of England (the union of commissioners) for the plain basemap."""
+    union = shapely.coverage_union_all(commissioners.to_crs(27700).geometry.values)
+    outline = gpd.GeoSeries([shapely.simplify(union, tolerance_m)], crs=27700).to_crs(4326)
+    return gpd.GeoSeries(shapely.set_precision(outline.values, NATIONAL_PRECISION), crs=4326)
+
+
 def escape(value: object) -> str:
     """Text safe inside HTML and inside a JavaScript template string."""
     text = html.escape("" if value is None or value is pd.NA else str(value), quote=True)
@@ -98,11 +119,12 @@ def _tooltip(frame: pd.DataFrame, fields: list[str], aliases: list[str]
     return folium.GeoJsonTooltip(fields, aliases=aliases) if len(frame) else None
 
 
-def commissioner_layer(commissioners: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
+def commissioner_layer(commissioners: gpd.GeoDataFrame, name: str,
+                       grid: float = LOCAL_PRECISION) -> folium.GeoJson:
     """Commissioner outlines with their names on hover."""
-    shapes = escape_columns(commissioners[["commissioner_code", "commissioner_name",
-                                           "geometry"]], ["commissioner_code",
-                                                          "commissioner_name"])
+    shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
+                                                   "geometry"]], grid),
+                            ["commissioner_code", "commissioner_name"])
     return folium.GeoJson(
         shapes.to_json(), name=name,
         style_function=lambda _: {"color": "#222222", "weight": 2, "fill": False},
@@ -111,10 +133,11 @@ def commissioner_layer(commissioners: gpd.GeoDataFrame, name: str) -> folium.Geo
     )
 
 
-def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: str
-                  ) -> folium.GeoJson:
+def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: str,
+                  grid: float = LOCAL_PRECISION) -> folium.GeoJson:
     """Derived network boundaries, filled by network colour (indicative)."""
-    shapes = boundaries[["network_code", "network_name", "registered", "geometry"]].copy()
+    shapes = rounded(boundaries[["network_code", "network_name", "registered", "geometry"]],
+                     grid)
     shapes["colour"] = shapes["network_code"].map(
         lambda code: colours.get(code, NO_NETWORK_COLOUR))
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
@@ -143,7 +166,7 @@ def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str
     frame = escape_columns(frame, ["practice_code", "practice_name", "postcode",
                                    "network_code", "network_name"])
     points = gpd.GeoDataFrame(frame.drop(columns="registered"), geometry=gpd.points_from_xy(
-        placed["longitude"], placed["latitude"]), crs=4326)
+        placed["longitude"].round(5), placed["latitude"].round(5)), crs=4326)
     return folium.GeoJson(
         points.to_json(), name=name,
         marker=folium.CircleMarker(radius=5, weight=1, fill=True, fill_opacity=0.9),

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import coverage, funding, store
+from pcnmap import coverage, funding, mapping, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,5 +101,16 @@ def participation(snapshot: str, year: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def england(snapshot: str) -> gpd.GeoSeries:
-    """England's outline, the union of the snapshot's commissioner boundaries."""
-    return gpd.GeoSeries([commissioners(snapshot).geometry.union_all()], crs=4326)
+    return mapping.england_outline(commissioners(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
+    return store.read_geo(store.DATA_DIR, snapshot, "national_boundaries")
+
+
+@st.cache_resource(show_spinner=False)
+def network_colours(snapshot: str, method: str) -> dict[str, str]:
+    """One palette colour per network, neighbours differing (from the national layer)."""
+    shapes = national_boundaries(snapshot)
+    return mapping.neighbour_colours(shapes[shapes["method"] == method], "network_code")

@@ -13,10 +13,12 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def map_frame(page):
+    """The map's frame once it has drawn its layers (and any replaced map has gone)."""
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    page.frame_locator(MAP_FRAME).locator(".leaflet-overlay-pane canvas").wait_for(
-        timeout=30_000)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    page.wait_for_function(f"document.querySelectorAll(\"{MAP_FRAME}\").length === 1",
+                           timeout=60_000)
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    frame.wait_for_selector(".leaflet-overlay-pane canvas", timeout=30_000)
     frame.wait_for_function("typeof map_div !== 'undefined' && "
                             "Object.values(map_div._layers).some(l => l.feature)",
                             timeout=30_000)
