@@ -39,9 +39,10 @@ def overview() -> None:
                f"{figures.practices_without_list:,} practices have no list size in the "
                "source files (see Data quality).")
 
-    outlines = data.commissioners(snapshot)
+    outlines = data.national_commissioners(snapshot)
     fmap = controls.new_map(snapshot, outlines.total_bounds)
-    mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
+    mapping.commissioner_layer(outlines, "Commissioners", mapping.NATIONAL_PRECISION
+                               ).add_to(fmap)
     st_folium(fmap, height=420, use_container_width=True, returned_objects=[],
               key=f"overview-map-{snapshot}")
     controls.about_the_data(snapshot)

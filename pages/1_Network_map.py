@@ -66,7 +66,8 @@ def page() -> None:
     st.caption(boundaries.INDICATIVE_NOTE)
 
     practices = data.practices(snapshot)
-    outlines = data.commissioners(snapshot)
+    outlines = data.commissioners(snapshot) if commissioner else \
+        data.national_commissioners(snapshot)
     derived = data.network_boundaries(snapshot)
     derived = derived[derived["method"] == method]
     if commissioner:
@@ -112,13 +113,15 @@ def page() -> None:
         mapping.network_layer(derived, colours, "Network boundaries (indicative)",
                               grid).add_to(fmap)
     if "Practices" in layers:
-        mapping.practice_layer(practices, colours, "Practices").add_to(fmap)
+        mapping.practice_layer(practices, colours, "Practices",
+                               mapping.LOCAL_PRECISION if commissioner else 1e-4).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],
                         key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("network_code")
+    properties = feature.get("properties") or {}
+    code = properties.get("network_code") or properties.get(mapping.PRACTICE_KEYS["network_code"])
     if code and code != boundaries.NO_NETWORK:
         select_network(code)
 

@@ -28,10 +28,10 @@ GAP_COLOUR = "#EE3377"
 ENGLAND_CENTRE = (52.8, -1.6)
 
 
-# Decimal degrees kept in what the browser receives: 5 places is about 1 m,
-# 4 about 10 m (enough for a national view).
+# Decimal degrees kept in what the browser receives: 5 places is about 1 m;
+# 3 places (about 100 m) is finer than a national view can show.
 LOCAL_PRECISION = 1e-5
-NATIONAL_PRECISION = 1e-4
+NATIONAL_PRECISION = 1e-3
 
 
 def rounded(shapes: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> gpd.GeoDataFrame:
@@ -126,7 +126,7 @@ def commissioner_layer(commissioners: gpd.GeoDataFrame, name: str,
                                                    "geometry"]], grid),
                             ["commissioner_code", "commissioner_name"])
     return folium.GeoJson(
-        shapes.to_json(), name=name,
+        shapes.to_json(drop_id=True), name=name,
         style_function=lambda _: {"color": "#222222", "weight": 2, "fill": False},
         tooltip=_tooltip(shapes, ["commissioner_name", "commissioner_code"],
                          ["Commissioner", "Code"]),
@@ -143,7 +143,7 @@ def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: s
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
     shapes = escape_columns(shapes, ["network_code", "network_name"])
     return folium.GeoJson(
-        shapes.drop(columns="registered").to_json(), name=name,
+        shapes.drop(columns="registered").to_json(drop_id=True), name=name,
         style_function=lambda feature: {
             "color": "#555555", "weight": 1, "fillColor": feature["properties"]["colour"],
             "fillOpacity": 0.35},
@@ -153,8 +153,15 @@ def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: s
     )
 
 
-def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str
-                   ) -> folium.GeoJson:
+# Practice properties travel once per practice: short keys keep the national
+# map small (the tooltip shows full labels).
+PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "pc",
+                 "network_name": "net", "network_code": "nc", "patients": "pts",
+                 "colour": "col"}
+
+
+def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str,
+                   grid: float = LOCAL_PRECISION) -> folium.GeoJson:
     """All practices as one GeoJSON layer of circle markers."""
     placed = practices.dropna(subset=["longitude", "latitude"])
     frame = placed[["practice_code", "practice_name", "postcode", "network_code",
@@ -165,15 +172,16 @@ def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str
         lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
     frame = escape_columns(frame, ["practice_code", "practice_name", "postcode",
                                    "network_code", "network_name"])
-    points = gpd.GeoDataFrame(frame.drop(columns="registered"), geometry=gpd.points_from_xy(
-        placed["longitude"].round(5), placed["latitude"].round(5)), crs=4326)
+    frame = frame.drop(columns="registered").rename(columns=PRACTICE_KEYS)
+    places = -int(round(np.log10(grid)))
+    points = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(
+        placed["longitude"].round(places), placed["latitude"].round(places)), crs=4326)
     return folium.GeoJson(
-        points.to_json(), name=name,
+        points.to_json(drop_id=True), name=name,
         marker=folium.CircleMarker(radius=5, weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda feature: {"fillColor": feature["properties"]["colour"],
+        style_function=lambda feature: {"fillColor": feature["properties"]["col"],
                                         "color": "#000000"},
-        tooltip=_tooltip(points, ["practice_name", "practice_code", "postcode",
-                                  "network_name", "patients"],
+        tooltip=_tooltip(points, ["name", "code", "pc", "net", "pts"],
                          ["Practice", "ODS code", "Postcode", "Network",
                           "Registered patients"]),
     )

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import coverage, funding, mapping, store
+from pcnmap import coverage, funding, geography, mapping, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -114,3 +114,9 @@ def network_colours(snapshot: str, method: str) -> dict[str, str]:
     """One palette colour per network, neighbours differing (from the national layer)."""
     shapes = national_boundaries(snapshot)
     return mapping.neighbour_colours(shapes[shapes["method"] == method], "network_code")
+
+
+@st.cache_resource(show_spinner=False)
+def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
+    """Commissioner outlines coarse enough to draw all of England at once."""
+    return geography.simplify_shared_edges(commissioners(snapshot), 500.0)

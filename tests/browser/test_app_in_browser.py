@@ -33,7 +33,7 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
         for (const l of Object.values(map_div._layers)) {
             if (l.feature) {
                 const p = l.feature.properties;
-                const kind = p.practice_code ? 'practice' : p.network_code ? 'network'
+                const kind = p.pc !== undefined ? 'practice' : p.network_code ? 'network'
                            : p.commissioner_code ? 'commissioner' : 'basemap';
                 names[kind] = (names[kind] || 0) + 1;
             }
@@ -76,7 +76,7 @@ def test_clicking_a_network_shows_its_panel(app_url, offline) -> None:
     frame = map_frame(offline)
     point = frame.evaluate("""code => {
         for (const l of Object.values(map_div._layers)) {
-            if (l.feature && l.feature.properties.practice_code === code) {
+            if (l.feature && l.feature.properties.code === code) {
                 const p = map_div.latLngToContainerPoint(l.getLatLng());
                 return [p.x, p.y];
             }
@@ -115,7 +115,7 @@ def test_hostile_name_runs_no_script(offline, tmp_path) -> None:
     page.evaluate("""() => {
         const map = Object.values(window).find(v => v && v._layers && v.getCenter);
         for (const l of Object.values(map._layers)) {
-            if (l.feature && l.feature.properties.practice_name.includes('pwned')) {
+            if (l.feature && l.feature.properties.name.includes('pwned')) {
                 map.setView(l.getLatLng(), 18, {animate: false});
                 window.__target = l;
             }
