@@ -37,13 +37,6 @@ class DataMissing(Exception):
         )
 
 
-def _file(data_dir: Path, snapshot: str, name: str) -> Path:
-    path = Path(data_dir) / snapshot / name
-    if not path.exists():
-        raise DataMissing(path, "file not found")
-    return path
-
-
 def read_manifest(data_dir: Path = DATA_DIR) -> dict:
     """The build manifest: per snapshot its sources, checksums and row counts."""
     path = Path(data_dir) / "manifest.json"
@@ -60,22 +53,24 @@ def snapshot_keys(data_dir: Path = DATA_DIR) -> list[str]:
     return sorted(read_manifest(data_dir).get("snapshots", {}))
 
 
-def read_table(data_dir: Path, snapshot: str, name: str) -> pd.DataFrame:
-    """One of a snapshot's plain tables: practices, networks, quality, lsoa_networks."""
-    path = _file(data_dir, snapshot, f"{name}.parquet")
+def _read_parquet(path: Path, reader=pd.read_parquet):
+    """Read a Parquet file, turning any failure into :class:`DataMissing`."""
+    if not path.exists():
+        raise DataMissing(path, "file not found")
     try:
-        return pd.read_parquet(path)
+        return reader(path)
     except Exception as error:
         raise DataMissing(path, f"cannot be read ({error})") from None
+
+
+def read_table(data_dir: Path, snapshot: str, name: str) -> pd.DataFrame:
+    """One of a snapshot's plain tables: practices, networks, quality, lsoa_networks."""
+    return _read_parquet(Path(data_dir) / snapshot / f"{name}.parquet")
 
 
 def read_geo(data_dir: Path, snapshot: str, name: str) -> gpd.GeoDataFrame:
     """One of a snapshot's GeoParquet layers (commissioners, network_boundaries, ...)."""
-    path = _file(data_dir, snapshot, f"{name}.parquet")
-    try:
-        return gpd.read_parquet(path)
-    except Exception as error:
-        raise DataMissing(path, f"cannot be read ({error})") from None
+    return _read_parquet(Path(data_dir) / snapshot / f"{name}.parquet", gpd.read_parquet)
 
 
 def read_commissioners(data_dir: Path, snapshot: str) -> gpd.GeoDataFrame:
@@ -85,13 +80,7 @@ def read_commissioners(data_dir: Path, snapshot: str) -> gpd.GeoDataFrame:
 
 def read_root_table(data_dir: Path, name: str) -> pd.DataFrame:
     """A table shared by every snapshot (such as ``funding_lists``)."""
-    path = Path(data_dir) / f"{name}.parquet"
-    if not path.exists():
-        raise DataMissing(path, "file not found")
-    try:
-        return pd.read_parquet(path)
-    except Exception as error:
-        raise DataMissing(path, f"cannot be read ({error})") from None
+    return _read_parquet(Path(data_dir) / f"{name}.parquet")
 
 
 @dataclass(frozen=True)
