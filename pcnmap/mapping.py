@@ -10,8 +10,10 @@ objects.
 from __future__ import annotations
 
 import html
+import json
 
 import folium
+from branca.element import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -153,38 +155,74 @@ def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: s
     )
 
 
-# Practice properties travel once per practice: short keys keep the national
-# map small (the tooltip shows full labels).
+# The properties each practice marker carries (short: they travel per practice).
 PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "pc",
-                 "network_name": "net", "network_code": "nc", "patients": "pts",
-                 "colour": "col"}
+                 "network_name": "net", "network_code": "nc", "patients": "pts"}
+
+
+class PracticePoints(folium.map.Layer):
+    """Practices as circle markers built in the browser from a compact array.
+
+    One row per practice (position, network index, code, name, postcode,
+    patients) and each network once: about a quarter of the bytes of the same
+    points as GeoJSON features. Every text is escaped in Python first; the
+    browser only joins escaped pieces.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var networks = {{ this.networks }};
+            var rows = {{ this.rows }};
+            var labels = ["Practice", "ODS code", "Postcode", "Network", "Registered patients"];
+            var group = L.featureGroup();
+            rows.forEach(function (r) {
+                var n = networks[r[2]];
+                var marker = L.circleMarker([r[0], r[1]], {radius: 5, weight: 1,
+                    color: "#000000", fillColor: n[2], fillOpacity: 0.9});
+                marker.feature = {type: "Feature", properties: {
+                    code: r[3], name: r[4], pc: r[5], nc: n[0], net: n[1], pts: r[6]}};
+                var cells = [r[4], r[3], r[5], n[1], r[6]];
+                var html = "<table>";
+                for (var i = 0; i < labels.length; i++) {
+                    html += "<tr><th>" + labels[i] + "</th><td>" + cells[i] + "</td></tr>";
+                }
+                marker.bindTooltip(html + "</table>", {sticky: true});
+                group.addLayer(marker);
+            });
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, networks: list[list[str]], rows: list[list], name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "PracticePoints"
+        self.networks = json.dumps(networks, separators=(",", ":"))
+        self.rows = json.dumps(rows, separators=(",", ":"))
 
 
 def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str,
-                   grid: float = LOCAL_PRECISION) -> folium.GeoJson:
-    """All practices as one GeoJSON layer of circle markers."""
+                   grid: float = LOCAL_PRECISION) -> PracticePoints:
+    """All practices as one layer of circle markers, coloured by network."""
     placed = practices.dropna(subset=["longitude", "latitude"])
-    frame = placed[["practice_code", "practice_name", "postcode", "network_code",
-                    "network_name", "registered"]].copy()
-    frame["colour"] = frame["network_code"].map(lambda code: colours.get(code, GAP_COLOUR))
-    frame["network_name"] = frame["network_name"].fillna("In no network")
-    frame["patients"] = frame["registered"].map(
-        lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
-    frame = escape_columns(frame, ["practice_code", "practice_name", "postcode",
-                                   "network_code", "network_name"])
-    frame = frame.drop(columns="registered").rename(columns=PRACTICE_KEYS)
     places = -int(round(np.log10(grid)))
-    points = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(
-        placed["longitude"].round(places), placed["latitude"].round(places)), crs=4326)
-    return folium.GeoJson(
-        points.to_json(drop_id=True), name=name,
-        marker=folium.CircleMarker(radius=5, weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda feature: {"fillColor": feature["properties"]["col"],
-                                        "color": "#000000"},
-        tooltip=_tooltip(points, ["name", "code", "pc", "net", "pts"],
-                         ["Practice", "ODS code", "Postcode", "Network",
-                          "Registered patients"]),
-    )
+    network = placed["network_code"].where(placed["network_code"].notna(), None)
+    codes = list(dict.fromkeys(network.tolist()))
+    names = placed.drop_duplicates("network_code").set_index("network_code")["network_name"]
+    networks = [[escape(code) if code else "", escape(names.get(code)) if code else
+                 "In no network", colours.get(code, GAP_COLOUR)] for code in codes]
+    index = {code: i for i, code in enumerate(codes)}
+    patients = placed["registered"].map(lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
+    rows = [
+        [round(lat, places), round(lon, places), index[net], escape(code), escape(label),
+         escape(postcode), count]
+        for lat, lon, net, code, label, postcode, count in zip(
+            placed["latitude"], placed["longitude"], network, placed["practice_code"],
+            placed["practice_name"], placed["postcode"], patients, strict=True)
+    ]
+    return PracticePoints(networks, rows, name)
 
 
 def geojson_text(shapes: gpd.GeoDataFrame) -> str:
