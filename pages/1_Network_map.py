@@ -127,12 +127,14 @@ def page() -> None:
 
     downloads = st.columns(2)
     with downloads[0]:
-        st.download_button("Download boundaries (GeoJSON)", mapping.geojson_text(derived),
+        # Callables: built only when clicked, not on every rerun.
+        st.download_button("Download boundaries (GeoJSON)",
+                           lambda: mapping.geojson_text(derived),
                            file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
                            mime="application/geo+json")
     with downloads[1]:
         st.download_button("Download this map (HTML, works offline)",
-                           assets.standalone_html(fmap),
+                           lambda: assets.standalone_html(fmap),
                            file_name=f"pcnmap-map-{snapshot}.html", mime="text/html")
 
     networks = data.networks(snapshot)

@@ -113,8 +113,8 @@ def presentation_toggle() -> bool:
 
 
 def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
-    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=name,
-                       mime="text/csv", key=f"download-{name}")
+    st.download_button(label, lambda: frame.to_csv(index=False).encode("utf-8"),
+                       file_name=name, mime="text/csv", key=f"download-{name}")
 
 
 def guarded(page: Callable[[], None]) -> None:
