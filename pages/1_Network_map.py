@@ -65,24 +65,10 @@ def page() -> None:
     st.title("Network map")
     st.caption(boundaries.INDICATIVE_NOTE)
 
-    practices = data.practices(snapshot)
-    outlines = data.commissioners(snapshot) if commissioner else \
-        data.national_commissioners(snapshot)
-    derived = data.network_boundaries(snapshot)
-    derived = derived[derived["method"] == method]
-    if commissioner:
-        practices = practices[(practices["commissioner_code"] == commissioner)
-                              | (practices["network_commissioner_code"] == commissioner)]
-        outlines = outlines[outlines["commissioner_code"] == commissioner]
-        derived = derived[derived["network_code"].isin(practices["network_code"].dropna())]
-    else:
-        practices = controls.in_chosen_area(practices)
-        outlines = outlines[outlines["commissioner_code"].isin(practices["commissioner_code"])]
-        # Many networks at once: the national-scale boundaries (1 km, ~10 m grid).
-        derived = data.national_boundaries(snapshot)
-        derived = derived[(derived["method"] == method)
-                          & derived["network_code"].isin(practices["network_code"].dropna())]
-    grid = mapping.LOCAL_PRECISION if commissioner else mapping.NATIONAL_PRECISION
+    region = st.query_params.get("region")
+    area = st.query_params.get("area")
+    layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
+    derived = layers_data["derived"]
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
                           value=st.query_params.get("q", ""), key="search")
@@ -105,16 +91,16 @@ def page() -> None:
         bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
                   focus["longitude"] + 0.03, focus["latitude"] + 0.02)
     else:
-        bounds = tuple(outlines.total_bounds)
+        bounds = layers_data["bounds"]
     fmap = controls.new_map(snapshot, bounds)
     if "Commissioner boundaries" in layers:
-        mapping.commissioner_layer(outlines, "Commissioner boundaries", grid).add_to(fmap)
-    if "Network boundaries" in layers and len(derived):
-        mapping.network_layer(derived, colours, "Network boundaries (indicative)",
-                              grid).add_to(fmap)
+        mapping.commissioner_layer(layers_data["commissioners"], "Commissioner boundaries"
+                                   ).add_to(fmap)
+    if "Network boundaries" in layers and layers_data["networks"]:
+        mapping.network_layer(layers_data["networks"], colours,
+                              "Network boundaries (indicative)").add_to(fmap)
     if "Practices" in layers:
-        mapping.practice_layer(practices, colours, "Practices",
-                               mapping.LOCAL_PRECISION if commissioner else 1e-4).add_to(fmap)
+        mapping.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],

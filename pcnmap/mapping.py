@@ -115,43 +115,59 @@ def base_map(
     return fmap
 
 
-def _tooltip(frame: pd.DataFrame, fields: list[str], aliases: list[str]
-             ) -> folium.GeoJsonTooltip | None:
+def _tooltip_if(geojson: str, fields: list[str], aliases: list[str]
+                ) -> folium.GeoJsonTooltip | None:
     """A tooltip, or none for an empty layer (folium rejects fields it cannot see)."""
-    return folium.GeoJsonTooltip(fields, aliases=aliases) if len(frame) else None
+    empty = '"features": []' in geojson[:200]
+    return None if empty else folium.GeoJsonTooltip(fields, aliases=aliases)
 
 
-def commissioner_layer(commissioners: gpd.GeoDataFrame, name: str,
-                       grid: float = LOCAL_PRECISION) -> folium.GeoJson:
-    """Commissioner outlines with their names on hover."""
+def commissioner_geojson(commissioners: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> str:
+    """Commissioner outlines as the GeoJSON text their layer draws (names escaped)."""
     shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
                                                    "geometry"]], grid),
                             ["commissioner_code", "commissioner_name"])
+    return shapes.to_json(drop_id=True)
+
+
+def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
+                       grid: float = LOCAL_PRECISION) -> folium.GeoJson:
+    """Commissioner outlines with their names on hover (from a frame or its GeoJSON)."""
+    text = commissioners if isinstance(commissioners, str) else commissioner_geojson(
+        commissioners, grid)
     return folium.GeoJson(
-        shapes.to_json(drop_id=True), name=name,
+        text, name=name,
         style_function=lambda _: {"color": "#222222", "weight": 2, "fill": False},
-        tooltip=_tooltip(shapes, ["commissioner_name", "commissioner_code"],
-                         ["Commissioner", "Code"]),
+        tooltip=_tooltip_if(text, ["commissioner_name", "commissioner_code"],
+                            ["Commissioner", "Code"]),
     )
 
 
-def network_layer(boundaries: gpd.GeoDataFrame, colours: dict[str, str], name: str,
-                  grid: float = LOCAL_PRECISION) -> folium.GeoJson:
-    """Derived network boundaries, filled by network colour (indicative)."""
+def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
+                    grid: float = LOCAL_PRECISION) -> str:
+    """Network boundaries as the GeoJSON text their layer draws (names escaped)."""
     shapes = rounded(boundaries[["network_code", "network_name", "registered", "geometry"]],
                      grid)
     shapes["colour"] = shapes["network_code"].map(
         lambda code: colours.get(code, NO_NETWORK_COLOUR))
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
     shapes = escape_columns(shapes, ["network_code", "network_name"])
+    return shapes.drop(columns="registered").to_json(drop_id=True)
+
+
+def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
+                  grid: float = LOCAL_PRECISION) -> folium.GeoJson:
+    """Derived network boundaries, filled by network colour (indicative)."""
+    text = boundaries if isinstance(boundaries, str) else network_geojson(
+        boundaries, colours, grid)
     return folium.GeoJson(
-        shapes.drop(columns="registered").to_json(drop_id=True), name=name,
+        text, name=name,
         style_function=lambda feature: {
             "color": "#555555", "weight": 1, "fillColor": feature["properties"]["colour"],
             "fillOpacity": 0.35},
         highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.55},
-        tooltip=_tooltip(shapes, ["network_name", "network_code", "patients"],
-                         ["Network (indicative boundary)", "Code", "Registered patients"]),
+        tooltip=_tooltip_if(text, ["network_name", "network_code", "patients"],
+                            ["Network (indicative boundary)", "Code", "Registered patients"]),
     )
 
 
@@ -203,9 +219,19 @@ class PracticePoints(folium.map.Layer):
         self.rows = json.dumps(rows, separators=(",", ":"))
 
 
-def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str,
-                   grid: float = LOCAL_PRECISION) -> PracticePoints:
-    """All practices as one layer of circle markers, coloured by network."""
+def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[str, str],
+                   name: str, grid: float = LOCAL_PRECISION) -> PracticePoints:
+    """All practices as one layer of circle markers, coloured by network (from a
+    frame or from its :func:`practice_rows`)."""
+    networks, rows = practices if isinstance(practices, tuple) else practice_rows(
+        practices, colours, grid)
+    return PracticePoints(networks, rows, name)
+
+
+def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
+                  grid: float = LOCAL_PRECISION) -> tuple[list, list]:
+    """The compact rows a practice layer draws: each network once, then one row
+    per placed practice. Every text is escaped."""
     placed = practices.dropna(subset=["longitude", "latitude"])
     places = -int(round(np.log10(grid)))
     network = placed["network_code"].where(placed["network_code"].notna(), None)
@@ -222,7 +248,7 @@ def practice_layer(practices: pd.DataFrame, colours: dict[str, str], name: str,
             placed["latitude"], placed["longitude"], network, placed["practice_code"],
             placed["practice_name"], placed["postcode"], patients, strict=True)
     ]
-    return PracticePoints(networks, rows, name)
+    return networks, rows
 
 
 def geojson_text(shapes: gpd.GeoDataFrame) -> str:

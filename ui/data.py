@@ -120,3 +120,39 @@ def network_colours(snapshot: str, method: str) -> dict[str, str]:
 def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
     """Commissioner outlines coarse enough to draw all of England at once."""
     return geography.simplify_shared_edges(commissioners(snapshot), 500.0)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
+def network_map_layers(snapshot: str, method: str, commissioner: str | None,
+                       region: str | None, area: str | None) -> dict:
+    """What the network map draws for one selection, ready for folium: the
+    layers' GeoJSON text and practice rows (built once, shared by sessions)."""
+    chosen = practices(snapshot)
+    if commissioner:
+        chosen = chosen[(chosen["commissioner_code"] == commissioner)
+                        | (chosen["network_commissioner_code"] == commissioner)]
+        outlines = commissioners(snapshot)
+        outlines = outlines[outlines["commissioner_code"] == commissioner]
+        derived = network_boundaries(snapshot)
+        grid = mapping.LOCAL_PRECISION
+    else:
+        if region:
+            chosen = chosen[chosen["region_code"] == region]
+        if area:
+            chosen = chosen[chosen["stp_code"] == area]
+        outlines = national_commissioners(snapshot)
+        outlines = outlines[outlines["commissioner_code"].isin(chosen["commissioner_code"])]
+        # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
+        derived = national_boundaries(snapshot)
+        grid = mapping.NATIONAL_PRECISION
+    derived = derived[(derived["method"] == method)
+                      & derived["network_code"].isin(chosen["network_code"].dropna())]
+    colours = network_colours(snapshot, method)
+    return {
+        "bounds": tuple(outlines.total_bounds),
+        "commissioners": mapping.commissioner_geojson(outlines, grid),
+        "networks": mapping.network_geojson(derived, colours, grid) if len(derived) else None,
+        "practices": mapping.practice_rows(chosen, colours,
+                                           mapping.LOCAL_PRECISION if commissioner else 1e-4),
+        "derived": derived,
+    }
