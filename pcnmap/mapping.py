@@ -115,32 +115,12 @@ def base_map(
     return fmap
 
 
-def _tooltip_if(geojson: str, fields: list[str], aliases: list[str]
-                ) -> folium.GeoJsonTooltip | None:
-    """A tooltip, or none for an empty layer (folium rejects fields it cannot see)."""
-    empty = '"features": []' in geojson[:200]
-    return None if empty else folium.GeoJsonTooltip(fields, aliases=aliases)
-
-
 def commissioner_geojson(commissioners: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> str:
     """Commissioner outlines as the GeoJSON text their layer draws (names escaped)."""
     shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
                                                    "geometry"]], grid),
                             ["commissioner_code", "commissioner_name"])
     return shapes.to_json(drop_id=True)
-
-
-def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
-                       grid: float = LOCAL_PRECISION) -> folium.GeoJson:
-    """Commissioner outlines with their names on hover (from a frame or its GeoJSON)."""
-    text = commissioners if isinstance(commissioners, str) else commissioner_geojson(
-        commissioners, grid)
-    return folium.GeoJson(
-        text, name=name,
-        style_function=lambda _: {"color": "#222222", "weight": 2, "fill": False},
-        tooltip=_tooltip_if(text, ["commissioner_name", "commissioner_code"],
-                            ["Commissioner", "Code"]),
-    )
 
 
 def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
@@ -155,20 +135,74 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
     return shapes.drop(columns="registered").to_json(drop_id=True)
 
 
+class PreparedGeoJson(folium.map.Layer):
+    """A GeoJSON layer drawn from text prepared (and escaped) in Python.
+
+    folium's own GeoJson parses its input and encodes it again on every
+    render; this embeds the prepared text as it is. Each feature's tooltip
+    is a table of the given properties (their values are already escaped).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var fields = {{ this.fields }};
+            var base = {{ this.style }};
+            var layer = L.geoJson({{ this.text }}, {
+                style: function (feature) {
+                    var style = Object.assign({}, base);
+                    if (feature.properties.colour) { style.fillColor = feature.properties.colour; }
+                    return style;
+                },
+                onEachFeature: function (feature, item) {
+                    var html = "<table>";
+                    fields.forEach(function (pair) {
+                        html += "<tr><th>" + pair[1] + "</th><td>" +
+                                feature.properties[pair[0]] + "</td></tr>";
+                    });
+                    item.bindTooltip(html + "</table>", {sticky: true});
+                    {% if this.highlight %}
+                    item.on("mouseover", function () { item.setStyle({weight: 3}); });
+                    item.on("mouseout", function () { layer.resetStyle(item); });
+                    {% endif %}
+                }
+            });
+            return layer;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict,
+                 highlight: bool = False) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "PreparedGeoJson"
+        self.text = text
+        self.fields = json.dumps([[key, escape(label)] for key, label in fields])
+        self.style = json.dumps(style)
+        self.highlight = highlight
+
+
+def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
+                       grid: float = LOCAL_PRECISION) -> PreparedGeoJson:
+    """Commissioner outlines with their names on hover (from a frame or its GeoJSON)."""
+    text = commissioners if isinstance(commissioners, str) else commissioner_geojson(
+        commissioners, grid)
+    return PreparedGeoJson(text, name, [("commissioner_name", "Commissioner"),
+                                        ("commissioner_code", "Code")],
+                           {"color": "#222222", "weight": 2, "fill": False})
+
+
 def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
-                  grid: float = LOCAL_PRECISION) -> folium.GeoJson:
+                  grid: float = LOCAL_PRECISION) -> PreparedGeoJson:
     """Derived network boundaries, filled by network colour (indicative)."""
     text = boundaries if isinstance(boundaries, str) else network_geojson(
         boundaries, colours, grid)
-    return folium.GeoJson(
-        text, name=name,
-        style_function=lambda feature: {
-            "color": "#555555", "weight": 1, "fillColor": feature["properties"]["colour"],
-            "fillOpacity": 0.35},
-        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.55},
-        tooltip=_tooltip_if(text, ["network_name", "network_code", "patients"],
-                            ["Network (indicative boundary)", "Code", "Registered patients"]),
-    )
+    return PreparedGeoJson(text, name, [("network_name", "Network (indicative boundary)"),
+                                        ("network_code", "Code"),
+                                        ("patients", "Registered patients")],
+                           {"color": "#555555", "weight": 1, "fillOpacity": 0.35},
+                           highlight=True)
 
 
 # The properties each practice marker carries (short: they travel per practice).
