@@ -30,6 +30,8 @@ from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, GROUPING_NAMES,
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
+# Commissioner outlines drawn for all of England at once.
+NATIONAL_COMMISSIONER_SIMPLIFY_M = 500.0
 NETWORK_SIMPLIFY_M = 100.0
 # The national map draws every network at once: 1 km keeps it under 1 MB.
 NATIONAL_SIMPLIFY_M = 1000.0
@@ -331,6 +333,10 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
     tables.networks.to_parquet(folder / "networks.parquet", index=False, compression="zstd")
     tables.commissioners.to_parquet(folder / "commissioners.parquet", index=False,
                                     compression="zstd")
+    national_commissioners = simplify_shared_edges(tables.commissioners,
+                                                   NATIONAL_COMMISSIONER_SIMPLIFY_M)
+    national_commissioners.to_parquet(folder / "national_commissioners.parquet", index=False,
+                                      compression="zstd")
     tables.network_boundaries.to_parquet(folder / "network_boundaries.parquet", index=False,
                                          compression="zstd")
     tables.national_boundaries.to_parquet(folder / "national_boundaries.parquet", index=False,
@@ -346,6 +352,7 @@ def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
         "practices.parquet": len(tables.practices),
         "networks.parquet": len(tables.networks),
         "commissioners.parquet": len(tables.commissioners),
+        "national_commissioners.parquet": len(tables.commissioners),
         "quality.parquet": len(quality),
         "network_boundaries.parquet": len(tables.network_boundaries),
         "national_boundaries.parquet": len(tables.national_boundaries),

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import coverage, funding, geography, mapping, store
+from pcnmap import coverage, funding, mapping, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,7 +101,7 @@ def participation(snapshot: str, year: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def england(snapshot: str) -> gpd.GeoSeries:
-    return mapping.england_outline(commissioners(snapshot))
+    return mapping.england_outline(national_commissioners(snapshot))
 
 
 @st.cache_resource(show_spinner=False)
@@ -119,7 +119,7 @@ def network_colours(snapshot: str, method: str) -> dict[str, str]:
 @st.cache_resource(show_spinner=False)
 def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
     """Commissioner outlines coarse enough to draw all of England at once."""
-    return geography.simplify_shared_edges(commissioners(snapshot), 500.0)
+    return store.read_geo(store.DATA_DIR, snapshot, "national_commissioners")
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
