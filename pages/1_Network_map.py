@@ -49,7 +49,7 @@ def network_panel(snapshot: str, network_code: str) -> None:
 
 def select_network(code: str) -> None:
     """Make ``code`` the chosen network (the picker below shows it)."""
-    st.query_params["network"] = code
+    controls.url_store("network", code)
     st.session_state["network"] = code
 
 
@@ -108,8 +108,12 @@ def page() -> None:
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
     code = properties.get("network_code") or properties.get(mapping.PRACTICE_KEYS["network_code"])
-    if code and code != boundaries.NO_NETWORK:
+    # The map returns its last click on every rerun; only a new click selects,
+    # so the picker and the back button are not overridden by an old one.
+    click = repr(sorted(properties.items())) if properties else None
+    if code and code != boundaries.NO_NETWORK and click != st.session_state.get("_map_click"):
         select_network(code)
+    st.session_state["_map_click"] = click
 
     downloads = st.columns(2)
     with downloads[0]:
@@ -126,14 +130,12 @@ def page() -> None:
     networks = data.networks(snapshot)
     choices = sorted(networks["network_code"])
     names = dict(zip(networks["network_code"], networks["network_name"], strict=True))
-    if st.session_state.get("network") not in choices:
-        wanted = st.query_params.get("network")
-        st.session_state["network"] = wanted if wanted in choices else None
+    controls.url_choice("network", choices, None)
     chosen = st.selectbox("Network", [None, *choices],
                           format_func=lambda c: "Choose a network…" if c is None
                           else f"{names[c]} ({c})", key="network")
+    controls.url_store("network", chosen)
     if chosen:
-        st.query_params["network"] = chosen
         network_panel(snapshot, chosen)
     controls.about_the_data(snapshot)
 

@@ -32,12 +32,10 @@ def page() -> None:
 
     names = dict(zip(spanning["network_code"], spanning["network_name"], strict=True))
     codes = list(spanning["network_code"])
-    if st.session_state.get("cross_network") not in codes:
-        wanted = st.query_params.get("network")
-        st.session_state["cross_network"] = wanted if wanted in codes else codes[0]
+    controls.url_choice("network", codes, codes[0])
     chosen = st.selectbox("Network", codes, format_func=lambda c: f"{names[c]} ({c})",
-                          key="cross_network")
-    st.query_params["network"] = chosen
+                          key="network")
+    controls.url_store("network", chosen)
     sides = data.cross_commissioner_sides(snapshot)
     sides = sides[sides["network_code"] == chosen]
     st.dataframe(sides, hide_index=True, width="stretch")

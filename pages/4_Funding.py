@@ -19,12 +19,10 @@ STREAM_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A
 
 def year_picker(snapshot: str) -> str:
     years = list(funding.FINANCIAL_YEARS)
-    if st.session_state.get("year") not in years:
-        wanted = st.query_params.get("year")
-        st.session_state["year"] = wanted if wanted in years else funding.SNAPSHOT_YEAR.get(
-            snapshot, years[-1])
+    controls.url_choice("year", years, funding.SNAPSHOT_YEAR.get(snapshot, years[-1]))
     year = st.sidebar.selectbox("Financial year", years, key="year")
-    st.query_params["year"] = year
+    st.query_params["year"] = year  # always shown, so a link names its year
+    st.session_state["_url_year"] = year
     return year
 
 

@@ -35,29 +35,43 @@ def _param(name: str) -> str | None:
     return value or None
 
 
+def url_choice(key: str, options: list, default) -> None:
+    """Before a widget keyed ``key``: take the URL's value when the URL changed
+    from outside (a shared link, the back or forward button)."""
+    wanted = _param(key)
+    if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
+        st.session_state[key] = wanted if wanted in options else default
+        st.session_state[f"_url_{key}"] = wanted if wanted in options else None
+
+
+def url_store(key: str, value, default=None) -> None:
+    """After a widget: write its value to the URL (the default leaves no trace)."""
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+        st.session_state[f"_url_{key}"] = None
+    else:
+        st.query_params[key] = str(value)
+        st.session_state[f"_url_{key}"] = str(value)
+
+
 def snapshot_picker(where=st.sidebar) -> str:
     """Choose a snapshot (URL parameter ``snapshot``)."""
     keys = data.snapshot_keys()
     if not keys:
         raise store.DataMissing(store.DATA_DIR / "manifest.json", "lists no snapshots")
     labels = {key: data.manifest()["snapshots"][key]["label"] for key in keys}
-    wanted = _param("snapshot")
-    index = keys.index(wanted) if wanted in keys else len(keys) - 1
-    key = where.selectbox("Snapshot", keys, index=index, format_func=labels.get, key="snapshot")
-    st.query_params["snapshot"] = key
+    url_choice("snapshot", keys, keys[-1])
+    key = where.selectbox("Snapshot", keys, format_func=labels.get, key="snapshot")
+    st.query_params["snapshot"] = key  # always shown, so a link names its snapshot
+    st.session_state["_url_snapshot"] = key
     return key
 
 
 def _choose(label: str, key: str, options: list[str], names: dict[str, str], where) -> str:
     """A picker whose first option is "All"; its choice lives in the URL under ``key``."""
-    if st.session_state.get(key) not in options:
-        wanted = _param(key)
-        st.session_state[key] = wanted if wanted in options else options[0]
+    url_choice(key, options, options[0])
     choice = where.selectbox(label, options, key=key, format_func=lambda c: names.get(c, c))
-    if choice == options[0]:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = choice
+    url_store(key, choice, options[0])
     return choice
 
 

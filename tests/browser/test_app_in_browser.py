@@ -139,3 +139,28 @@ def test_hostile_name_runs_no_script(offline, tmp_path) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".leaflet-tooltip img").count() == 0
     assert hostile in shown  # shown as text, not run
+
+
+def test_back_button_returns_to_the_previous_view(app_url, offline) -> None:
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
+    blackpool = practices[(practices["commissioner_code"] == "00R")
+                          & practices["network_code"].notna()].iloc[0]
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00R")
+    frame = map_frame(offline)
+    point = frame.evaluate("""code => {
+        for (const l of Object.values(map_div._layers)) {
+            if (l.feature && l.feature.properties.code === code) {
+                const p = map_div.latLngToContainerPoint(l.getLatLng());
+                return [p.x, p.y];
+            }
+        } }""", blackpool["practice_code"])
+    box = offline.locator(MAP_FRAME).bounding_box()
+    offline.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    heading = offline.get_by_role("heading", name=re.compile(
+        re.escape(blackpool["network_name"])))
+    heading.wait_for(timeout=30_000)
+    assert "network=" in offline.url
+    offline.go_back()
+    offline.wait_for_function("!location.search.includes('network=')", timeout=30_000)
+    heading.wait_for(state="detached", timeout=30_000)
+    assert "commissioner=00R" in offline.url
