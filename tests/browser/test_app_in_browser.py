@@ -25,6 +25,20 @@ def map_frame(page):
     return frame
 
 
+def click_practice(page, code: str) -> None:
+    """Click a practice's marker on the map, as a user would."""
+    frame = map_frame(page)
+    point = frame.evaluate("""code => {
+        for (const l of Object.values(map_div._layers)) {
+            if (l.feature && l.feature.properties.code === code) {
+                const p = map_div.latLngToContainerPoint(l.getLatLng());
+                return [p.x, p.y];
+            }
+        } }""", code)
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
 def test_map_draws_its_layers_offline(app_url, offline) -> None:
     offline.goto(f"{app_url}/Network_map?snapshot=2022-04&commissioner=00X")
     frame = map_frame(offline)
@@ -73,16 +87,7 @@ def test_clicking_a_network_shows_its_panel(app_url, offline) -> None:
     blackpool = practices[(practices["commissioner_code"] == "00R")
                           & practices["network_code"].notna()].iloc[0]
     offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00R")
-    frame = map_frame(offline)
-    point = frame.evaluate("""code => {
-        for (const l of Object.values(map_div._layers)) {
-            if (l.feature && l.feature.properties.code === code) {
-                const p = map_div.latLngToContainerPoint(l.getLatLng());
-                return [p.x, p.y];
-            }
-        } }""", blackpool["practice_code"])
-    box = offline.locator(MAP_FRAME).bounding_box()
-    offline.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    click_practice(offline, blackpool["practice_code"])
     offline.get_by_role("heading", name=re.compile(re.escape(blackpool["network_name"]))
                         ).wait_for(timeout=30_000)
     assert f"network={blackpool['network_code']}" in offline.url
@@ -146,16 +151,7 @@ def test_back_button_returns_to_the_previous_view(app_url, offline) -> None:
     blackpool = practices[(practices["commissioner_code"] == "00R")
                           & practices["network_code"].notna()].iloc[0]
     offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00R")
-    frame = map_frame(offline)
-    point = frame.evaluate("""code => {
-        for (const l of Object.values(map_div._layers)) {
-            if (l.feature && l.feature.properties.code === code) {
-                const p = map_div.latLngToContainerPoint(l.getLatLng());
-                return [p.x, p.y];
-            }
-        } }""", blackpool["practice_code"])
-    box = offline.locator(MAP_FRAME).bounding_box()
-    offline.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    click_practice(offline, blackpool["practice_code"])
     heading = offline.get_by_role("heading", name=re.compile(
         re.escape(blackpool["network_name"])))
     heading.wait_for(timeout=30_000)
@@ -164,3 +160,25 @@ def test_back_button_returns_to_the_previous_view(app_url, offline) -> None:
     offline.wait_for_function("!location.search.includes('network=')", timeout=30_000)
     heading.wait_for(state="detached", timeout=30_000)
     assert "commissioner=00R" in offline.url
+
+
+def test_panning_and_zooming_do_not_rerun_the_script(app_url, offline) -> None:
+    session = offline.context.new_cdp_session(offline)
+    session.send("Network.enable")
+    sent: list[int] = []
+    session.on("Network.webSocketFrameSent", lambda event: sent.append(1))
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00X")
+    frame = map_frame(offline)
+    offline.wait_for_timeout(1_000)  # let the page settle after its first run
+    before = len(sent)
+    box = offline.locator(MAP_FRAME).bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    offline.mouse.move(*centre)
+    offline.mouse.down()
+    offline.mouse.move(centre[0] + 150, centre[1] + 80, steps=10)
+    offline.mouse.up()
+    offline.mouse.wheel(0, -400)
+    frame.evaluate("map_div.setZoom(map_div.getZoom() + 1, {animate: false})")
+    offline.wait_for_timeout(2_000)
+    assert frame.evaluate("map_div.getZoom()") > 0
+    assert len(sent) == before  # nothing asked the server to rerun
