@@ -56,6 +56,17 @@ def page() -> None:
                        style_function=lambda _: {"color": mapping.GAP_COLOUR, "weight": 1,
                                                  "fillColor": mapping.GAP_COLOUR,
                                                  "fillOpacity": 0.5}).add_to(fmap)
+    shapes = data.network_boundaries(snapshot) if commissioner else \
+        data.national_boundaries(snapshot)
+    shapes = shapes[shapes["method"] == "lsoa"]
+    for label, codes, colour in (
+            ("Networks under 30,000 patients",
+             sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
+            ("Non-contiguous networks (indicative)", split["network_code"], "#0077BB")):
+        chosen = shapes[shapes["network_code"].isin(codes)]
+        if len(chosen):
+            mapping.network_layer(chosen, {code: colour for code in chosen["network_code"]},
+                                  label).add_to(fmap)
     gap_practices = practices[practices["practice_code"].isin(unaligned["practice_code"])]
     mapping.practice_layer(gap_practices, {}, "Practices in no network").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)

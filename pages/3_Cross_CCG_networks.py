@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import mapping
+from pcnmap import coverage, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
@@ -27,6 +27,10 @@ def page() -> None:
                    f"network(s): {', '.join(disagree['network_code'])}.")
     st.dataframe(crossing, hide_index=True, width="stretch")
     controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
+    with st.expander("Practices whose commissioner differs from their network's"):
+        outside = coverage.practices_outside_network_commissioner(data.practices(snapshot))
+        st.dataframe(outside, hide_index=True, width="stretch")
+        controls.csv_download(outside, f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
     if spanning.empty:
         return
 

@@ -82,6 +82,8 @@ def test_cross_ccg_page_lists_networks_and_sides() -> None:
     crossing = coverage.cross_commissioner_networks(practices, networks)
     assert app.metric[0].value == str(int(crossing["crosses_commissioners"].sum()))
     assert "U97695" in app.warning[0].value  # the ePCN flag disagreement
+    outside = coverage.practices_outside_network_commissioner(practices)
+    assert any(len(frame.value) == len(outside) for frame in app.dataframe)
     app.selectbox(key="network").set_value("U22273").run()
     assert "U22273" in str(app.query_params["network"])
 
