@@ -16,16 +16,6 @@ from pcnmap.geography import in_england_bounds
 from pcnmap.problems import QualityLog
 
 
-def unique_practices(practices: pd.DataFrame, path: Path, log: QualityLog) -> pd.DataFrame:
-    """Active practices with each code once (the first row wins; repeats logged)."""
-    repeated = practices["code"].duplicated(keep="first")
-    for index in practices.index[repeated]:
-        log.add("duplicate_record", path, practices.at[index, "source_row"], "field 1",
-                practices.at[index, "code"], practices.at[index, "code"],
-                "practice code appears more than once; the first row is used")
-    return practices[~repeated]
-
-
 def check_postcodes(practices: pd.DataFrame, path: Path, log: QualityLog) -> None:
     """Log practices whose postcode is not a valid UK postcode."""
     keys = codes.postcode_key(practices["postcode"])

@@ -228,15 +228,15 @@ def build_snapshot(
     epcn_path = source / snapshot.epcn[0]
 
     all_practices = sources.read_epraccur(ods_path, log)
-    active = assemble.unique_practices(
-        sources.england_gp_practices(all_practices, ods_path, log), ods_path, log)
+    active = sources.drop_repeats(
+        sources.england_gp_practices(all_practices, ods_path, log), "code", ods_path, log,
+        source_column="field 1 (organisation code)", what="practice code")
     assemble.check_postcodes(active, ods_path, log)
 
     networks, members = sources.read_epcn(epcn_path, log)
-    networks = assemble.unique_practices(
-        networks.rename(columns={"network_code": "code"}), epcn_path, log
-    ).rename(columns={"code": "network_code"})
-    networks.attrs["sheet"] = "PCN Details"
+    networks = sources.drop_repeats(
+        networks, "network_code", epcn_path, log,
+        source_column=f"{networks.attrs['sheet']}: PCN Code", what="network code")
     networks = assemble.open_networks(networks, as_of)
     current = assemble.current_memberships(
         members, networks, all_practices, pd.Index(active["code"]), as_of, epcn_path, log)
@@ -247,11 +247,13 @@ def build_snapshot(
         registered = sources.read_registered_monthly(registered_path, log)
     else:
         registered = sources.read_payments_lists(registered_path, log)
-    registered = sources.drop_duplicate_practices(registered, registered_path, log)
+    registered = sources.drop_repeats(registered, "practice_code", registered_path, log,
+                                      source_column="practice code", what="practice")
     weighted_path = source / snapshot.weighted[0]
     weighted = (registered if weighted_path == registered_path else
-                sources.drop_duplicate_practices(
-                    sources.read_payments_lists(weighted_path, log), weighted_path, log))
+                sources.drop_repeats(
+                    sources.read_payments_lists(weighted_path, log), "practice_code",
+                    weighted_path, log, source_column="Practice Code", what="practice"))
     fallback = None
     if snapshot.fallback_registered:
         fallback_path = source / snapshot.fallback_registered[0]
@@ -396,7 +398,8 @@ def read_funding_lists(source: Path) -> tuple[pd.DataFrame, QualityLog]:
             lists["weighted"] = np.nan
         else:
             lists = sources.read_payments_lists(path, log)
-        lists = sources.drop_duplicate_practices(lists, path, log)
+        lists = sources.drop_repeats(lists, "practice_code", path, log,
+                                     source_column="practice code", what="practice")
         frames.append(lists[["practice_code", "registered", "weighted"]].assign(list_name=name))
     table = pd.concat(frames, ignore_index=True)
     return table[["list_name", "practice_code", "registered", "weighted"]], log

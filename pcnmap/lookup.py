@@ -29,3 +29,12 @@ def find(practices: pd.DataFrame, query: str, limit: int = 20) -> pd.DataFrame:
     found = practices.assign(rank=rank)[rank > 0]
     return found.sort_values(["rank", "practice_name"], ascending=[False, True]).head(
         limit).drop(columns="rank")
+
+
+def within_area(practices: pd.DataFrame, region: str | None, area: str | None) -> pd.DataFrame:
+    """Practices in an NHS region and an STP/ICB (ODS codes; None means any)."""
+    if region:
+        practices = practices[practices["region_code"] == region]
+    if area:
+        practices = practices[practices["stp_code"] == area]
+    return practices

@@ -494,16 +494,15 @@ def read_payments_lists(path: Path, log: QualityLog) -> pd.DataFrame:
     return lists
 
 
-def drop_duplicate_practices(
-    lists: pd.DataFrame, path: Path, log: QualityLog, column: str = "practice_code"
-) -> pd.DataFrame:
-    """Keep a practice's first row in a list-size file, logging any repeat."""
-    repeated = lists[column].duplicated(keep="first")
-    for index in lists.index[repeated]:
-        log.add("duplicate_record", path, lists.at[index, "source_row"], column,
-                lists.at[index, column], lists.at[index, column],
-                "practice listed more than once; the first row is used")
-    return lists[~repeated]
+def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
+                 source_column: str, what: str) -> pd.DataFrame:
+    """Keep the first row for each value of ``column``, logging every repeat."""
+    repeated = frame[column].duplicated(keep="first")
+    for index in frame.index[repeated]:
+        log.add("duplicate_record", path, frame.at[index, "source_row"], source_column,
+                frame.at[index, column], frame.at[index, column],
+                f"{what} appears more than once; the first row is used")
+    return frame[~repeated]
 
 
 # ---------------------------------------------------------------- Code-Point Open

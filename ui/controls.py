@@ -11,7 +11,7 @@ import streamlit as st
 
 import folium
 
-from pcnmap import mapping, store
+from pcnmap import lookup, mapping, store
 from ui import data
 from ui.assets import map_assets
 
@@ -105,12 +105,8 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
 
 def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:
     """The practices inside the region and STP/ICB chosen in the sidebar."""
-    region, area = st.session_state.get("region", "all"), st.session_state.get("area", "all")
-    if region not in (None, "all"):
-        practices = practices[practices["region_code"] == region]
-    if area not in (None, "all"):
-        practices = practices[practices["stp_code"] == area]
-    return practices
+    return lookup.within_area(practices, st.query_params.get("region"),
+                              st.query_params.get("area"))
 
 
 def presentation_toggle() -> bool:

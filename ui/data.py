@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import coverage, funding, mapping, store
+from pcnmap import coverage, funding, lookup, mapping, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -136,10 +136,7 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
         derived = network_boundaries(snapshot)
         grid = mapping.LOCAL_PRECISION
     else:
-        if region:
-            chosen = chosen[chosen["region_code"] == region]
-        if area:
-            chosen = chosen[chosen["stp_code"] == area]
+        chosen = lookup.within_area(chosen, region, area)
         outlines = national_commissioners(snapshot)
         outlines = outlines[outlines["commissioner_code"].isin(chosen["commissioner_code"])]
         # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
