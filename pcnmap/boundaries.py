@@ -254,3 +254,74 @@ def for_display(boundaries: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoData
     result = boundaries.copy()
     result["geometry"] = shapely.coverage_simplify(result.geometry.values, tolerance_m)
     return result.set_crs(BRITISH_NATIONAL_GRID, allow_override=True).to_crs(WGS84)
+
+
+# ---------------------------------------------------------------- contiguity without geometry
+
+
+@dataclass(frozen=True)
+class PartGraph:
+    """Which pieces of England's LSOAs share an edge.
+
+    An LSOA can have several separate pieces (islands), so the graph's nodes
+    are pieces: ``parts`` has ``lsoa_code`` and ``area_km2`` per piece and
+    ``edges`` the pairs of pieces (``part_a`` < ``part_b``, positions in
+    ``parts``) whose boundaries share a line, not just a point. Counting the
+    connected pieces of a set of LSOAs then gives the separate parts of their
+    union without any geometry, which is how a proposed network's contiguity
+    is judged in the app.
+    """
+
+    parts: pd.DataFrame
+    edges: pd.DataFrame
+
+
+def part_graph(lsoas: LsoaLayer) -> PartGraph:
+    """Build the piece adjacency of the (exact) LSOA coverage."""
+    pieces, owner = shapely.get_parts(lsoas.geometry, return_index=True)
+    tree = shapely.STRtree(pieces)
+    first, second = tree.query(pieces, predicate="touches")
+    ordered = first < second
+    first, second = first[ordered], second[ordered]
+    # Dimension 1 where the boundaries meet: a shared edge. Pieces meeting at a
+    # corner stay separate parts of a union, so they are not neighbours.
+    shared_edge = shapely.relate_pattern(pieces[first], pieces[second], "****1****")
+    parts = pd.DataFrame({"lsoa_code": lsoas.codes[owner],
+                          "area_km2": shapely.area(pieces) / 1e6})
+    edges = pd.DataFrame({"part_a": first[shared_edge].astype("int32"),
+                          "part_b": second[shared_edge].astype("int32")})
+    return PartGraph(parts, edges.sort_values(["part_a", "part_b"]).reset_index(drop=True))
+
+
+def parts_of_areas(graph: PartGraph, lsoa_keys: pd.Series) -> pd.DataFrame:
+    """Separate parts of each key's LSOAs, judged on the piece graph.
+
+    ``lsoa_keys`` maps LSOA code to a key (a network code; missing for areas
+    of no network). Returns per key ``parts``, ``significant_parts`` (parts of
+    at least :data:`SIGNIFICANT_PART_KM2`) and ``area_km2``, the same figures
+    :func:`describe_parts` gives for the dissolved shapes.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keys = graph.parts["lsoa_code"].map(lsoa_keys).to_numpy()
+    a, b = graph.edges["part_a"].to_numpy(), graph.edges["part_b"].to_numpy()
+    key_a, key_b = keys[a], keys[b]
+    # Pieces join only when both belong to the same key.
+    same = pd.notna(key_a) & (key_a == key_b)
+    size = len(keys)
+    matrix = coo_matrix((np.ones(int(same.sum()), dtype=np.int8), (a[same], b[same])),
+                        shape=(size, size))
+    _, component = connected_components(matrix, directed=False)
+    pieces = pd.DataFrame({"key": keys, "component": component,
+                           "area_km2": graph.parts["area_km2"].to_numpy()}).dropna(
+        subset=["key"])
+    areas = pieces.groupby(["key", "component"])["area_km2"].sum()
+    grouped = areas.groupby(level="key")
+    result = pd.DataFrame({
+        "parts": grouped.size(),
+        "significant_parts": grouped.agg(lambda s: int((s >= SIGNIFICANT_PART_KM2).sum())),
+        "area_km2": grouped.sum().round(3),
+    })
+    result.index.name = "network_code"
+    return result.reset_index()

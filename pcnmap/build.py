@@ -70,6 +70,7 @@ class SharedGeography:
     lsoas: boundaries.LsoaLayer
     england: shapely.Geometry
     repairs: QualityLog
+    graph: boundaries.PartGraph
 
 
 def read_shared_geography(source: Path) -> SharedGeography:
@@ -78,7 +79,8 @@ def read_shared_geography(source: Path) -> SharedGeography:
     layer = sources.read_boundaries(source / LSOA_LAYER[0],
                                     {"LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name"}, log)
     lsoas = boundaries.prepare_lsoas(layer)
-    return SharedGeography(lsoas, shapely.coverage_union_all(lsoas.geometry), log)
+    return SharedGeography(lsoas, shapely.coverage_union_all(lsoas.geometry), log,
+                           boundaries.part_graph(lsoas))
 
 
 def lsoa_commissioners(
@@ -441,6 +443,11 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildRe
         shared = read_shared_geography(source)
     except SourceError as error:
         return BuildResult({}, {key: str(error) for key in keys}, time.perf_counter() - started)
+
+    # The LSOA piece graph lets the app judge a proposed network's contiguity
+    # without shipping LSOA geometry.
+    shared.graph.parts.to_parquet(out / "lsoa_parts.parquet", index=False, compression="zstd")
+    shared.graph.edges.to_parquet(out / "lsoa_edges.parquet", index=False, compression="zstd")
 
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}

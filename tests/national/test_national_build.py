@@ -56,3 +56,10 @@ def test_quality_rows_point_at_real_lines(national: Path) -> None:
     assert len(from_ods) > 0
     for row, record in zip(from_ods["row"], from_ods["record"], strict=True):
         assert lines[row - 1].startswith(f'"{record}",')
+
+
+@pytest.mark.parametrize("table", ["lsoa_parts", "lsoa_edges", "funding_lists"])
+def test_shared_tables_are_reproducible(national: Path, table: str) -> None:
+    built = pd.read_parquet(national / f"{table}.parquet")
+    shipped = pd.read_parquet(SHIPPED / f"{table}.parquet")
+    pd.testing.assert_frame_equal(built, shipped)

@@ -171,3 +171,23 @@ def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england()
         table = funding.network_entitlements(practices, lists, book, "2020/21")
         for stream, rate in (("clinical_director", 0.722), ("extended_hours", 1.45)):
             assert abs(table[stream].sum() / (rate * england) - 1) < 0.05
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_lsoa_graph_agrees_with_shipped_boundaries(key: str) -> None:
+    """The app judges proposed networks' contiguity on the LSOA piece graph; for
+    the published memberships it must give every network's shipped figures."""
+    from pcnmap.boundaries import PartGraph, parts_of_areas
+
+    graph = PartGraph(store.read_root_table(DATA, "lsoa_parts"),
+                      store.read_root_table(DATA, "lsoa_edges"))
+    assignment = store.read_table(DATA, key, "lsoa_networks")
+    from_graph = parts_of_areas(graph, assignment.set_index("lsoa_code")["network_code"]
+                                .fillna("NONE"))
+    shipped = store.read_geo(DATA, key, "network_boundaries")
+    shipped = pd.DataFrame(shipped[shipped["method"] == "lsoa"])
+    both = shipped.merge(from_graph, on="network_code", suffixes=("", "_graph"))
+    assert len(both) == len(shipped) > 1_000
+    assert (both["parts"] == both["parts_graph"]).all()
+    assert (both["significant_parts"] == both["significant_parts_graph"]).all()
+    assert (both["area_km2"] - both["area_km2_graph"]).abs().max() < 0.01

@@ -142,3 +142,33 @@ def test_voronoi_gives_a_network_sharing_every_site_a_cell(
     assert "U82077" in set(shapes["network_code"])
     assert "U09100" in set(shapes["network_code"])
     assert coverage_overlap_m2(shapes.geometry) < shapely.area(england) * 0.001
+
+
+def test_part_graph_counts_the_parts_a_dissolve_gives(lsoas: boundaries.LsoaLayer) -> None:
+    graph = boundaries.part_graph(lsoas)
+    assert len(graph.parts) >= len(lsoas.codes)
+    assert (graph.edges["part_a"] < graph.edges["part_b"]).all()
+    # Deal the real LSOAs into a few keys by code so that most keys come out
+    # in several pieces; the graph must agree with the geometry on every one.
+    keys = pd.Series([f"K{int(code[-3:]) % 7}" for code in lsoas.codes], index=lsoas.codes)
+    from_graph = boundaries.parts_of_areas(graph, keys).set_index("network_code")
+    shapes = boundaries.describe_parts(boundaries.dissolve(lsoas.geometry, keys.to_numpy()))
+    shapes = shapes.set_index("key")
+    assert (shapes["parts"] > 1).all()
+    assert from_graph["parts"].to_dict() == shapes["parts"].to_dict()
+    assert from_graph["significant_parts"].to_dict() == shapes["significant_parts"].to_dict()
+    assert from_graph["area_km2"].round(2).to_dict() == shapes["area_km2"].round(2).to_dict()
+
+
+def test_corner_contact_does_not_join_parts() -> None:
+    squares = np.array([shapely.box(0, 0, 1000, 1000), shapely.box(1000, 1000, 2000, 2000),
+                        shapely.box(1000, 0, 2000, 1000)])
+    layer = boundaries.LsoaLayer(np.array(["A", "B", "C"]), np.array(["a", "b", "c"]), squares,
+                                 shapely.point_on_surface(squares))
+    graph = boundaries.part_graph(layer)
+    # A and B meet only at a corner; each shares an edge with C.
+    assert sorted(map(tuple, graph.edges.to_numpy())) == [(0, 2), (1, 2)]
+    apart = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "Y"}))
+    assert apart.set_index("network_code")["significant_parts"].to_dict() == {"X": 2, "Y": 1}
+    joined = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "X"}))
+    assert joined["significant_parts"].tolist() == [1]
