@@ -73,6 +73,9 @@ CHECKS = {
     "match_flag_disagrees": "ePCN's CCG match flag disagrees with the member and network codes",
     "outside_england": "A practice in the source is outside England and is left out",
     "invalid_geometry": "A boundary was invalid and has been repaired",
+    "unknown_code": "A code in an uploaded file is not in the snapshot",
+    "invalid_value": "A value breaks the uploaded file's declared schema",
+    "active_text": "A name holds a spreadsheet formula or HTML and is kept as plain text",
 }
 
 

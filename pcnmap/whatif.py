@@ -1,0 +1,323 @@
+"""What-if configurations: try a change to network membership before agreeing it.
+
+A :class:`Proposal` names, for some practices, the network each would belong
+to (an existing network or a new one) or that it would not sign up. Applying
+it to a snapshot gives a :class:`Scenario`; :func:`compare` sets a scenario
+beside the current one, network by network.
+
+The rules, shown in the app beside the results:
+
+* A practice that does not sign up leaves no gap: its list is covered by the
+  network of the nearest member practice of its own commissioner (the rule the
+  coverage page uses to suggest a covering network). Network payments follow
+  the patients, so the covering network's population and entitlement include
+  that list; the practice itself gets no participation payment. This is
+  pcnmap's reading of the Network Contract DES's 100% coverage requirement;
+  local agreements can differ.
+* A new network's commissioner is that of the members holding most patients.
+* Contiguity uses the LSOA method: each LSOA stays with its nearest practice
+  (as in the shipped boundaries) and follows that practice's network, or the
+  covering network when the practice does not sign up.
+
+Nothing here keeps state: a proposal lives in the URL or in a downloaded
+configuration file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import numpy as np
+import pandas as pd
+
+from pcnmap import codes, coverage, funding
+from pcnmap.boundaries import PartGraph, parts_of_areas
+from pcnmap.problems import QualityLog
+
+# A new network's code: NEW and a number, so it cannot clash with an ODS code.
+NEW_NETWORK_CODE = re.compile(r"^NEW\d{1,3}$")
+NAME_LIMIT = 100
+CONFIGURATION_COLUMNS = ("practice_code", "network_code", "network_name")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Changes to a snapshot's memberships.
+
+    ``memberships`` maps a practice code to its proposed network code, or to
+    ``None`` when the practice would not sign up. ``new_networks`` maps each
+    new network's code to its name.
+    """
+
+    memberships: Mapping[str, str | None] = field(default_factory=dict)
+    new_networks: Mapping[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.memberships)
+
+    def to_text(self) -> tuple[str, str]:
+        """The proposal as two URL-safe strings: the moves and the new networks.
+
+        Moves read ``P81001:U12345`` (``P81001:`` when not signing up), comma
+        separated; new networks ``NEW1:<name, percent-encoded>``.
+        """
+        moves = ",".join(f"{p}:{n or ''}" for p, n in sorted(self.memberships.items()))
+        new = ",".join(f"{c}:{quote(name, safe='')}" for c, name in
+                       sorted(self.new_networks.items()))
+        return moves, new
+
+    @classmethod
+    def from_text(cls, moves: str | None, new: str | None) -> "Proposal":
+        """Read :meth:`to_text`'s strings; malformed pieces are skipped (a
+        hand-edited link cannot break the page), and :func:`check` then drops
+        codes the snapshot does not know."""
+        memberships: dict[str, str | None] = {}
+        for piece in (moves or "").split(","):
+            practice, sep, network = piece.partition(":")
+            if sep and codes.PRACTICE_CODE.fullmatch(practice):
+                memberships[practice] = network or None
+        new_networks: dict[str, str] = {}
+        for piece in (new or "").split(","):
+            code, sep, name = piece.partition(":")
+            name = unquote(name).strip()[:NAME_LIMIT]
+            if sep and NEW_NETWORK_CODE.fullmatch(code) and name:
+                new_networks[code] = name
+        return cls(memberships, new_networks)
+
+    def with_changes(self, memberships: Mapping[str, str | None],
+                     new_networks: Mapping[str, str] | None = None) -> "Proposal":
+        """A copy with more changes (later ones win)."""
+        return Proposal({**self.memberships, **memberships},
+                        {**self.new_networks, **(new_networks or {})})
+
+    def next_new_code(self) -> str:
+        used = {int(code[3:]) for code in self.new_networks}
+        return f"NEW{min(set(range(1, len(used) + 2)) - used)}"
+
+
+def check(proposal: Proposal, practices: pd.DataFrame, networks: pd.DataFrame) -> tuple[
+        Proposal, list[str]]:
+    """Keep only the changes the snapshot can apply; say what was dropped and why.
+
+    A change that leaves a practice where it already is is dropped silently:
+    it changes nothing.
+    """
+    known_networks = set(networks["network_code"])
+    current = practices.set_index("practice_code")["network_code"]
+    problems: list[str] = []
+    kept: dict[str, str | None] = {}
+    for practice, network in proposal.memberships.items():
+        if practice not in current.index:
+            problems.append(f"practice {practice} is not in this snapshot; change ignored")
+        elif network is not None and network not in known_networks \
+                and network not in proposal.new_networks:
+            problems.append(f"network {network} (for {practice}) is neither a network of this "
+                            "snapshot nor a new network; change ignored")
+        elif network != (None if pd.isna(current[practice]) else current[practice]):
+            kept[practice] = network
+    used = {n for n in kept.values() if n}
+    new_networks = {c: n for c, n in proposal.new_networks.items() if c in used}
+    return Proposal(kept, new_networks), problems
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A configuration of memberships and what follows from it.
+
+    ``practices`` carries ``network_code`` (membership; missing when not a
+    member) and ``covered_by`` (for a practice not signing up, the network
+    covering its list). ``networks`` has one row per network with members or
+    covered patients.
+    """
+
+    practices: pd.DataFrame
+    networks: pd.DataFrame
+
+
+def covering_networks(practices: pd.DataFrame, codes_not_signing: list[str]) -> pd.Series:
+    """For each practice not signing up, the network that covers its list."""
+    if not codes_not_signing:
+        return pd.Series(dtype=object)
+    chosen = practices[practices["practice_code"].isin(codes_not_signing)
+                       | practices["network_code"].notna()]
+    nearest = coverage.unaligned_practices(chosen.assign(registered=chosen["registered"].fillna(
+        0.0).where(~chosen["practice_code"].isin(codes_not_signing), 1.0)))
+    return nearest.set_index("practice_code")["nearest_network_code"]
+
+
+def summarise(practices: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """Each network's members, patients (own and covered), commissioner and spread.
+
+    ``names`` gives ``network_code``, ``network_name`` and ``commissioner_code``
+    for every network that can appear.
+    """
+    patients = practices["registered"].fillna(0.0)
+    members = practices.assign(patients=patients).dropna(subset=["network_code"])
+    own = members.groupby("network_code").agg(
+        member_count=("practice_code", "size"),
+        registered=("patients", "sum"),
+        member_codes=("practice_code", lambda s: ", ".join(sorted(s))),
+        member_commissioners=("commissioner_code", lambda s: ", ".join(sorted(set(s.dropna())))),
+    )
+    covered = practices.assign(patients=patients).dropna(subset=["covered_by"]).groupby(
+        "covered_by").agg(covered_practices=("practice_code", "size"),
+                          covered_registered=("patients", "sum"))
+    table = own.join(covered, how="outer")
+    table.index.name = "network_code"
+    table = table.reset_index()
+    table[["member_count", "covered_practices"]] = table[
+        ["member_count", "covered_practices"]].fillna(0).astype("int64")
+    table[["registered", "covered_registered"]] = table[
+        ["registered", "covered_registered"]].fillna(0.0)
+    table[["member_codes", "member_commissioners"]] = table[
+        ["member_codes", "member_commissioners"]].fillna("")
+    table["population"] = table["registered"] + table["covered_registered"]
+    table["crosses_commissioners"] = table["member_commissioners"].str.contains(",")
+    lookup = names.drop_duplicates("network_code").set_index("network_code")
+    table["network_name"] = table["network_code"].map(lookup["network_name"])
+    table["commissioner_code"] = table["network_code"].map(lookup["commissioner_code"])
+    table["size_band"] = np.select(
+        [table["population"] < coverage.SIZE_MIN, table["population"] > coverage.SIZE_MAX],
+        ["under", "over"], default="within")
+    order = ["network_code", "network_name", "commissioner_code", "member_count",
+             "registered", "covered_practices", "covered_registered", "population",
+             "size_band", "crosses_commissioners", "member_commissioners", "member_codes"]
+    return table[order]
+
+
+def current_scenario(practices: pd.DataFrame, networks: pd.DataFrame) -> Scenario:
+    """The snapshot as published: nobody is covered by a neighbour yet."""
+    frame = practices.assign(covered_by=pd.Series(None, index=practices.index, dtype=object))
+    return Scenario(frame, summarise(frame, networks))
+
+
+def apply(practices: pd.DataFrame, networks: pd.DataFrame, proposal: Proposal) -> Scenario:
+    """The snapshot with ``proposal`` applied (check it first with :func:`check`)."""
+    frame = practices.copy()
+    frame["covered_by"] = pd.Series(None, index=frame.index, dtype=object)
+    position = pd.Series(frame.index, index=frame["practice_code"])
+    for practice, network in proposal.memberships.items():
+        frame.loc[position[practice], "network_code"] = network
+    names = networks[["network_code", "network_name", "commissioner_code"]]
+    if proposal.new_networks:
+        members = frame[frame["network_code"].isin(proposal.new_networks)]
+        home = (members.assign(patients=members["registered"].fillna(0.0))
+                .groupby(["network_code", "commissioner_code"])["patients"].sum()
+                .sort_values(ascending=False).reset_index()
+                .drop_duplicates("network_code").set_index("network_code")["commissioner_code"])
+        names = pd.concat([names, pd.DataFrame({
+            "network_code": list(proposal.new_networks),
+            "network_name": list(proposal.new_networks.values()),
+            "commissioner_code": [home.get(c) for c in proposal.new_networks]})],
+            ignore_index=True)
+    lookup = names.set_index("network_code")
+    frame["network_name"] = frame["network_code"].map(lookup["network_name"])
+    frame["network_commissioner_code"] = frame["network_code"].map(lookup["commissioner_code"])
+    not_signing = [p for p, n in proposal.memberships.items() if n is None]
+    covering = covering_networks(frame, not_signing)
+    rows = position[covering.index]
+    frame.loc[rows, "covered_by"] = covering.to_numpy()
+    return Scenario(frame, summarise(frame, names))
+
+
+def entitlements(scenario: Scenario, lists: pd.DataFrame, book: funding.RateBook,
+                 year: str) -> pd.DataFrame:
+    """Each network's entitlement in ``year``, covered lists included."""
+    paid = scenario.practices.copy()
+    covered = paid["network_code"].isna() & paid["covered_by"].notna()
+    paid.loc[covered, "network_code"] = paid.loc[covered, "covered_by"]
+    home = scenario.networks.set_index("network_code")["commissioner_code"]
+    paid["network_commissioner_code"] = paid["network_code"].map(home)
+    return funding.network_entitlements(paid, lists, book, year)
+
+
+def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph
+               ) -> pd.DataFrame:
+    """Each network's separate parts under the LSOA method, for this scenario."""
+    practice = scenario.practices.set_index("practice_code")
+    network = practice["network_code"].where(practice["network_code"].notna(),
+                                             practice["covered_by"])
+    keys = lsoa_networks.set_index("lsoa_code")["practice_code"].map(network)
+    return parts_of_areas(graph, keys)
+
+
+def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
+            book: funding.RateBook, year: str, lsoa_networks: pd.DataFrame | None = None,
+            graph: PartGraph | None = None, only_changed: bool = True) -> pd.DataFrame:
+    """The two scenarios side by side, one row per network (``_before``/``_after``).
+
+    With ``only_changed`` only networks whose members, covered list, funding
+    or contiguity differ are listed.
+    """
+    sides = []
+    for label, scenario in (("before", before), ("after", after)):
+        table = scenario.networks.set_index("network_code")
+        money = entitlements(scenario, lists, book, year).set_index("network_code")
+        table["funding"] = money["total"].reindex(table.index).fillna(0.0)
+        if lsoa_networks is not None and graph is not None:
+            parts = contiguity(scenario, lsoa_networks, graph).set_index("network_code")
+            table["significant_parts"] = parts["significant_parts"].reindex(
+                table.index).fillna(0).astype("int64")
+        sides.append(table.drop(columns=["member_codes"]).add_suffix(f"_{label}"))
+    joined = sides[0].join(sides[1], how="outer")
+    names = joined["network_name_after"].fillna(joined["network_name_before"])
+    joined.insert(0, "network_name", names)
+    joined = joined.drop(columns=["network_name_before", "network_name_after"])
+    joined["status"] = np.select(
+        [joined["member_count_before"].isna(), joined["member_count_after"].isna()],
+        ["new", "gone"], default="existing")
+    for column in ("population", "funding"):
+        joined[f"{column}_change"] = (joined[f"{column}_after"].fillna(0.0)
+                                      - joined[f"{column}_before"].fillna(0.0))
+    if only_changed:
+        before_members = before.networks.set_index("network_code")["member_codes"]
+        after_members = after.networks.set_index("network_code")["member_codes"]
+        moved = before_members.reindex(joined.index).fillna("") != after_members.reindex(
+            joined.index).fillna("")
+        changed = moved | (joined["population_change"].abs() > 0.5) \
+            | (joined["funding_change"].abs() > 0.5)
+        if "significant_parts_before" in joined:
+            changed |= joined["significant_parts_before"].fillna(0) != joined[
+                "significant_parts_after"].fillna(0)
+        joined = joined[changed]
+    return joined.reset_index().sort_values("network_code").reset_index(drop=True)
+
+
+def coverage_summary(scenario: Scenario) -> dict[str, float]:
+    """Practices and patients in networks, covered by a neighbour, and in gaps."""
+    practices = scenario.practices
+    patients = practices["registered"].fillna(0.0)
+    member = practices["network_code"].notna()
+    covered = ~member & practices["covered_by"].notna()
+    gap = ~member & ~covered
+    return {
+        "practices_in_networks": int(member.sum()),
+        "practices_covered_by_neighbour": int(covered.sum()),
+        "practices_in_gaps": int(gap.sum()),
+        "patients_in_networks": float(patients[member].sum()),
+        "patients_covered_by_neighbour": float(patients[covered].sum()),
+        "patients_in_gaps": float(patients[gap].sum()),
+        "networks": int((scenario.networks["member_count"] > 0).sum()),
+        "networks_under_30000": int(((scenario.networks["member_count"] > 0)
+                                     & (scenario.networks["size_band"] == "under")).sum()),
+        "cross_commissioner_networks": int(scenario.networks["crosses_commissioners"].sum()),
+    }
+
+
+def configuration_table(scenario: Scenario, practice_codes: pd.Series | None = None
+                        ) -> pd.DataFrame:
+    """The configuration as a downloadable table: practice, network code, network name.
+
+    A practice not signing up has a blank network code (and, for information,
+    the covering network in ``covered_by``).
+    """
+    practices = scenario.practices
+    if practice_codes is not None:
+        practices = practices[practices["practice_code"].isin(practice_codes)]
+    table = practices[["practice_code", "practice_name", "network_code", "network_name",
+                       "covered_by"]].sort_values("practice_code")
+    return table.fillna("").reset_index(drop=True)
