@@ -1,0 +1,427 @@
+"""Files a user brings: newer official files or a network configuration.
+
+Every upload is checked before any of it is used:
+
+* the file itself: a CSV or an XLSX workbook only, at most
+  :data:`MAX_UPLOAD_BYTES`, not empty, and recognised as one of
+  :data:`KINDS` from its content (not from its name);
+* its structure, by the same readers the build pipeline uses (so an
+  uploaded file gives exactly the figures the pipeline would);
+* its records, against a declared schema (:data:`SCHEMAS`, pandera) with
+  every code read as text. Rows that break it are listed (file, row, column,
+  what was expected) and left out; the good rows load.
+
+Uploads are written only into a :class:`SessionSpace` (a private temporary
+folder per browser session, removed with it). Workbooks are read as data
+(openpyxl, cached values); nothing in a file is executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pcnmap import assemble, codes, sources, whatif
+from pcnmap.problems import QualityLog, SourceError
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+SUFFIXES = (".csv", ".xlsx")
+KINDS = {
+    "epraccur": "ODS GP practices (epraccur.csv)",
+    "epcn": "NHS Digital ePCN workbook (ePCN.xlsx)",
+    "registered": "Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
+    "configuration": "A network configuration (practice_code, network_code, network_name)",
+}
+# Spreadsheet programs run a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
+
+
+# ---------------------------------------------------------------- the declared schemas
+
+def _code(pattern: re.Pattern, *, blank: bool = False) -> pa.Check:
+    body = pattern.pattern.strip("^$")
+    return pa.Check.str_matches(f"^(?:{body}){'|^$' if blank else ''}",
+                                error=f"a code of the form {pattern.pattern}")
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "epraccur": pa.DataFrameSchema({
+        "code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+        "name": pa.Column(str, pa.Check.str_length(1, 200, error="a name of 1-200 characters")),
+        "postcode": pa.Column(str),
+        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+    }),
+    "epcn_networks": pa.DataFrameSchema({
+        "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
+        "network_name": pa.Column(str, nullable=False),
+        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+    }),
+    "epcn_members": pa.DataFrameSchema({
+        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE)),
+        "network_code": pa.Column(str, _code(codes.NETWORK_CODE)),
+    }),
+    "registered": pa.DataFrameSchema({
+        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+        "registered": pa.Column(float, pa.Check.ge(0, error="a patient count of 0 or more"),
+                                nullable=False, coerce=True),
+    }),
+    "configuration": pa.DataFrameSchema({
+        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+        "network_code": pa.Column(str, pa.Check.str_matches(
+            rf"^(?:{codes.NETWORK_CODE.pattern.strip('^$')}|{whatif.NEW_NETWORK_CODE.pattern.strip('^$')})$|^$",
+            error="an ePCN network code (U12345), a new network's code (NEW1) or blank "
+                  "for a practice not signing up")),
+        "network_name": pa.Column(str, pa.Check.str_length(0, whatif.NAME_LIMIT,
+                                                           error="a name of at most 100 characters")),
+    }),
+}
+
+def _finding_kind(check: str) -> str:
+    """Which report check a schema failure is logged under."""
+    if check.startswith("a code"):
+        return "malformed_code"
+    if check.startswith("a patient count") or check == "not_nullable":
+        return "bad_number"
+    if check == "field_uniqueness":
+        return "duplicate_record"
+    return "invalid_value"
+
+
+def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
+             record_column: str, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Check ``frame`` against a declared schema; log and drop the rows that fail.
+
+    ``columns`` gives each schema column's name in the file, for the message.
+    A row already logged for the same column by the reader is not logged twice.
+    """
+    try:
+        return SCHEMAS[schema].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases
+    logged = {(f.file, f.row, f.column) for f in log.findings}
+    bad_index = set()
+    for failure in failures.itertuples():
+        if pd.isna(failure.index):
+            # A whole-column failure (a wrong type): every row of it is unusable.
+            raise SourceError(path, f"column {columns.get(failure.column, failure.column)!r}: "
+                              f"{failure.check}", column=columns.get(failure.column),
+                              expected=str(failure.check))
+        index = failure.index
+        bad_index.add(index)
+        row = int(frame.at[index, "source_row"])
+        column = columns.get(failure.column, failure.column)
+        if (path.name, row, column) in logged:
+            continue
+        logged.add((path.name, row, column))
+        check = str(failure.check)
+        log.add(_finding_kind(check), path, row, column,
+                frame.at[index, record_column], failure.failure_case,
+                f"{failure.failure_case!r} is not allowed here (expected {check}); row left out")
+    return frame.drop(index=[i for i in bad_index if i in frame.index])
+
+
+def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
+                     source_column: str, record_column: str) -> None:
+    """Note names holding a spreadsheet formula or HTML: kept as plain text.
+
+    They are shown escaped and exported with a leading apostrophe, so neither
+    a browser nor a spreadsheet runs them.
+    """
+    text = frame[column].fillna("").astype(str)
+    active = text.str.startswith(FORMULA_START) | text.str.contains(MARKUP)
+    for index in frame.index[active]:
+        log.add("active_text", path, frame.at[index, "source_row"], source_column,
+                frame.at[index, record_column], text[index],
+                "holds a spreadsheet formula or HTML; kept as plain text, never run",
+                severity="info")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV that a spreadsheet opens without running anything.
+
+    Text cells that a spreadsheet would take as a formula get a leading
+    apostrophe (the usual defence against CSV injection);
+    :func:`read_configuration` removes it again.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            text = safe[column]
+            risky = text.fillna("").astype(str).str.startswith(FORMULA_START)
+            safe[column] = text.where(~risky, "'" + text.fillna("").astype(str))
+    return safe.to_csv(index=False).encode("utf-8")
+
+
+def _unescape(text: pd.Series) -> pd.Series:
+    risky = text.str.startswith("'") & text.str[1:].str.startswith(FORMULA_START)
+    return text.where(~risky, text.str[1:])
+
+
+# ---------------------------------------------------------------- the file itself
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave its folder: the last path part, plain characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".")
+    return cleaned[:100] or "upload"
+
+
+def kind_of(name: str, data: bytes) -> str:
+    """Check an upload's size and type and say which kind of file it is.
+
+    Raises :class:`SourceError` with the reason when it cannot be used.
+    """
+    shown = safe_name(name)
+    suffix = Path(shown).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise SourceError(shown, f"is a {suffix or 'file without an extension'}",
+                          expected="a .csv or .xlsx file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SourceError(shown, f"is {len(data) / 1024 / 1024:.1f} MB",
+                          expected=f"at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    if not data.strip():
+        raise SourceError(shown, "file is empty", expected="a CSV or XLSX with data")
+    if suffix == ".xlsx":
+        if not data.startswith(b"PK"):
+            raise SourceError(shown, "is not an Excel workbook (no XLSX signature)",
+                              expected="an .xlsx workbook as NHS Digital publishes it")
+        return "epcn"
+    if data.startswith(b"PK") or b"\x00" in data[:4096]:
+        raise SourceError(shown, "is binary, not text", expected="a CSV text file")
+    first_line = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    header = {cell.strip().strip('"').lower() for cell in first_line.split(",")}
+    if {"practice_code", "network_code"} <= header:
+        return "configuration"
+    if {"code", "number_of_patients"} <= header:
+        return "registered"
+    if first_line.count(",") + 1 == sources.EPRACCUR_FIELD_COUNT:
+        return "epraccur"
+    raise SourceError(shown, f"is not a file pcnmap knows; its first line is {first_line[:120]!r}",
+                      row=1, expected="one of: " + "; ".join(KINDS.values()))
+
+
+class SessionSpace:
+    """A private temporary folder for one browser session's uploads."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="pcnmap-upload-", dir=root))
+
+    def save(self, name: str, data: bytes) -> Path:
+        target = self.path / safe_name(name)
+        target.write_bytes(data)
+        return target
+
+    def clear(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __del__(self) -> None:
+        self.clear()
+
+
+# ---------------------------------------------------------------- reading each kind
+
+
+@dataclass
+class Uploaded:
+    """What the user's files hold, after checking."""
+
+    practices: pd.DataFrame | None = None  # every epraccur row (status etc.)
+    england: pd.DataFrame | None = None  # England's active GP practices, checked
+    networks: pd.DataFrame | None = None
+    members: pd.DataFrame | None = None
+    registered: pd.DataFrame | None = None
+    configuration: pd.DataFrame | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    errors: list[SourceError] = field(default_factory=list)
+    log: QualityLog = field(default_factory=QualityLog)
+
+
+def read_uploads(paths: list[Path], uploaded: Uploaded | None = None) -> Uploaded:
+    """Read and check each saved upload; one bad file does not stop the others."""
+    result = uploaded or Uploaded()
+    for path in paths:
+        try:
+            kind = kind_of(path.name, path.read_bytes())
+            _read_kind(path, kind, result)
+            result.files[kind] = path
+        except SourceError as error:
+            result.errors.append(error)
+    return result
+
+
+def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
+    log = result.log
+    if kind == "epraccur":
+        everything = sources.read_epraccur(path, log)
+        england = sources.drop_repeats(
+            sources.england_gp_practices(everything, path, log), "code", path, log,
+            source_column="field 1 (organisation code)", what="practice code")
+        assemble.check_postcodes(england, path, log)
+        england = validate(england, "epraccur", path, log, record_column="code", columns={
+            "code": "field 1 (organisation code)", "name": "field 2 (name)",
+            "postcode": "field 10 (postcode)", "commissioner_code": "field 15 (commissioner)"})
+        flag_active_text(england, "name", path, log, source_column="field 2 (name)",
+                         record_column="code")
+        result.practices, result.england = everything, england
+    elif kind == "epcn":
+        networks, members = sources.read_epcn(path, log)
+        details, partners = networks.attrs["sheet"], members.attrs["sheet"]
+        networks = sources.drop_repeats(networks, "network_code", path, log,
+                                        source_column=f"{details}: PCN Code",
+                                        what="network code")
+        networks = validate(networks, "epcn_networks", path, log, record_column="network_code",
+                            columns={"network_code": f"{details}: PCN Code",
+                                     "network_name": f"{details}: PCN Name",
+                                     "commissioner_code": f"{details}: commissioner code"})
+        members = validate(members, "epcn_members", path, log, record_column="practice_code",
+                           columns={"practice_code": f"{partners}: Partner Organisation Code",
+                                    "network_code": f"{partners}: PCN Code"})
+        flag_active_text(networks, "network_name", path, log,
+                         source_column=f"{details}: PCN Name", record_column="network_code")
+        networks.attrs["sheet"], members.attrs["sheet"] = details, partners
+        result.networks, result.members = networks, members
+    elif kind == "registered":
+        lists = sources.drop_repeats(sources.read_registered_monthly(path, log), "practice_code",
+                                     path, log, source_column="CODE", what="practice")
+        result.registered = validate(lists, "registered", path, log,
+                                     record_column="practice_code",
+                                     columns={"practice_code": "CODE",
+                                              "registered": "NUMBER_OF_PATIENTS"})
+    else:
+        result.configuration = read_configuration(path, log)
+
+
+def read_configuration(path: Path, log: QualityLog) -> pd.DataFrame:
+    """A configuration CSV: practice_code, network_code (blank: not signing up), network_name."""
+    raw = sources.read_text_csv(path, header=True, what="a configuration CSV ("
+                                + ", ".join(whatif.CONFIGURATION_COLUMNS) + ")")
+    raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
+    if "network_name" not in raw.columns:
+        raw["network_name"] = ""
+    table = sources.pick_columns(raw, path, {c: c for c in whatif.CONFIGURATION_COLUMNS})
+    for column in whatif.CONFIGURATION_COLUMNS:
+        table[column] = _unescape(table[column].str.strip())
+    table["practice_code"] = table["practice_code"].str.upper()
+    table["network_code"] = table["network_code"].str.upper()
+    table = sources.drop_repeats(table, "practice_code", path, log, source_column="practice_code",
+                                 what="practice")
+    table = validate(table, "configuration", path, log, record_column="practice_code",
+                     columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
+    flag_active_text(table, "network_name", path, log, source_column="network_name",
+                     record_column="practice_code")
+    return table
+
+
+def configuration_proposal(table: pd.DataFrame, practices: pd.DataFrame,
+                           networks: pd.DataFrame, path: Path, log: QualityLog
+                           ) -> whatif.Proposal:
+    """Turn a checked configuration table into a proposal for a snapshot.
+
+    Practices the snapshot lacks and network codes that are neither the
+    snapshot's nor named new networks are logged and left out; practices the
+    file does not list keep their current network.
+    """
+    known_practices = set(practices["practice_code"])
+    known_networks = set(networks["network_code"])
+    memberships: dict[str, str | None] = {}
+    new_networks: dict[str, str] = {}
+    for row in table.itertuples():
+        if row.practice_code not in known_practices:
+            log.add("unknown_code", path, row.source_row, "practice_code", row.practice_code,
+                    row.practice_code, "practice is not in this snapshot; row left out")
+            continue
+        network = row.network_code or None
+        if network and network not in known_networks:
+            if not whatif.NEW_NETWORK_CODE.fullmatch(network):
+                log.add("unknown_code", path, row.source_row, "network_code", row.practice_code,
+                        network, "network is not in this snapshot (a new network needs a code "
+                        "NEW1, NEW2, ... and a name); row left out")
+                continue
+            name = new_networks.get(network) or row.network_name
+            if not name:
+                log.add("invalid_value", path, row.source_row, "network_name",
+                        row.practice_code, "", "a new network needs a name; row left out")
+                continue
+            new_networks[network] = name
+        memberships[row.practice_code] = network
+    proposal, _ = whatif.check(whatif.Proposal(memberships, new_networks), practices, networks)
+    return proposal
+
+
+# ---------------------------------------------------------------- own data as a snapshot
+
+
+def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks: pd.DataFrame,
+                 as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The base snapshot with the uploaded files in place of its own.
+
+    An uploaded epraccur replaces the practices (positions come from the base
+    snapshot by practice code, else by postcode; others have none), an ePCN
+    workbook the memberships (current on ``as_of``), a registered-list file
+    the list sizes (a practice it lacks has none). Weighted lists stay the
+    base snapshot's. Problems go to ``uploaded.log``.
+    """
+    log = uploaded.log
+    practices = base_practices.copy()
+    if uploaded.england is not None:
+        path = uploaded.files["epraccur"]
+        fresh = uploaded.england.rename(columns={"code": "practice_code",
+                                                 "name": "practice_name"})
+        fresh["postcode"] = codes.postcode_key(fresh["postcode"]).map(codes.postcode_display)
+        by_code = base_practices.set_index("practice_code")
+        by_postcode = base_practices.dropna(subset=["easting"]).drop_duplicates(
+            "postcode").set_index("postcode")
+        for column in ("longitude", "latitude", "easting", "northing"):
+            fresh[column] = fresh["practice_code"].map(by_code[column]).fillna(
+                fresh["postcode"].map(by_postcode[column]))
+        for index in fresh.index[fresh["easting"].isna()]:
+            log.add("no_coordinates", path, fresh.at[index, "source_row"], "field 10 (postcode)",
+                    fresh.at[index, "practice_code"], fresh.at[index, "postcode"],
+                    "neither the practice nor its postcode is in the shipped data; "
+                    "it has no map position")
+        names = base_practices.drop_duplicates("commissioner_code").set_index(
+            "commissioner_code")["commissioner_name"]
+        fresh["commissioner_name"] = fresh["commissioner_code"].map(names)
+        for index in fresh.index[fresh["commissioner_name"].isna()]:
+            log.add("unknown_commissioner", path, fresh.at[index, "source_row"],
+                    "field 15 (commissioner)", fresh.at[index, "practice_code"],
+                    fresh.at[index, "commissioner_code"],
+                    "commissioner is not in the snapshot the upload is compared with")
+        for column in ("registered", "weighted", "network_code"):
+            fresh[column] = fresh["practice_code"].map(by_code[column])
+        practices = fresh
+    networks = base_networks
+    if uploaded.networks is not None:
+        path = uploaded.files["epcn"]
+        networks = assemble.open_networks(uploaded.networks, as_of)
+        everything = uploaded.practices if uploaded.practices is not None else pd.DataFrame({
+            "code": base_practices["practice_code"], "status": "A",
+            "prescribing_setting": "4"})
+        current = assemble.current_memberships(
+            uploaded.members, networks, everything, pd.Index(practices["practice_code"]),
+            as_of, path, log)
+        practices["network_code"] = practices["practice_code"].map(
+            current.set_index("practice_code")["network_code"])
+        networks = networks[["network_code", "network_name", "commissioner_code"]]
+    if uploaded.registered is not None:
+        practices["registered"] = practices["practice_code"].map(
+            uploaded.registered.set_index("practice_code")["registered"])
+        path = uploaded.files["registered"]
+        for index in practices.index[practices["registered"].isna()]:
+            log.add("no_list_size", path, None, "CODE", practices.at[index, "practice_code"],
+                    practices.at[index, "practice_name"],
+                    "practice is not in the uploaded registered-list file")
+    lookup = networks.drop_duplicates("network_code").set_index("network_code")
+    practices["network_name"] = practices["network_code"].map(lookup["network_name"])
+    practices["network_commissioner_code"] = practices["network_code"].map(
+        lookup["commissioner_code"])
+    return practices.reset_index(drop=True), networks.reset_index(drop=True)

@@ -1,0 +1,198 @@
+"""Bringing your own files: each kind of bad file gives a clear message, a good
+file gives the pipeline's figures. All files are the real extract's, some
+damaged on purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcnmap import store, uploads
+from pcnmap.problems import SourceError
+from pcnmap.snapshots import SNAPSHOTS
+
+NEW = SNAPSHOTS["2022-04"]
+
+
+@pytest.fixture()
+def space(tmp_path: Path) -> uploads.SessionSpace:
+    return uploads.SessionSpace(tmp_path)
+
+
+def upload(space: uploads.SessionSpace, name: str, data: bytes) -> uploads.Uploaded:
+    return uploads.read_uploads([space.save(name, data)])
+
+
+def only_error(result: uploads.Uploaded) -> str:
+    assert len(result.errors) == 1
+    return str(result.errors[0])
+
+
+def test_good_files_give_the_pipelines_figures(extract: Path, built_extract: Path,
+                                               space: uploads.SessionSpace) -> None:
+    """The April 2022 files uploaded over the December 2019 snapshot give the
+    memberships and list sizes the pipeline builds for April 2022."""
+    paths = [space.save(Path(name).name, (extract / name).read_bytes())
+             for name in (NEW.epraccur[0], NEW.epcn[0], NEW.registered[0])]
+    result = uploads.read_uploads(paths)
+    assert result.errors == []
+    assert set(result.files) == {"epraccur", "epcn", "registered"}
+    base_practices = store.read_table(built_extract, "2019-12", "practices")
+    base_networks = store.read_table(built_extract, "2019-12", "networks")
+    practices, networks = uploads.own_snapshot(result, base_practices, base_networks,
+                                               pd.Timestamp(NEW.as_of))
+    built = store.read_table(built_extract, "2022-04", "practices").set_index("practice_code")
+    mine = practices.set_index("practice_code")
+    assert set(mine.index) == set(built.index)
+    pd.testing.assert_series_equal(mine["network_code"].sort_index(),
+                                   built["network_code"].sort_index(), check_dtype=False)
+    from_monthly = built["registered_source"] == Path(NEW.registered[0]).name
+    assert from_monthly.mean() > 0.9
+    pd.testing.assert_series_equal(mine.loc[from_monthly[from_monthly].index, "registered"]
+                                   .sort_index(),
+                                   built.loc[from_monthly, "registered"].sort_index())
+    built_networks = store.read_table(built_extract, "2022-04", "networks")
+    assert set(networks["network_code"]) == set(built_networks["network_code"])
+    # Problems the pipeline reports for these files are reported for the upload too.
+    pipeline = store.read_table(built_extract, "2022-04", "quality")
+    for check in ("member_not_in_ods", "double_membership"):
+        assert result.log.count(check) == (pipeline["check"] == check).sum()
+
+
+def test_wrong_columns(extract: Path, space: uploads.SessionSpace) -> None:
+    text = (extract / NEW.registered[0]).read_text().replace("NUMBER_OF_PATIENTS", "PATIENTS", 1)
+    text = text.replace("EXTRACT_DATE", "CODE2", 1)
+    message = only_error(upload(space, "gp-reg-pat-prac-all.csv", text.encode()))
+    # Without NUMBER_OF_PATIENTS the file is no longer recognised as a list.
+    assert "is not a file pcnmap knows" in message and "row 1" in message
+    text = (extract / NEW.registered[0]).read_text().replace("SEX", "GENDER", 1)
+    message = only_error(upload(space, "gp-reg-pat-prac-all.csv", text.encode()))
+    assert "row 1" in message and "'SEX'" in message and "missing" in message
+
+
+def test_wrong_encoding(extract: Path, space: uploads.SessionSpace) -> None:
+    data = (extract / NEW.epraccur[0]).read_text().encode("utf-16")
+    message = only_error(upload(space, "epraccur.csv", data))
+    assert "epraccur.csv" in message and ("binary" in message or "UTF-8" in message)
+    latin = (extract / NEW.epraccur[0]).read_text().replace("SURGERY", "SURGÉRY", 1)
+    message = only_error(upload(space, "epraccur.csv", latin.encode("latin-1")))
+    assert "cannot be decoded as UTF-8" in message
+
+
+def test_empty_files(space: uploads.SessionSpace) -> None:
+    assert "file is empty" in only_error(upload(space, "epraccur.csv", b""))
+    assert "file is empty" in only_error(upload(space, "ePCN.xlsx", b"  \n"))
+
+
+def test_truncated_workbook(extract: Path, space: uploads.SessionSpace) -> None:
+    data = (extract / NEW.epcn[0]).read_bytes()
+    message = only_error(upload(space, "ePCN.xlsx", data[: len(data) // 2]))
+    assert "ePCN.xlsx" in message and "not a readable Excel workbook" in message
+
+
+def test_duplicate_practices_keep_the_first(extract: Path, space: uploads.SessionSpace) -> None:
+    lines = (extract / NEW.epraccur[0]).read_text().splitlines(keepends=True)
+    england = [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
+    data = "".join([*lines, lines[england[0]]]).encode()
+    result = upload(space, "epraccur.csv", data)
+    assert result.errors == []
+    repeats = [f for f in result.log.findings if f.check == "duplicate_record"]
+    assert [(f.row, f.column) for f in repeats] == [(len(lines) + 1,
+                                                     "field 1 (organisation code)")]
+    assert result.england["code"].is_unique
+
+
+def test_bad_rows_are_listed_and_good_rows_load(extract: Path,
+                                                space: uploads.SessionSpace) -> None:
+    text = (extract / NEW.registered[0]).read_text().splitlines(keepends=True)
+    header = text[0].strip().split(",")
+    rows = [i for i, line in enumerate(text) if ",ALL,ALL," in line]
+    damaged = list(text)
+    for row, column, value in ((rows[0], "NUMBER_OF_PATIENTS", "lots"), (rows[1], "CODE", "X1")):
+        cells = damaged[row].rstrip("\n").split(",")
+        cells[header.index(column)] = value
+        damaged[row] = ",".join(cells) + "\n"
+    result = upload(space, "gp-reg-pat-prac-all.csv", "".join(damaged).encode())
+    assert result.errors == []
+    found = {(f.row, f.column) for f in result.log.findings}
+    assert (rows[0] + 1, "NUMBER_OF_PATIENTS") in found
+    assert (rows[1] + 1, "CODE") in found
+    assert len(result.registered) == len(rows) - 2
+
+
+def test_unknown_codes_in_a_configuration(built_extract: Path,
+                                          space: uploads.SessionSpace) -> None:
+    practices = store.read_table(built_extract, "2023-01", "practices")
+    networks = store.read_table(built_extract, "2023-01", "networks")
+    known = practices.dropna(subset=["network_code"]).iloc[0]
+    text = ("practice_code,network_code,network_name\n"
+            f"{known['practice_code']},NEW1,Riverside PCN\n"
+            "Y99999,NEW1,Riverside PCN\n"
+            f"{practices['practice_code'].iloc[1]},U00000,\n"
+            f"{practices['practice_code'].iloc[2]},NEW2,\n"
+            "bad,U12345,x\n")
+    result = upload(space, "configuration.csv", text.encode())
+    assert result.errors == []
+    path = result.files["configuration"]
+    proposal = uploads.configuration_proposal(result.configuration, practices, networks, path,
+                                              result.log)
+    assert proposal.memberships == {known["practice_code"]: "NEW1"}
+    assert proposal.new_networks == {"NEW1": "Riverside PCN"}
+    where = {(f.row, f.column, f.check) for f in result.log.findings}
+    assert where == {(3, "practice_code", "unknown_code"), (4, "network_code", "unknown_code"),
+                     (5, "network_name", "invalid_value"), (6, "practice_code", "malformed_code")}
+
+
+def test_a_50_mb_file_is_refused_unread(space: uploads.SessionSpace) -> None:
+    data = b"practice_code,network_code,network_name\n" + b"P81001,U12345,x\n" * 3_300_000
+    assert len(data) > 50 * 1024 * 1024
+    with pytest.raises(SourceError, match=r"is 5\d\.\d MB \(expected at most 10 MB\)"):
+        uploads.kind_of("configuration.csv", data)
+
+
+def test_other_file_types_are_refused(space: uploads.SessionSpace) -> None:
+    with pytest.raises(SourceError, match=r"expected a \.csv or \.xlsx file"):
+        uploads.kind_of("model.pkl", b"\x80\x04K\x01.")
+    with pytest.raises(SourceError, match="binary"):
+        uploads.kind_of("sneaky.csv", b"PK\x03\x04 a zip called csv")
+    with pytest.raises(SourceError, match="not an Excel workbook"):
+        uploads.kind_of("sheet.xlsx", b"code,name\n")
+    with pytest.raises(SourceError, match="is not a file pcnmap knows"):
+        uploads.kind_of("notes.csv", b"hello,world\n")
+
+
+def test_formulas_and_html_in_names_stay_text(extract: Path, space: uploads.SessionSpace
+                                              ) -> None:
+    lines = (extract / NEW.epraccur[0]).read_text().splitlines(keepends=True)
+    england = [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
+    hostile = {england[0]: '=HYPERLINK("http://evil.example","x")',
+               england[1]: "<img src=x onerror=alert(1)>"}
+    for index, name in hostile.items():
+        cells = lines[index].split('","')
+        cells[1] = name.replace('"', '""')
+        lines[index] = '","'.join(cells)
+    result = upload(space, "epraccur.csv", "".join(lines).encode())
+    assert result.errors == []
+    flagged = {f.row: f.value for f in result.log.findings if f.check == "active_text"}
+    assert flagged == {index + 1: name for index, name in hostile.items()}
+    names = set(result.england["name"])
+    assert set(hostile.values()) <= names
+    exported = uploads.csv_bytes(result.england[["code", "name"]]).decode()
+    assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported.replace('"', "")
+
+
+def test_names_cannot_leave_the_session_space(space: uploads.SessionSpace) -> None:
+    for name in ("../../etc/passwd.csv", "..\\..\\win.csv", ".hidden.csv", "/abs/x.csv"):
+        saved = space.save(name, b"x")
+        assert saved.parent == space.path
+    space.clear()
+    assert not space.path.exists()
+
+
+def test_codes_are_read_as_text(space: uploads.SessionSpace) -> None:
+    """Leading zeros survive: codes are never read as numbers."""
+    text = "practice_code,network_code,network_name\nP81001,U00123,Zero PCN\n"
+    result = upload(space, "configuration.csv", text.encode())
+    assert result.configuration["network_code"].tolist() == ["U00123"]
