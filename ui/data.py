@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import coverage, funding, lookup, mapping, store
+from pcnmap import boundaries, coverage, funding, lookup, mapping, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -153,3 +153,10 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
                                            mapping.LOCAL_PRECISION if commissioner else 1e-4),
         "derived": derived,
     }
+
+
+@st.cache_resource(show_spinner=False)
+def lsoa_graph() -> boundaries.PartGraph:
+    """Which LSOA pieces share an edge: contiguity of proposed networks."""
+    return boundaries.PartGraph(store.read_root_table(store.DATA_DIR, "lsoa_parts"),
+                                store.read_root_table(store.DATA_DIR, "lsoa_edges"))

@@ -12,7 +12,8 @@ from pcnmap import coverage, funding, store
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",
-         "pages/3_Cross_CCG_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py"]
+         "pages/3_Cross_CCG_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py",
+         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,168 @@
+"""Plan a change: move practices, make a new network or leave a practice out,
+and see sizes, contiguity, cross-CCG flags, gaps and funding beside today's."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pcnmap import uploads, whatif
+from pcnmap.problems import SourceError
+from ui import controls, data, planning
+
+st.set_page_config(page_title="Plan a change · pcnmap", layout="wide")
+
+NOT_SIGNING = "Not signing up (covered by a neighbour)"
+NO_NETWORK = "In no network (as now)"
+
+
+def editor_rows(snapshot: str, commissioner: str, after: whatif.Scenario,
+                labels: dict[str, str]) -> pd.DataFrame:
+    """The commissioner's practices with their current and proposed network."""
+    current = data.practices(snapshot)
+    mine = current[(current["commissioner_code"] == commissioner)
+                   | (current["network_commissioner_code"] == commissioner)]
+    proposed = after.practices.set_index("practice_code")
+    rows = mine[["practice_code", "practice_name", "registered", "network_code"]].copy()
+    rows["current"] = rows["network_code"].map(labels).fillna(NO_NETWORK)
+    codes = rows["practice_code"].map(proposed["network_code"])
+    signed_out = codes.isna() & rows["practice_code"].map(proposed["covered_by"]).notna()
+    rows["proposed"] = codes.map(labels).fillna(NO_NETWORK).where(~signed_out, NOT_SIGNING)
+    return rows.drop(columns="network_code").sort_values("practice_name").reset_index(drop=True)
+
+
+def apply_edits(key: str, rows: pd.DataFrame, codes: dict[str, str | None],
+                proposal: whatif.Proposal) -> None:
+    """Turn the table's edits into the proposal in the URL, then start a fresh table."""
+    changes = {}
+    for index, edit in st.session_state[key]["edited_rows"].items():
+        if "proposed" in edit and edit["proposed"] in codes:
+            changes[rows.at[int(index), "practice_code"]] = codes[edit["proposed"]]
+    planning.proposal_to_url(proposal.with_changes(changes))
+    st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+
+
+def load_configuration(snapshot: str) -> None:
+    """Read an uploaded configuration CSV into the proposal (on upload only)."""
+    upload = st.session_state.get("configuration_file")
+    if upload is None:
+        return
+    space = st.session_state.setdefault("upload_space", uploads.SessionSpace())
+    result = uploads.Uploaded()
+    try:
+        if uploads.kind_of(upload.name, upload.getvalue()) != "configuration":
+            raise SourceError(upload.name, "is not a configuration file",
+                              expected="a CSV with columns practice_code, network_code, "
+                                       "network_name")
+        path = space.save(upload.name, upload.getvalue())
+        result.files["configuration"] = path
+        table = uploads.read_configuration(path, result.log)
+        proposal = uploads.configuration_proposal(table, data.practices(snapshot),
+                                                  data.networks(snapshot), path, result.log)
+        planning.proposal_to_url(proposal)
+        st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+    except SourceError as error:
+        result.errors.append(error)
+    st.session_state["configuration_report"] = result
+
+
+def page() -> None:
+    snapshot = controls.snapshot_picker()
+    commissioner = controls.commissioner_picker(snapshot)
+    controls.presentation_toggle()
+    st.title("Plan a change")
+    st.caption(planning.RULES)
+    practices, networks = data.practices(snapshot), data.networks(snapshot)
+    proposal = planning.proposal_from_url(snapshot)
+    after = whatif.apply(practices, networks, proposal)
+    names = pd.concat([networks[["network_code", "network_name"]], pd.DataFrame({
+        "network_code": list(proposal.new_networks),
+        "network_name": list(proposal.new_networks.values())})], ignore_index=True)
+    labels = planning.network_labels(names)
+
+    edit, create, load = st.tabs(["Change practices", "Make a new network",
+                                  "Load or save a configuration"])
+    with edit:
+        if commissioner is None:
+            st.info("Choose a commissioner in the sidebar to edit its practices, or load a "
+                    "configuration file.")
+        else:
+            rows = editor_rows(snapshot, commissioner, after, labels)
+            local = set(after.practices.loc[
+                (after.practices["commissioner_code"] == commissioner)
+                | (after.practices["network_commissioner_code"] == commissioner),
+                "network_code"].dropna())
+            options = [labels[c] for c in sorted(local | set(proposal.new_networks))]
+            codes = {labels[c]: c for c in local | set(proposal.new_networks)}
+            codes[NOT_SIGNING] = None
+            with st.form("move-practice"):
+                practice = st.selectbox(
+                    "Practice", rows["practice_code"].tolist(), key="move_practice",
+                    format_func=dict(zip(rows["practice_code"], rows["practice_code"] + " · "
+                                         + rows["practice_name"], strict=True)).get)
+                target = st.selectbox("Moves to", [*options, NOT_SIGNING], key="move_target")
+                if st.form_submit_button("Apply the change"):
+                    planning.proposal_to_url(proposal.with_changes({practice: codes[target]}))
+                    st.session_state["editor_version"] = st.session_state.get(
+                        "editor_version", 0) + 1
+                    st.rerun()
+            st.caption("Or change several practices at once in the table:")
+            key = f"editor-{snapshot}-{commissioner}-{st.session_state.get('editor_version', 0)}"
+            st.data_editor(
+                rows, key=key, hide_index=True, width="stretch", disabled=[
+                    "practice_code", "practice_name", "registered", "current"],
+                column_config={
+                    "practice_code": "Practice", "practice_name": "Name",
+                    "registered": st.column_config.NumberColumn("Patients", format="%,.0f"),
+                    "current": "Network now",
+                    "proposed": st.column_config.SelectboxColumn(
+                        "Network proposed", options=[*options, NOT_SIGNING], required=True),
+                },
+                on_change=apply_edits, args=(key, rows, codes, proposal))
+    with create:
+        pool = after.practices
+        if commissioner:
+            pool = pool[pool["commissioner_code"] == commissioner]
+        with st.form("new-network"):
+            name = st.text_input("Name of the new network", max_chars=whatif.NAME_LIMIT)
+            members = st.multiselect(
+                "Its practices", pool["practice_code"].tolist(),
+                format_func=dict(zip(pool["practice_code"],
+                                     pool["practice_code"] + " · " + pool["practice_name"],
+                                     strict=True)).get)
+            if st.form_submit_button("Make the network") and name.strip() and members:
+                code = proposal.next_new_code()
+                planning.proposal_to_url(proposal.with_changes(
+                    dict.fromkeys(members, code), {code: name.strip()}))
+                st.session_state["editor_version"] = st.session_state.get(
+                    "editor_version", 0) + 1
+                st.rerun()
+    with load:
+        st.file_uploader("Load a configuration (CSV: practice_code, network_code, "
+                         "network_name; a blank network code means not signing up)",
+                         type=["csv"], key="configuration_file",
+                         on_change=load_configuration, args=(snapshot,))
+        if "configuration_report" in st.session_state:
+            planning.upload_report(st.session_state["configuration_report"])
+        area = practices if commissioner is None else practices[
+            (practices["commissioner_code"] == commissioner)
+            | (practices["network_commissioner_code"] == commissioner)]
+        controls.csv_download(
+            whatif.configuration_table(after, area["practice_code"]),
+            f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
+            "Download the proposed configuration (CSV)")
+        if proposal and st.button("Start again (drop every change)"):
+            planning.proposal_to_url(whatif.Proposal())
+            st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+            st.rerun()
+
+    if not proposal:
+        st.info("No change proposed yet: pick another network for a practice, make a new "
+                "network, or load a configuration. Every change is kept in the page's "
+                "address, so a link shares the proposal.")
+    planning.comparison(whatif.current_scenario(practices, networks), after, snapshot,
+                        commissioner, "proposed")
+    controls.about_the_data(snapshot)
+
+
+controls.guarded(page)
