@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from pcnmap import assets, mapping, store
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+ROOT_DATA_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source"
 
 
 def map_frame(page):
@@ -182,3 +184,42 @@ def test_panning_and_zooming_do_not_rerun_the_script(app_url, offline) -> None:
     offline.wait_for_timeout(2_000)
     assert frame.evaluate("map_div.getZoom()") > 0
     assert len(sent) == before  # nothing asked the server to rerun
+
+
+def test_uploads_are_checked_and_reported(app_url, offline) -> None:
+    """Good and bad files at once: each bad one named with its reason, the good
+    one used, a hostile name shown as text, and no traceback anywhere."""
+    dialogs: list[str] = []
+    offline.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    offline.goto(f"{app_url}/Your_own_data?snapshot=2023-01&commissioner=00X")
+    offline.get_by_text("Nothing uploaded").wait_for(timeout=60_000)
+    hostile = "<img src=x onerror=alert(1)>Riverside"
+    configuration = ("practice_code,network_code,network_name\n"
+                     f"P81185,NEW1,{hostile}\nP81010,NEW1,\nY99999,U10791,\n").encode()
+    workbook = (ROOT_DATA_SOURCE / "epcn/ePCN_2023-01-26.xlsx").read_bytes()
+    offline.locator("input[type=file]").set_input_files(files=[
+        {"name": "configuration.csv", "mimeType": "text/csv", "buffer": configuration},
+        {"name": "notes.csv", "mimeType": "text/csv", "buffer": b"hello,world\n"},
+        {"name": "ePCN.xlsx", "mimeType": "application/octet-stream",
+         "buffer": workbook[: len(workbook) // 2]},
+    ])
+    offline.get_by_text("configuration.csv: read as").wait_for(timeout=60_000)
+    offline.get_by_text(re.compile(r"Not used: notes\.csv.*is not a file pcnmap knows")).wait_for()
+    offline.get_by_text(re.compile(r"Not used: ePCN\.xlsx.*not a readable Excel workbook")
+                        ).wait_for()
+    offline.get_by_text(re.compile(r"\d+ problem\(s\) in the rows")).wait_for()
+    offline.get_by_text("Networks that change").wait_for(timeout=60_000)
+    body = offline.locator("body").inner_text()
+    assert "Traceback" not in body and "Error:" not in body
+    assert dialogs == []
+
+
+def test_a_configuration_loads_into_the_address(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Plan_a_change?snapshot=2023-01&commissioner=00X")
+    offline.get_by_text("No change proposed yet").wait_for(timeout=60_000)
+    offline.get_by_role("tab", name="Load or save a configuration").click()
+    offline.locator("input[type=file]").set_input_files(files=[{
+        "name": "configuration.csv", "mimeType": "text/csv",
+        "buffer": b"practice_code,network_code,network_name\nP81185,U10791,\n"}])
+    offline.wait_for_url(re.compile(r"moves=P81185%3AU10791"), timeout=60_000)
+    offline.get_by_text("Networks that change (2)").wait_for(timeout=60_000)
