@@ -3,10 +3,14 @@ and see sizes, contiguity, cross-CCG flags, gaps and funding beside today's."""
 
 from __future__ import annotations
 
+import hashlib
+
+import folium
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from pcnmap import uploads, whatif
+from pcnmap import boundaries, mapping, uploads, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -66,6 +70,33 @@ def load_configuration(snapshot: str) -> None:
     st.session_state["configuration_report"] = result
 
 
+def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
+                 proposal: whatif.Proposal) -> None:
+    """Practices coloured by their proposed network over today's indicative boundaries."""
+    st.subheader("Map of the proposal")
+    st.caption("Practices take their proposed network's colour (new networks black; a "
+               "practice not signing up its covering network's). Boundaries are today's, "
+               + boundaries.INDICATIVE_NOTE[0].lower() + boundaries.INDICATIVE_NOTE[1:])
+    layers = data.network_map_layers(snapshot, "lsoa", commissioner, None, None)
+    colours = dict(data.network_colours(snapshot, "lsoa"))
+    colours.update({f"{code}*": colour for code, colour in colours.items()})
+    colours.update(dict.fromkeys(proposal.new_networks, "#000000"))
+    shown = whatif.practices_for_map(after)
+    local = shown[(shown["commissioner_code"] == commissioner)
+                  | shown["practice_code"].isin(proposal.memberships)]
+    fmap = controls.new_map(snapshot, layers["bounds"])
+    mapping.commissioner_layer(layers["commissioners"], "Commissioner boundary").add_to(fmap)
+    if layers["networks"]:
+        mapping.network_layer(layers["networks"], colours,
+                              "Today's network boundaries (indicative)").add_to(fmap)
+    mapping.practice_layer(local, colours, "Practices (proposed networks)").add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    moves, new = proposal.to_text()
+    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
+              key=f"plan-map-{snapshot}-{commissioner}-"
+                  + hashlib.sha1(f"{moves}|{new}".encode()).hexdigest()[:12])
+
+
 def page() -> None:
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
@@ -106,9 +137,8 @@ def page() -> None:
                     st.session_state["editor_version"] = st.session_state.get(
                         "editor_version", 0) + 1
                     st.rerun()
-            st.caption("Or change several practices at once in the table:")
             key = f"editor-{snapshot}-{commissioner}-{st.session_state.get('editor_version', 0)}"
-            st.data_editor(
+            st.expander("Change several practices at once in a table").data_editor(
                 rows, key=key, hide_index=True, width="stretch", disabled=[
                     "practice_code", "practice_name", "registered", "current"],
                 column_config={
@@ -162,6 +192,8 @@ def page() -> None:
                 "address, so a link shares the proposal.")
     planning.comparison(whatif.current_scenario(practices, networks), after, snapshot,
                         commissioner, "proposed")
+    if commissioner:
+        proposal_map(snapshot, commissioner, after, proposal)
     controls.about_the_data(snapshot)
 
 

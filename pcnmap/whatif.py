@@ -321,3 +321,14 @@ def configuration_table(scenario: Scenario, practice_codes: pd.Series | None = N
     table = practices[["practice_code", "practice_name", "network_code", "network_name",
                        "covered_by"]].sort_values("practice_code")
     return table.fillna("").reset_index(drop=True)
+
+
+def practices_for_map(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's practices as a map draws them: a practice not signing up
+    is labelled with the network covering it (its code marked with ``*``)."""
+    shown = scenario.practices.copy()
+    covered = shown["network_code"].isna() & shown["covered_by"].notna()
+    shown.loc[covered, "network_name"] = "Not signing up; covered by " + shown.loc[
+        covered, "covered_by"]
+    shown.loc[covered, "network_code"] = shown.loc[covered, "covered_by"] + "*"
+    return shown

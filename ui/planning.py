@@ -76,13 +76,15 @@ def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str,
                            year=year, lsoa_networks=data.lsoa_networks(snapshot),
                            graph=data.lsoa_graph())
     was, now = whatif.coverage_summary(before), whatif.coverage_summary(after)
+    st.caption(f"All of England, {label}; the arrows show the difference from the shipped "
+               "snapshot.")
     figures = st.columns(5)
     for column, (key, title) in zip(figures, (
             ("networks", "Networks"), ("networks_under_30000", "Under 30,000 patients"),
             ("cross_commissioner_networks", "Crossing commissioners"),
             ("patients_in_gaps", "Patients in no network"),
             ("patients_covered_by_neighbour", "Covered by a neighbour")), strict=True):
-        column.metric(f"{title} ({label})", f"{now[key]:,.0f}",
+        column.metric(title, f"{now[key]:,.0f}",
                       delta=f"{now[key] - was[key]:+,.0f}" if now[key] != was[key] else None,
                       delta_color="off")
     if commissioner:

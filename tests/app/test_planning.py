@@ -52,7 +52,7 @@ def test_not_signing_up_and_a_new_network(practices) -> None:
     app.selectbox(key="move_target").set_value("Not signing up (covered by a neighbour)")
     app.button[0].click().run()
     figures = {m.label: m for m in app.metric}
-    covered = figures["Covered by a neighbour (proposed)"]
+    covered = figures["Covered by a neighbour"]
     assert covered.value == f"{practices.at[PRACTICE, 'registered']:,.0f}"
     hostile = "Riverside <img src=x onerror=alert(1)> ${alert(2)}"
     app.text_input[0].input(hostile)

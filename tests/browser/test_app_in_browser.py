@@ -223,3 +223,22 @@ def test_a_configuration_loads_into_the_address(app_url, offline) -> None:
         "buffer": b"practice_code,network_code,network_name\nP81185,U10791,\n"}])
     offline.wait_for_url(re.compile(r"moves=P81185%3AU10791"), timeout=60_000)
     offline.get_by_text("Networks that change (2)").wait_for(timeout=60_000)
+
+
+def test_editing_the_table_moves_a_practice(app_url, offline) -> None:
+    """The table's proposed-network cell, edited as a user would (double-click,
+    type, Enter), becomes the proposal in the address and its comparison."""
+    offline.goto(f"{app_url}/Plan_a_change?snapshot=2023-01&commissioner=00X")
+    offline.get_by_text("Change several practices at once in a table").click()
+    grid = offline.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=60_000)
+    offline.wait_for_timeout(1_000)
+    box = grid.bounding_box()
+    # First row (sorted by name: ADLINGTON MEDICAL CENTRE, P81740), last column.
+    offline.mouse.dblclick(box["x"] + box["width"] - 60, box["y"] + 35 + 17)
+    offline.keyboard.type("U57096")
+    offline.keyboard.press("Enter")
+    offline.keyboard.press("Escape")
+    offline.mouse.click(box["x"] + 10, box["y"] - 40)
+    offline.wait_for_url(re.compile(r"moves=P81740%3AU57096"), timeout=60_000)
+    offline.get_by_text("Networks that change (2)").wait_for(timeout=60_000)
