@@ -230,15 +230,20 @@ def test_editing_the_table_moves_a_practice(app_url, offline) -> None:
     type, Enter), becomes the proposal in the address and its comparison."""
     offline.goto(f"{app_url}/Plan_a_change?snapshot=2023-01&commissioner=00X")
     offline.get_by_text("Change several practices at once in a table").click()
-    grid = offline.locator("[data-testid='stDataFrame']").first
+    grid = offline.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
     grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
     offline.wait_for_timeout(1_000)
     box = grid.bounding_box()
     # First row (sorted by name: ADLINGTON MEDICAL CENTRE, P81740), last column.
-    offline.mouse.dblclick(box["x"] + box["width"] - 60, box["y"] + 35 + 17)
-    offline.keyboard.type("U57096")
-    offline.keyboard.press("Enter")
-    offline.keyboard.press("Escape")
-    offline.mouse.click(box["x"] + 10, box["y"] - 40)
+    offline.mouse.click(box["x"] + box["width"] - 60, box["y"] + 35 + 17)
+    offline.wait_for_timeout(500)  # the grid scrolls the chosen cell fully into view
+    # Open the cell's list, type to filter it, choose, close; the grid's
+    # editor needs a moment between keys.
+    for action, key in (("press", "Enter"), ("type", "U57096"), ("press", "Enter"),
+                        ("press", "Escape")):
+        getattr(offline.keyboard, action)(key)
+        offline.wait_for_timeout(500)
+    offline.get_by_role("heading", name="Plan a change").click()  # leave the table
     offline.wait_for_url(re.compile(r"moves=P81740%3AU57096"), timeout=60_000)
     offline.get_by_text("Networks that change (2)").wait_for(timeout=60_000)
