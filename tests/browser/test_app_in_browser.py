@@ -230,7 +230,8 @@ def test_editing_the_table_moves_a_practice(app_url, offline) -> None:
     type, Enter), becomes the proposal in the address and its comparison."""
     offline.goto(f"{app_url}/Plan_a_change?snapshot=2023-01&commissioner=00X")
     offline.get_by_text("Change several practices at once in a table").click()
-    grid = offline.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
+    grid = offline.locator("[data-testid='stExpander']", has_text="several practices").locator(
+        "[data-testid='stDataFrame']")
     grid.wait_for(timeout=60_000)
     grid.scroll_into_view_if_needed()
     offline.wait_for_timeout(1_000)
