@@ -13,7 +13,7 @@ import html
 import json
 
 import folium
-from branca.element import Template
+from branca.element import Element, Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -135,7 +135,33 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
     return shapes.drop(columns="registered").to_json(drop_id=True)
 
 
-class PreparedGeoJson(folium.map.Layer):
+class VerbatimScript(Element):
+    """Script text added to a figure as it is.
+
+    branca wraps each rendered script in a new ``Element``, which compiles
+    that text as a Jinja template: for a layer carrying a megabyte of data
+    the compiling costs more than the rest of the render together.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose script embeds large prepared data (rendered verbatim)."""
+
+    def render(self, **kwargs) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        self.get_root().script.add_child(
+            VerbatimScript(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class PreparedGeoJson(DataLayer):
     """A GeoJSON layer drawn from text prepared (and escaped) in Python.
 
     folium's own GeoJson parses its input and encodes it again on every
@@ -210,7 +236,7 @@ PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "
                  "network_name": "net", "network_code": "nc", "patients": "pts"}
 
 
-class PracticePoints(folium.map.Layer):
+class PracticePoints(DataLayer):
     """Practices as circle markers built in the browser from a compact array.
 
     One row per practice (position, network index, code, name, postcode,
