@@ -190,7 +190,7 @@ def page() -> None:
         st.info("No change proposed yet: pick another network for a practice, make a new "
                 "network, or load a configuration. Every change is kept in the page's "
                 "address, so a link shares the proposal.")
-    planning.comparison(whatif.current_scenario(practices, networks), after, snapshot,
+    planning.comparison(data.current_scenario(snapshot), after, snapshot,
                         commissioner, "proposed")
     if commissioner:
         proposal_map(snapshot, commissioner, after, proposal)

@@ -63,7 +63,7 @@ def page() -> None:
     result = read_files(files)
     planning.upload_report(result)
     practices, networks = data.practices(snapshot), data.networks(snapshot)
-    before = whatif.current_scenario(practices, networks)
+    before = data.current_scenario(snapshot)
     mine_practices, mine_networks = practices, networks
     if {"epraccur", "epcn", "registered"} & set(result.files):
         mine_practices, mine_networks = uploads.own_snapshot(

@@ -156,13 +156,15 @@ def summarise(practices: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     for every network that can appear.
     """
     patients = practices["registered"].fillna(0.0)
-    members = practices.assign(patients=patients).dropna(subset=["network_code"])
-    own = members.groupby("network_code").agg(
-        member_count=("practice_code", "size"),
-        registered=("patients", "sum"),
-        member_codes=("practice_code", lambda s: ", ".join(sorted(s))),
-        member_commissioners=("commissioner_code", lambda s: ", ".join(sorted(set(s.dropna())))),
-    )
+    members = practices.assign(patients=patients).dropna(subset=["network_code"]).sort_values(
+        "practice_code")
+    by_network = members.groupby("network_code")
+    own = by_network.agg(member_count=("practice_code", "size"), registered=("patients", "sum"))
+    own["member_codes"] = by_network["practice_code"].agg(", ".join)
+    spread = members.dropna(subset=["commissioner_code"]).drop_duplicates(
+        ["network_code", "commissioner_code"]).sort_values("commissioner_code")
+    own["member_commissioners"] = spread.groupby("network_code")["commissioner_code"].agg(
+        ", ".join)
     covered = practices.assign(patients=patients).dropna(subset=["covered_by"]).groupby(
         "covered_by").agg(covered_practices=("practice_code", "size"),
                           covered_registered=("patients", "sum"))
@@ -245,19 +247,49 @@ def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph
     return parts_of_areas(graph, keys)
 
 
+def changed_networks(before: Scenario, after: Scenario) -> set[str]:
+    """Networks whose members or covered practices differ between two scenarios.
+
+    Nothing else moves a network's size, money or area, so only these need
+    working out again.
+    """
+    columns = ["member_codes", "covered_practices", "covered_registered", "registered"]
+    was = before.networks.set_index("network_code")[columns]
+    now = after.networks.set_index("network_code")[columns]
+    joined = was.join(now, how="outer", lsuffix="_before", rsuffix="_after")
+    differs = pd.Series(False, index=joined.index)
+    for column in columns:
+        differs |= joined[f"{column}_before"].fillna(0).astype(str) != joined[
+            f"{column}_after"].fillna(0).astype(str)
+    return set(joined.index[differs])
+
+
+def _restricted(scenario: Scenario, networks: set[str]) -> Scenario:
+    practices = scenario.practices
+    involved = practices["network_code"].isin(networks) | practices["covered_by"].isin(networks)
+    return Scenario(practices[involved],
+                    scenario.networks[scenario.networks["network_code"].isin(networks)])
+
+
 def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
             book: funding.RateBook, year: str, lsoa_networks: pd.DataFrame | None = None,
-            graph: PartGraph | None = None, only_changed: bool = True) -> pd.DataFrame:
-    """The two scenarios side by side, one row per network (``_before``/``_after``).
+            graph: PartGraph | None = None) -> pd.DataFrame:
+    """The networks that change, side by side (``_before``/``_after`` columns).
 
-    With ``only_changed`` only networks whose members, covered list, funding
-    or contiguity differ are listed.
+    Funding and contiguity are worked out for those networks only: a
+    network's entitlement depends on its own lists (and England's, which the
+    lists carry), its parts on its own areas.
     """
+    affected = changed_networks(before, after)
     sides = []
     for label, scenario in (("before", before), ("after", after)):
+        scenario = _restricted(scenario, affected)
         table = scenario.networks.set_index("network_code")
-        money = entitlements(scenario, lists, book, year).set_index("network_code")
-        table["funding"] = money["total"].reindex(table.index).fillna(0.0)
+        if len(scenario.practices):
+            money = entitlements(scenario, lists, book, year).set_index("network_code")
+            table["funding"] = money["total"].reindex(table.index).fillna(0.0)
+        else:
+            table["funding"] = 0.0
         if lsoa_networks is not None and graph is not None:
             parts = contiguity(scenario, lsoa_networks, graph).set_index("network_code")
             table["significant_parts"] = parts["significant_parts"].reindex(
@@ -273,17 +305,7 @@ def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
     for column in ("population", "funding"):
         joined[f"{column}_change"] = (joined[f"{column}_after"].fillna(0.0)
                                       - joined[f"{column}_before"].fillna(0.0))
-    if only_changed:
-        before_members = before.networks.set_index("network_code")["member_codes"]
-        after_members = after.networks.set_index("network_code")["member_codes"]
-        moved = before_members.reindex(joined.index).fillna("") != after_members.reindex(
-            joined.index).fillna("")
-        changed = moved | (joined["population_change"].abs() > 0.5) \
-            | (joined["funding_change"].abs() > 0.5)
-        if "significant_parts_before" in joined:
-            changed |= joined["significant_parts_before"].fillna(0) != joined[
-                "significant_parts_after"].fillna(0)
-        joined = joined[changed]
+    joined.index.name = "network_code"
     return joined.reset_index().sort_values("network_code").reset_index(drop=True)
 
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import boundaries, coverage, funding, lookup, mapping, store
+from pcnmap import boundaries, coverage, funding, lookup, mapping, store, whatif
 
 
 @st.cache_resource(show_spinner=False)
@@ -160,3 +160,9 @@ def lsoa_graph() -> boundaries.PartGraph:
     """Which LSOA pieces share an edge: contiguity of proposed networks."""
     return boundaries.PartGraph(store.read_root_table(store.DATA_DIR, "lsoa_parts"),
                                 store.read_root_table(store.DATA_DIR, "lsoa_edges"))
+
+
+@st.cache_resource(show_spinner=False)
+def current_scenario(snapshot: str) -> whatif.Scenario:
+    """The shipped snapshot as the what-if pages compare against."""
+    return whatif.current_scenario(practices(snapshot), networks(snapshot))
