@@ -118,9 +118,9 @@ def cross_commissioner_networks(practices: pd.DataFrame, networks: pd.DataFrame)
     disagree. Networks flagged only by ePCN are included so that every
     disagreement is listed.
     """
-    members = practices.dropna(subset=["network_code"])
-    spread = members.groupby("network_code")["commissioner_code"].agg(
-        lambda codes: sorted(set(codes.dropna())))
+    pairs = practices.dropna(subset=["network_code", "commissioner_code"]).drop_duplicates(
+        ["network_code", "commissioner_code"]).sort_values("commissioner_code")
+    spread = pairs.groupby("network_code")["commissioner_code"].agg(list)
     table = networks[["network_code", "network_name", "commissioner_code", "member_count",
                       "registered", "epcn_cross_commissioner"]].copy()
     table["member_commissioners"] = table["network_code"].map(spread).apply(

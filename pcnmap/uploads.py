@@ -29,6 +29,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pcnmap import assemble, codes, sources, whatif
+from pcnmap.export import FORMULA_START
 from pcnmap.problems import QualityLog, SourceError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -39,8 +40,6 @@ KINDS = {
     "registered": "Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
     "configuration": "A network configuration (practice_code, network_code, network_name)",
 }
-# Spreadsheet programs run a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
 
 
@@ -142,22 +141,6 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
                 frame.at[index, record_column], text[index],
                 "holds a spreadsheet formula or HTML; kept as plain text, never run",
                 severity="info")
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV that a spreadsheet opens without running anything.
-
-    Text cells that a spreadsheet would take as a formula get a leading
-    apostrophe (the usual defence against CSV injection);
-    :func:`read_configuration` removes it again.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            text = safe[column]
-            risky = text.fillna("").astype(str).str.startswith(FORMULA_START)
-            safe[column] = text.where(~risky, "'" + text.fillna("").astype(str))
-    return safe.to_csv(index=False).encode("utf-8")
 
 
 def _unescape(text: pd.Series) -> pd.Series:

@@ -11,7 +11,7 @@ import streamlit as st
 
 import folium
 
-from pcnmap import lookup, mapping, store, uploads
+from pcnmap import export, lookup, mapping, store
 from ui import data
 from ui.assets import map_assets
 
@@ -123,7 +123,7 @@ def presentation_toggle() -> bool:
 
 
 def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
-    st.download_button(label, lambda: uploads.csv_bytes(frame),
+    st.download_button(label, lambda: export.csv_bytes(frame),
                        file_name=name, mime="text/csv", key=f"download-{name}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import store, uploads
+from pcnmap import export, store, uploads
 from pcnmap.problems import SourceError
 from pcnmap.snapshots import SNAPSHOTS
 
@@ -179,7 +179,7 @@ def test_formulas_and_html_in_names_stay_text(extract: Path, space: uploads.Sess
     assert flagged == {index + 1: name for index, name in hostile.items()}
     names = set(result.england["name"])
     assert set(hostile.values()) <= names
-    exported = uploads.csv_bytes(result.england[["code", "name"]]).decode()
+    exported = export.csv_bytes(result.england[["code", "name"]]).decode()
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported.replace('"', "")
 
 

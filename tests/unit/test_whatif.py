@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import funding, store, uploads, whatif
+from pcnmap import export, funding, store, uploads, whatif
 from pcnmap.boundaries import PartGraph
 from pcnmap.problems import QualityLog
 
@@ -147,7 +147,7 @@ def test_configuration_round_trip(snapshot, tmp_path: Path) -> None:
     table = whatif.configuration_table(whatif.apply(practices, networks, proposal))
     assert len(table) == len(practices)
     path = tmp_path / "configuration.csv"
-    path.write_bytes(uploads.csv_bytes(table[list(whatif.CONFIGURATION_COLUMNS)]))
+    path.write_bytes(export.csv_bytes(table[list(whatif.CONFIGURATION_COLUMNS)]))
     log = QualityLog()
     loaded = uploads.read_configuration(path, log)
     again = uploads.configuration_proposal(loaded, practices, networks, path, log)
