@@ -254,13 +254,12 @@ def changed_networks(before: Scenario, after: Scenario) -> set[str]:
     working out again.
     """
     columns = ["member_codes", "covered_practices", "covered_registered", "registered"]
-    was = before.networks.set_index("network_code")[columns]
-    now = after.networks.set_index("network_code")[columns]
-    joined = was.join(now, how="outer", lsuffix="_before", rsuffix="_after")
+    was = before.networks.set_index("network_code")[columns].astype(str)
+    now = after.networks.set_index("network_code")[columns].astype(str)
+    joined = was.join(now, how="outer", suffixes=("_before", "_after")).fillna("absent")
     differs = pd.Series(False, index=joined.index)
     for column in columns:
-        differs |= joined[f"{column}_before"].fillna(0).astype(str) != joined[
-            f"{column}_after"].fillna(0).astype(str)
+        differs |= joined[f"{column}_before"] != joined[f"{column}_after"]
     return set(joined.index[differs])
 
 
