@@ -110,6 +110,13 @@ def commissioner_coverage(practices: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
+def member_commissioners(practices: pd.DataFrame) -> pd.Series:
+    """Each network's members' commissioner codes, sorted and without repeats."""
+    pairs = practices.dropna(subset=["network_code", "commissioner_code"]).drop_duplicates(
+        ["network_code", "commissioner_code"]).sort_values("commissioner_code")
+    return pairs.groupby("network_code")["commissioner_code"].agg(list)
+
+
 def cross_commissioner_networks(practices: pd.DataFrame, networks: pd.DataFrame) -> pd.DataFrame:
     """Networks whose members belong to more than one commissioner.
 
@@ -118,9 +125,7 @@ def cross_commissioner_networks(practices: pd.DataFrame, networks: pd.DataFrame)
     disagree. Networks flagged only by ePCN are included so that every
     disagreement is listed.
     """
-    pairs = practices.dropna(subset=["network_code", "commissioner_code"]).drop_duplicates(
-        ["network_code", "commissioner_code"]).sort_values("commissioner_code")
-    spread = pairs.groupby("network_code")["commissioner_code"].agg(list)
+    spread = member_commissioners(practices)
     table = networks[["network_code", "network_name", "commissioner_code", "member_count",
                       "registered", "epcn_cross_commissioner"]].copy()
     table["member_commissioners"] = table["network_code"].map(spread).apply(

@@ -161,10 +161,7 @@ def summarise(practices: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     by_network = members.groupby("network_code")
     own = by_network.agg(member_count=("practice_code", "size"), registered=("patients", "sum"))
     own["member_codes"] = by_network["practice_code"].agg(", ".join)
-    spread = members.dropna(subset=["commissioner_code"]).drop_duplicates(
-        ["network_code", "commissioner_code"]).sort_values("commissioner_code")
-    own["member_commissioners"] = spread.groupby("network_code")["commissioner_code"].agg(
-        ", ".join)
+    own["member_commissioners"] = coverage.member_commissioners(members).str.join(", ")
     covered = practices.assign(patients=patients).dropna(subset=["covered_by"]).groupby(
         "covered_by").agg(covered_practices=("practice_code", "size"),
                           covered_registered=("patients", "sum"))
