@@ -180,19 +180,23 @@ class PreparedGeoJson(DataLayer):
                     if (feature.properties.colour) { style.fillColor = feature.properties.colour; }
                     return style;
                 },
+                {% if this.highlight %}
                 onEachFeature: function (feature, item) {
-                    var html = "<table>";
-                    fields.forEach(function (pair) {
-                        html += "<tr><th>" + pair[1] + "</th><td>" +
-                                feature.properties[pair[0]] + "</td></tr>";
-                    });
-                    item.bindTooltip(html + "</table>", {sticky: true});
-                    {% if this.highlight %}
                     item.on("mouseover", function () { item.setStyle({weight: 3}); });
                     item.on("mouseout", function () { layer.resetStyle(item); });
-                    {% endif %}
                 }
+                {% endif %}
             });
+            // One tooltip for the layer, its text made when hovered: building
+            // one per feature up front slows the first draw.
+            layer.bindTooltip(function (item) {
+                var html = "<table>";
+                fields.forEach(function (pair) {
+                    html += "<tr><th>" + pair[1] + "</th><td>" +
+                            item.feature.properties[pair[0]] + "</td></tr>";
+                });
+                return html + "</table>";
+            }, {sticky: true});
             return layer;
         })();
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -258,14 +262,18 @@ class PracticePoints(DataLayer):
                     color: "#000000", fillColor: n[2], fillOpacity: 0.9});
                 marker.feature = {type: "Feature", properties: {
                     code: r[3], name: r[4], pc: r[5], nc: n[0], net: n[1], pts: r[6]}};
-                var cells = [r[4], r[3], r[5], n[1], r[6]];
+                group.addLayer(marker);
+            });
+            // One tooltip for the group, its text made when a practice is hovered.
+            group.bindTooltip(function (marker) {
+                var p = marker.feature.properties;
+                var cells = [p.name, p.code, p.pc, p.net, p.pts];
                 var html = "<table>";
                 for (var i = 0; i < labels.length; i++) {
                     html += "<tr><th>" + labels[i] + "</th><td>" + cells[i] + "</td></tr>";
                 }
-                marker.bindTooltip(html + "</table>", {sticky: true});
-                group.addLayer(marker);
-            });
+                return html + "</table>";
+            }, {sticky: true});
             return group;
         })();
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
