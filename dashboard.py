@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import funding, mapping
+from pcnmap import coverage, funding, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
@@ -20,7 +20,7 @@ def overview() -> None:
     st.title("England's Primary Care Networks")
     figures = data.headline(snapshot)
     crossing = data.cross_commissioner(snapshot)
-    gaps = data.unaligned(snapshot)
+    gaps = coverage.practices_in_no_network(data.practices(snapshot))
     year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
     uplift = data.entitlements(snapshot, year)["total"].sum()
 

@@ -21,6 +21,11 @@ SIZE_MIN = 30_000
 SIZE_MAX = 50_000
 
 
+def practices_in_no_network(practices: pd.DataFrame) -> pd.DataFrame:
+    """Practices with registered patients that belong to no network: the gaps."""
+    return practices[practices["network_code"].isna() & (practices["registered"] > 0)]
+
+
 def unaligned_practices(practices: pd.DataFrame) -> pd.DataFrame:
     """Practices with registered patients that belong to no network.
 
@@ -28,7 +33,7 @@ def unaligned_practices(practices: pd.DataFrame) -> pd.DataFrame:
     network of the nearest practice that is in one, preferring a practice of
     the same commissioner.
     """
-    gap = practices[practices["network_code"].isna() & (practices["registered"] > 0)]
+    gap = practices_in_no_network(practices)
     columns = ["practice_code", "practice_name", "postcode", "commissioner_code",
                "commissioner_name", "registered"]
     result = gap[columns].copy()
