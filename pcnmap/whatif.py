@@ -139,13 +139,16 @@ class Scenario:
 
 
 def covering_networks(practices: pd.DataFrame, codes_not_signing: list[str]) -> pd.Series:
-    """For each practice not signing up, the network that covers its list."""
+    """For each practice not signing up, the network that covers its list: that of
+    the nearest member practice of its own commissioner (the gaps page's rule)."""
     if not codes_not_signing:
         return pd.Series(dtype=object)
-    chosen = practices[practices["practice_code"].isin(codes_not_signing)
-                       | practices["network_code"].notna()]
-    nearest = coverage.unaligned_practices(chosen.assign(registered=chosen["registered"].fillna(
-        0.0).where(~chosen["practice_code"].isin(codes_not_signing), 1.0)))
+    leaving = practices["practice_code"].isin(codes_not_signing)
+    candidates = practices[leaving | practices["network_code"].notna()]
+    # The gaps rule looks only at practices with patients; a practice leaving
+    # needs a covering network even when it has no list size.
+    has_list = candidates["registered"].where(~leaving[candidates.index], 1.0)
+    nearest = coverage.unaligned_practices(candidates.assign(registered=has_list))
     return nearest.set_index("practice_code")["nearest_network_code"]
 
 
