@@ -48,4 +48,13 @@ def overview() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(overview)
+def overview_page() -> None:
+    controls.guarded(overview)
+
+
+# The pages in the order a meeting meets them; the start page is named
+# "Overview" (without a list, Streamlit would name it after this file).
+PAGES = ["1_Network_map", "2_Coverage_gaps", "3_Cross_CCG_networks", "4_Funding",
+         "5_Data_quality", "6_Plan_a_change", "7_Your_own_data"]
+st.navigation([st.Page(overview_page, title="Overview", default=True),
+               *(st.Page(f"pages/{name}.py") for name in PAGES)]).run()

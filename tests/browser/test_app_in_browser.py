@@ -248,3 +248,12 @@ def test_editing_the_table_moves_a_practice(app_url, offline) -> None:
     offline.get_by_role("heading", name="Plan a change").click()  # leave the table
     offline.wait_for_url(re.compile(r"moves=P81740%3AU57096"), timeout=60_000)
     offline.get_by_text("Networks that change (2)").wait_for(timeout=60_000)
+
+
+def test_sidebar_names_every_page(app_url, offline) -> None:
+    offline.goto(f"{app_url}/?snapshot=2023-01")
+    offline.get_by_text("GP practices").wait_for(timeout=60_000)
+    names = offline.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert [name.strip() for name in names] == [
+        "Overview", "Network map", "Coverage gaps", "Cross CCG networks", "Funding",
+        "Data quality", "Plan a change", "Your own data"]
