@@ -257,3 +257,15 @@ def test_sidebar_names_every_page(app_url, offline) -> None:
     assert [name.strip() for name in names] == [
         "Overview", "Network map", "Coverage gaps", "Cross CCG networks", "Funding",
         "Data quality", "Plan a change", "Your own data"]
+
+
+def test_a_file_over_the_cap_never_reaches_the_app(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Your_own_data?snapshot=2023-01")
+    offline.get_by_text("Nothing uploaded").wait_for(timeout=60_000)
+    big = b"practice_code,network_code,network_name\n" + b"P81001,U12345,x\n" * 700_000
+    assert len(big) > 10 * 1024 * 1024
+    offline.locator("input[type=file]").set_input_files(files=[
+        {"name": "configuration.csv", "mimeType": "text/csv", "buffer": big}])
+    offline.get_by_text(re.compile(r"File must be 10(\.0)?\s?MB or smaller")).wait_for(
+        timeout=30_000)
+    assert offline.get_by_text("read as").count() == 0
