@@ -15,6 +15,7 @@ st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout=
 
 
 def overview() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     controls.presentation_toggle()
     st.title("England's Primary Care Networks")
@@ -48,13 +49,4 @@ def overview() -> None:
     controls.about_the_data(snapshot)
 
 
-def overview_page() -> None:
-    controls.guarded(overview)
-
-
-# The pages in the order a meeting meets them; the start page is named
-# "Overview" (without a list, Streamlit would name it after this file).
-PAGES = ["1_Network_map", "2_Coverage_gaps", "3_Cross_CCG_networks", "4_Funding",
-         "5_Data_quality", "6_Plan_a_change", "7_Your_own_data"]
-st.navigation([st.Page(overview_page, title="Overview", default=True),
-               *(st.Page(f"pages/{name}.py") for name in PAGES)]).run()
+controls.guarded(overview)

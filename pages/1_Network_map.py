@@ -54,6 +54,7 @@ def select_network(code: str) -> None:
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
     controls.presentation_toggle()

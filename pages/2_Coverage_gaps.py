@@ -18,6 +18,7 @@ def only(frame, commissioner, column="commissioner_code"):
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
     controls.presentation_toggle()

@@ -13,6 +13,7 @@ st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     controls.presentation_toggle()
     st.title("Networks crossing commissioner boundaries")

@@ -40,6 +40,7 @@ def stacked_bars(table: pd.DataFrame, per_patient: bool) -> go.Figure:
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
     year = year_picker(snapshot)

@@ -11,6 +11,7 @@ st.set_page_config(page_title="Data quality · pcnmap", layout="wide")
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     controls.presentation_toggle()
     st.title("Data quality")

@@ -98,6 +98,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
     controls.presentation_toggle()

@@ -40,6 +40,7 @@ def read_files(files: list) -> uploads.Uploaded:
 
 
 def page() -> None:
+    controls.page_links()
     snapshot = controls.snapshot_picker()
     commissioner = controls.commissioner_picker(snapshot)
     controls.presentation_toggle()

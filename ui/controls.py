@@ -54,6 +54,27 @@ def url_store(key: str, value, default=None) -> None:
         st.session_state[f"_url_{key}"] = str(value)
 
 
+# The pages in the order a meeting meets them, with the names the sidebar shows
+# (Streamlit's own list would call the start page after its file, "dashboard").
+PAGES = {
+    "dashboard.py": "Overview",
+    "pages/1_Network_map.py": "Network map",
+    "pages/2_Coverage_gaps.py": "Coverage gaps",
+    "pages/3_Cross_CCG_networks.py": "Cross-CCG networks",
+    "pages/4_Funding.py": "Funding",
+    "pages/5_Data_quality.py": "Data quality",
+    "pages/6_Plan_a_change.py": "Plan a change",
+    "pages/7_Your_own_data.py": "Your own data",
+}
+
+
+def page_links() -> None:
+    """The sidebar's list of pages, named for people."""
+    for path, label in PAGES.items():
+        st.sidebar.page_link(path, label=label)
+    st.sidebar.divider()
+
+
 def snapshot_picker(where=st.sidebar) -> str:
     """Choose a snapshot (URL parameter ``snapshot``)."""
     keys = data.snapshot_keys()

@@ -23,7 +23,10 @@ def fresh_cache():
 
 
 def run(page: str, **query: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    """Run ``page`` as the app does: from the main script (its links resolve there)."""
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    if page != "dashboard.py":
+        app.switch_page(page)
     for name, value in query.items():
         app.query_params[name] = value
     return app.run()

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pcnmap import assets, mapping, store
 
@@ -251,12 +252,17 @@ def test_editing_the_table_moves_a_practice(app_url, offline) -> None:
 
 
 def test_sidebar_names_every_page(app_url, offline) -> None:
-    offline.goto(f"{app_url}/?snapshot=2023-01")
-    offline.get_by_text("GP practices").wait_for(timeout=60_000)
-    names = offline.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
-    assert [name.strip() for name in names] == [
-        "Overview", "Network map", "Coverage gaps", "Cross CCG networks", "Funding",
-        "Data quality", "Plan a change", "Your own data"]
+    """The same list, start page called Overview, whichever page a link opens."""
+    for path, ready in (("/?snapshot=2023-01", "GP practices"),
+                        ("/Your_own_data?snapshot=2023-01", "Nothing uploaded")):
+        offline.goto(f"{app_url}{path}")
+        offline.get_by_text(ready).wait_for(timeout=60_000)
+        links = offline.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
+        expect(links).to_have_count(8, timeout=30_000)
+        assert [name.strip() for name in links.all_inner_texts()] == [
+            "Overview", "Network map", "Coverage gaps", "Cross-CCG networks", "Funding",
+            "Data quality", "Plan a change", "Your own data"]
+        assert offline.locator("[data-testid='stSidebarNav']").count() == 0
 
 
 def test_a_file_over_the_cap_never_reaches_the_app(app_url, offline) -> None:
