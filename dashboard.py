@@ -6,7 +6,7 @@ Run with ``streamlit run dashboard.py``. This file only describes the screen.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit.components.v1 as components
 
 from pcnmap import coverage, funding, mapping
 from ui import controls, data
@@ -44,8 +44,9 @@ def overview() -> None:
     fmap = controls.new_map(snapshot, outlines.total_bounds)
     mapping.commissioner_layer(outlines, "Commissioners", mapping.NATIONAL_PRECISION
                                ).add_to(fmap)
-    st_folium(fmap, height=420, use_container_width=True, returned_objects=[],
-              key=f"overview-map-{snapshot}")
+    # A picture, not a control: a static frame loads faster than the
+    # two-way map component and never reruns the page.
+    components.html(fmap.get_root().render(), height=420)
     controls.about_the_data(snapshot)
 
 

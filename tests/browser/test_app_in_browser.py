@@ -275,3 +275,24 @@ def test_a_file_over_the_cap_never_reaches_the_app(app_url, offline) -> None:
     offline.get_by_text(re.compile(r"File must be 10(\.0)?\s?MB or smaller")).wait_for(
         timeout=30_000)
     assert offline.get_by_text("read as").count() == 0
+
+
+def test_overview_map_draws_offline(app_url, offline) -> None:
+    """The overview's map is a static frame (no two-way component): it still
+    draws every commissioner with only the app's own files."""
+    offline.goto(f"{app_url}/?snapshot=2023-01")
+    offline.get_by_text("GP practices").wait_for(timeout=60_000)
+    frame = offline.frame_locator("iframe[title='st.iframe']")
+    frame.locator(".leaflet-overlay-pane canvas").wait_for(timeout=60_000)
+    handle = offline.locator("iframe[title='st.iframe']").element_handle().content_frame()
+    handle.wait_for_function(
+        "Object.keys(window).some(k => k.startsWith('map_') && "
+        "Object.values(window[k]._layers).some(l => l.feature))", timeout=30_000)
+    drawn = handle.evaluate("""() => {
+        const key = Object.keys(window).find(k => k.startsWith('map_'));
+        return Object.values(window[key]._layers).filter(
+            l => l.feature && l.feature.properties.commissioner_code).length; }""")
+    commissioners = store.read_geo(store.DATA_DIR, "2023-01", "national_commissioners")
+    assert drawn == len(commissioners)
+    hosts = {url.split("/")[2] for url in offline.refused}
+    assert hosts <= {"tile.openstreetmap.org"}
