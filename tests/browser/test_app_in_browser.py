@@ -12,6 +12,7 @@ from pcnmap import assets, mapping, store
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+OVERVIEW_FRAME = "iframe[title='st.iframe']"
 ROOT_DATA_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source"
 
 
@@ -25,6 +26,16 @@ def map_frame(page):
     frame.wait_for_function("typeof map_div !== 'undefined' && "
                             "Object.values(map_div._layers).some(l => l.feature)",
                             timeout=30_000)
+    return frame
+
+
+def overview_frame(page):
+    """The overview's map (a static frame) once it has drawn its layers."""
+    page.wait_for_selector(OVERVIEW_FRAME, timeout=60_000)
+    frame = page.locator(OVERVIEW_FRAME).element_handle().content_frame()
+    frame.wait_for_function(
+        "Object.keys(window).some(k => k.startsWith('map_') && "
+        "Object.values(window[k]._layers).some(l => l.feature))", timeout=60_000)
     return frame
 
 
@@ -100,7 +111,7 @@ def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) ->
     offline.goto(f"{app_url}/?snapshot=2019-12&present=1")
     offline.get_by_role("heading", name="England's Primary Care Networks").wait_for(
         timeout=60_000)
-    map_frame(offline)
+    overview_frame(offline)
     assert not offline.locator("[data-testid='stSidebar']").is_visible()
     size = offline.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert size >= 44
@@ -282,13 +293,7 @@ def test_overview_map_draws_offline(app_url, offline) -> None:
     draws every commissioner with only the app's own files."""
     offline.goto(f"{app_url}/?snapshot=2023-01")
     offline.get_by_text("GP practices").wait_for(timeout=60_000)
-    frame = offline.frame_locator("iframe[title='st.iframe']")
-    frame.locator(".leaflet-overlay-pane canvas").wait_for(timeout=60_000)
-    handle = offline.locator("iframe[title='st.iframe']").element_handle().content_frame()
-    handle.wait_for_function(
-        "Object.keys(window).some(k => k.startsWith('map_') && "
-        "Object.values(window[k]._layers).some(l => l.feature))", timeout=30_000)
-    drawn = handle.evaluate("""() => {
+    drawn = overview_frame(offline).evaluate("""() => {
         const key = Object.keys(window).find(k => k.startsWith('map_'));
         return Object.values(window[key]._layers).filter(
             l => l.feature && l.feature.properties.commissioner_code).length; }""")
