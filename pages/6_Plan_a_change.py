@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, mapping, uploads, whatif
+from pcnmap import boundaries, lookup, mapping, uploads, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -23,9 +23,7 @@ NO_NETWORK = "In no network (as now)"
 def editor_rows(snapshot: str, commissioner: str, after: whatif.Scenario,
                 labels: dict[str, str]) -> pd.DataFrame:
     """The commissioner's practices with their current and proposed network."""
-    current = data.practices(snapshot)
-    mine = current[(current["commissioner_code"] == commissioner)
-                   | (current["network_commissioner_code"] == commissioner)]
+    mine = lookup.serving(data.practices(snapshot), commissioner)
     proposed = after.practices.set_index("practice_code")
     rows = mine[["practice_code", "practice_name", "registered", "network_code"]].copy()
     rows["current"] = rows["network_code"].map(labels).fillna(NO_NETWORK)
@@ -35,15 +33,20 @@ def editor_rows(snapshot: str, commissioner: str, after: whatif.Scenario,
     return rows.drop(columns="network_code").sort_values("practice_name").reset_index(drop=True)
 
 
+def propose(proposal: whatif.Proposal) -> None:
+    """Put ``proposal`` in the URL and start the table afresh from it."""
+    planning.proposal_to_url(proposal)
+    st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+
+
 def apply_edits(key: str, rows: pd.DataFrame, codes: dict[str, str | None],
                 proposal: whatif.Proposal) -> None:
-    """Turn the table's edits into the proposal in the URL, then start a fresh table."""
+    """Turn the table's edits into the proposal."""
     changes = {}
     for index, edit in st.session_state[key]["edited_rows"].items():
         if "proposed" in edit and edit["proposed"] in codes:
             changes[rows.at[int(index), "practice_code"]] = codes[edit["proposed"]]
-    planning.proposal_to_url(proposal.with_changes(changes))
-    st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+    propose(proposal.with_changes(changes))
 
 
 def load_configuration(snapshot: str) -> None:
@@ -61,13 +64,79 @@ def load_configuration(snapshot: str) -> None:
         path = space.save(upload.name, upload.getvalue())
         result.files["configuration"] = path
         table = uploads.read_configuration(path, result.log)
-        proposal = uploads.configuration_proposal(table, data.practices(snapshot),
-                                                  data.networks(snapshot), path, result.log)
-        planning.proposal_to_url(proposal)
-        st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+        propose(uploads.configuration_proposal(table, data.practices(snapshot),
+                                               data.networks(snapshot), path, result.log))
     except SourceError as error:
         result.errors.append(error)
     st.session_state["configuration_report"] = result
+
+
+def labelled(practices: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(practices["practice_code"],
+                    practices["practice_code"] + " · " + practices["practice_name"], strict=True))
+
+
+def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
+                     proposal: whatif.Proposal, labels: dict[str, str]) -> None:
+    """One change with a form, or many in a table."""
+    rows = editor_rows(snapshot, commissioner, after, labels)
+    local = set(lookup.serving(after.practices, commissioner)["network_code"].dropna())
+    choices = sorted(local | set(proposal.new_networks))
+    options = [*(labels[c] for c in choices), NOT_SIGNING]
+    codes = {**{labels[c]: c for c in choices}, NOT_SIGNING: None}
+    with st.form("move-practice"):
+        practice = st.selectbox("Practice", rows["practice_code"].tolist(), key="move_practice",
+                                format_func=labelled(rows).get)
+        target = st.selectbox("Moves to", options, key="move_target")
+        if st.form_submit_button("Apply the change"):
+            propose(proposal.with_changes({practice: codes[target]}))
+            st.rerun()
+    key = f"editor-{snapshot}-{commissioner}-{st.session_state.get('editor_version', 0)}"
+    st.expander("Change several practices at once in a table").data_editor(
+        rows, key=key, hide_index=True, width="stretch", disabled=[
+            "practice_code", "practice_name", "registered", "current"],
+        column_config={
+            "practice_code": "Practice", "practice_name": "Name",
+            "registered": st.column_config.NumberColumn("Patients", format="%,.0f"),
+            "current": "Network now",
+            "proposed": st.column_config.SelectboxColumn("Network proposed", options=options,
+                                                         required=True),
+        },
+        on_change=apply_edits, args=(key, rows, codes, proposal))
+
+
+def new_network(commissioner: str | None, after: whatif.Scenario,
+                proposal: whatif.Proposal) -> None:
+    pool = after.practices
+    if commissioner:
+        pool = pool[pool["commissioner_code"] == commissioner]
+    with st.form("new-network"):
+        name = st.text_input("Name of the new network", max_chars=whatif.NAME_LIMIT)
+        members = st.multiselect("Its practices", pool["practice_code"].tolist(),
+                                 format_func=labelled(pool).get)
+        if st.form_submit_button("Make the network") and name.strip() and members:
+            code = proposal.next_new_code()
+            propose(proposal.with_changes(dict.fromkeys(members, code), {code: name.strip()}))
+            st.rerun()
+
+
+def load_or_save(snapshot: str, commissioner: str | None, after: whatif.Scenario,
+                 proposal: whatif.Proposal) -> None:
+    st.file_uploader("Load a configuration (CSV: practice_code, network_code, "
+                     "network_name; a blank network code means not signing up)",
+                     type=["csv"], key="configuration_file",
+                     on_change=load_configuration, args=(snapshot,))
+    if "configuration_report" in st.session_state:
+        planning.upload_report(st.session_state["configuration_report"])
+    practices = data.practices(snapshot)
+    area = practices if commissioner is None else lookup.serving(practices, commissioner)
+    controls.csv_download(
+        whatif.configuration_table(after, area["practice_code"]),
+        f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
+        "Download the proposed configuration (CSV)")
+    if proposal and st.button("Start again (drop every change)"):
+        propose(whatif.Proposal())
+        st.rerun()
 
 
 def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
@@ -119,73 +188,11 @@ def page() -> None:
             st.info("Choose a commissioner in the sidebar to edit its practices, or load a "
                     "configuration file.")
         else:
-            rows = editor_rows(snapshot, commissioner, after, labels)
-            local = set(after.practices.loc[
-                (after.practices["commissioner_code"] == commissioner)
-                | (after.practices["network_commissioner_code"] == commissioner),
-                "network_code"].dropna())
-            options = [labels[c] for c in sorted(local | set(proposal.new_networks))]
-            codes = {labels[c]: c for c in local | set(proposal.new_networks)}
-            codes[NOT_SIGNING] = None
-            with st.form("move-practice"):
-                practice = st.selectbox(
-                    "Practice", rows["practice_code"].tolist(), key="move_practice",
-                    format_func=dict(zip(rows["practice_code"], rows["practice_code"] + " · "
-                                         + rows["practice_name"], strict=True)).get)
-                target = st.selectbox("Moves to", [*options, NOT_SIGNING], key="move_target")
-                if st.form_submit_button("Apply the change"):
-                    planning.proposal_to_url(proposal.with_changes({practice: codes[target]}))
-                    st.session_state["editor_version"] = st.session_state.get(
-                        "editor_version", 0) + 1
-                    st.rerun()
-            key = f"editor-{snapshot}-{commissioner}-{st.session_state.get('editor_version', 0)}"
-            st.expander("Change several practices at once in a table").data_editor(
-                rows, key=key, hide_index=True, width="stretch", disabled=[
-                    "practice_code", "practice_name", "registered", "current"],
-                column_config={
-                    "practice_code": "Practice", "practice_name": "Name",
-                    "registered": st.column_config.NumberColumn("Patients", format="%,.0f"),
-                    "current": "Network now",
-                    "proposed": st.column_config.SelectboxColumn(
-                        "Network proposed", options=[*options, NOT_SIGNING], required=True),
-                },
-                on_change=apply_edits, args=(key, rows, codes, proposal))
+            change_practices(snapshot, commissioner, after, proposal, labels)
     with create:
-        pool = after.practices
-        if commissioner:
-            pool = pool[pool["commissioner_code"] == commissioner]
-        with st.form("new-network"):
-            name = st.text_input("Name of the new network", max_chars=whatif.NAME_LIMIT)
-            members = st.multiselect(
-                "Its practices", pool["practice_code"].tolist(),
-                format_func=dict(zip(pool["practice_code"],
-                                     pool["practice_code"] + " · " + pool["practice_name"],
-                                     strict=True)).get)
-            if st.form_submit_button("Make the network") and name.strip() and members:
-                code = proposal.next_new_code()
-                planning.proposal_to_url(proposal.with_changes(
-                    dict.fromkeys(members, code), {code: name.strip()}))
-                st.session_state["editor_version"] = st.session_state.get(
-                    "editor_version", 0) + 1
-                st.rerun()
+        new_network(commissioner, after, proposal)
     with load:
-        st.file_uploader("Load a configuration (CSV: practice_code, network_code, "
-                         "network_name; a blank network code means not signing up)",
-                         type=["csv"], key="configuration_file",
-                         on_change=load_configuration, args=(snapshot,))
-        if "configuration_report" in st.session_state:
-            planning.upload_report(st.session_state["configuration_report"])
-        area = practices if commissioner is None else practices[
-            (practices["commissioner_code"] == commissioner)
-            | (practices["network_commissioner_code"] == commissioner)]
-        controls.csv_download(
-            whatif.configuration_table(after, area["practice_code"]),
-            f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
-            "Download the proposed configuration (CSV)")
-        if proposal and st.button("Start again (drop every change)"):
-            planning.proposal_to_url(whatif.Proposal())
-            st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
-            st.rerun()
+        load_or_save(snapshot, commissioner, after, proposal)
 
     if not proposal:
         st.info("No change proposed yet: pick another network for a practice, make a new "

@@ -38,3 +38,10 @@ def within_area(practices: pd.DataFrame, region: str | None, area: str | None) -
     if area:
         practices = practices[practices["stp_code"] == area]
     return practices
+
+
+def serving(practices: pd.DataFrame, commissioner: str) -> pd.DataFrame:
+    """A commissioner's practices and the members of its networks (a network
+    can take members from a neighbouring commissioner)."""
+    return practices[(practices["commissioner_code"] == commissioner)
+                     | (practices["network_commissioner_code"] == commissioner)]

@@ -129,8 +129,7 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
     layers' GeoJSON text and practice rows (built once, shared by sessions)."""
     chosen = practices(snapshot)
     if commissioner:
-        chosen = chosen[(chosen["commissioner_code"] == commissioner)
-                        | (chosen["network_commissioner_code"] == commissioner)]
+        chosen = lookup.serving(chosen, commissioner)
         outlines = commissioners(snapshot)
         outlines = outlines[outlines["commissioner_code"] == commissioner]
         derived = network_boundaries(snapshot)
