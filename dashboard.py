@@ -15,9 +15,7 @@ st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout=
 
 
 def overview() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    controls.presentation_toggle()
+    snapshot, _ = controls.page_start(place=False)
     st.title("England's Primary Care Networks")
     figures = data.headline(snapshot)
     crossing = data.cross_commissioner(snapshot)

@@ -54,10 +54,7 @@ def select_network(code: str) -> None:
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    commissioner = controls.commissioner_picker(snapshot)
-    controls.presentation_toggle()
+    snapshot, commissioner = controls.page_start()
     method = st.sidebar.radio("Network boundaries", list(boundaries.METHODS),
                               format_func=boundaries.METHODS.get, key="method")
     layers = st.sidebar.multiselect(

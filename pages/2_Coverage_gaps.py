@@ -18,10 +18,7 @@ def only(frame, commissioner, column="commissioner_code"):
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    commissioner = controls.commissioner_picker(snapshot)
-    controls.presentation_toggle()
+    snapshot, commissioner = controls.page_start()
     st.title("Coverage gaps")
     practices = controls.in_chosen_area(data.practices(snapshot))
     unaligned = only(data.unaligned(snapshot), commissioner)

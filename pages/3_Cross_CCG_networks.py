@@ -13,9 +13,7 @@ st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    controls.presentation_toggle()
+    snapshot, _ = controls.page_start(place=False)
     st.title("Networks crossing commissioner boundaries")
     crossing = data.cross_commissioner(snapshot)
     spanning = crossing[crossing["crosses_commissioners"]]

@@ -40,11 +40,8 @@ def stacked_bars(table: pd.DataFrame, per_patient: bool) -> go.Figure:
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    commissioner = controls.commissioner_picker(snapshot)
+    snapshot, commissioner = controls.page_start()
     year = year_picker(snapshot)
-    controls.presentation_toggle()
     book = data.rates()
     st.title(f"Network funding {year}")
     st.caption(f"Members of the {snapshot} snapshot's networks, with the lists of {year}: "

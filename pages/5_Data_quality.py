@@ -11,9 +11,7 @@ st.set_page_config(page_title="Data quality · pcnmap", layout="wide")
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    controls.presentation_toggle()
+    snapshot, _ = controls.page_start(place=False)
     st.title("Data quality")
     report = data.quality(snapshot)
     counts = report["check"].value_counts()

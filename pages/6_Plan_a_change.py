@@ -167,10 +167,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    commissioner = controls.commissioner_picker(snapshot)
-    controls.presentation_toggle()
+    snapshot, commissioner = controls.page_start()
     st.title("Plan a change")
     st.caption(planning.RULES)
     practices, networks = data.practices(snapshot), data.networks(snapshot)

@@ -40,10 +40,7 @@ def read_files(files: list) -> uploads.Uploaded:
 
 
 def page() -> None:
-    controls.page_links()
-    snapshot = controls.snapshot_picker()
-    commissioner = controls.commissioner_picker(snapshot)
-    controls.presentation_toggle()
+    snapshot, commissioner = controls.page_start()
     st.title("Your own data")
     st.markdown(
         "Upload newer official files: an ODS **epraccur.csv**, an NHS Digital **ePCN.xlsx**, "

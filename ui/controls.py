@@ -143,6 +143,17 @@ def presentation_toggle() -> bool:
     return on
 
 
+def page_start(*, place: bool = True) -> tuple[str, str | None]:
+    """The sidebar every page begins with: the page list, the snapshot, the
+    place (region, STP/ICB, commissioner) when the page filters by it, and
+    the presentation switch. Returns the snapshot and the commissioner."""
+    page_links()
+    snapshot = snapshot_picker()
+    commissioner = commissioner_picker(snapshot) if place else None
+    presentation_toggle()
+    return snapshot, commissioner
+
+
 def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
     st.download_button(label, lambda: export.csv_bytes(frame),
                        file_name=name, mime="text/csv", key=f"download-{name}")
