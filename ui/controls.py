@@ -179,10 +179,11 @@ def about_the_data(snapshot: str) -> None:
             f"**{record['label']}**: practices, memberships and list sizes as published for "
             f"{record['as_of']}; commissioners are {record['commissioner_kind']}. "
             f"{record['boundary_note']} {record.get('boundary_method_note', '')}")
-        st.dataframe(
-            [{"source file": s["name"], "vintage": s["vintage"],
-              "SHA-256": s["sha256"][:16] + "…"} for s in record["sources"]],
-            hide_index=True, width="stretch")
+        # A Markdown table, not st.dataframe: the data grid's script (over a
+        # megabyte) would load on every page just for this short list.
+        st.markdown("| Source file | Vintage | SHA-256 (first 16) |\n|---|---|---|\n" + "\n".join(
+            f"| `{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…` |"
+            for source in record["sources"]))
         st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
 
 

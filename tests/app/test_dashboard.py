@@ -62,6 +62,15 @@ def test_attribution_is_shown() -> None:
         assert line in text
 
 
+def test_about_the_data_lists_every_source_file() -> None:
+    app = run({"snapshot": "2022-04"})
+    text = " ".join(m.value for m in app.markdown)
+    sources = store.read_manifest(store.DATA_DIR)["snapshots"]["2022-04"]["sources"]
+    assert sources
+    for source in sources:
+        assert f"`{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…`" in text
+
+
 def test_missing_data_gives_a_message_not_a_traceback(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(store, "DATA_DIR", tmp_path)
     app = run()
