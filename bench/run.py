@@ -68,6 +68,7 @@ DRAWN_WATCH = """
     set: function (value) { leaflet = value; requestAnimationFrame(watch); }});
   var drawn = window.__drawn = {};
   var pending = {};
+  var last = -1, steady = 0;
   function leafletMap() {
     if (window.map && window.map._layers) { return window.map; }
     for (var key in window) {
@@ -78,8 +79,8 @@ DRAWN_WATCH = """
   }
   function watch() {
     var map = leafletMap();
+    var features = 0;
     if (map) {
-      var features = 0;
       for (var id in map._layers) { if (map._layers[id].feature) { features++; } }
       thresholds.forEach(function (n) {
         if (features > n && !pending[n]) {
@@ -91,7 +92,11 @@ DRAWN_WATCH = """
         }
       });
     }
-    if (thresholds.some(function (n) { return !pending[n]; })) {
+    // Stop when every threshold is met, or once the count has not changed
+    // for about two seconds (a smaller map), so idle pages cost nothing.
+    steady = features && features === last ? steady + 1 : 0;
+    last = features;
+    if (thresholds.some(function (n) { return !pending[n]; }) && steady < 120) {
       requestAnimationFrame(watch);
     }
   }
@@ -340,12 +345,13 @@ def main() -> None:
                      for _ in range(args.sessions)]
             results["rss_per_extra_session_mb"] = round(
                 (rss_mb(server.pid) - before) / args.sessions, 1)
+            for page in [*pages, national["page"], local["page"]]:
+                page.context.close()
             for name, measured in (("national", national), ("commissioner", local)):
                 results[f"{name}_map_bytes"] = measured["bytes"]
                 results[f"{name}_map_draw_seconds"] = measured["seconds"]
                 results[f"{name}_map_frame_draw_seconds"] = measured["frame_seconds"]
                 results[f"{name}_map_features"] = measured["features"]
-            del pages
 
             print("server time per rerun…", flush=True)
             results["national_server_seconds"] = server_seconds(
