@@ -14,7 +14,8 @@ Measures, on the shipped data/ and this machine:
   * the notebook baseline: geopandas ``explore()`` of the same practices and
     the unsimplified derived boundaries, its bytes and draw time, both as a
     file opened directly and as a notebook's output cell shows it.
-Draw times are taken inside the browser (see DRAWN_WATCH), not by polling
+Each map is drawn several times (--repeat); figures are medians with their
+range. Draw times are taken inside the browser (see DRAWN_WATCH), not by polling
 from Python, so the benchmark's own polling delay is not counted.
 Results are also written to bench/results/ (not committed).
 """
@@ -28,6 +29,7 @@ import json
 import platform
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -184,6 +186,38 @@ def draw_map(browser, url: str, minimum_layers: int, page=None) -> dict:
             "bytes": counter[0], "features": drawn["features"], "page": page}
 
 
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f}"
+
+
+def measure_map(browser, name: str, url: str, minimum_layers: int, repeat: int) -> dict:
+    """Draw one map ``repeat`` times, each in a fresh browser context and then
+    again in that context (its cache warm): medians and ranges."""
+    runs: dict[str, list[float]] = {"draw": [], "frame_draw": [], "draw_warm_browser": [],
+                                    "frame_draw_warm_browser": []}
+    sizes, features = [], []
+    for _ in range(repeat):
+        first = draw_map(browser, url, minimum_layers)
+        again = draw_map(browser, url, minimum_layers, page=first["page"])
+        first["page"].context.close()
+        runs["draw"].append(first["seconds"])
+        runs["frame_draw"].append(first["frame_seconds"])
+        runs["draw_warm_browser"].append(again["seconds"])
+        runs["frame_draw_warm_browser"].append(again["frame_seconds"])
+        sizes.append(first["bytes"])
+        features.append(first["features"])
+    results = {f"{name}_map_bytes": int(statistics.median(sizes)),
+               f"{name}_map_features": max(features)}
+    for kind, values in runs.items():
+        results[f"{name}_map_{kind}_seconds"] = median(values)
+        results[f"{name}_map_{kind}_range"] = spread(values)
+    return results
+
+
 def draw_overview(browser, url: str) -> None:
     """Open the overview; return once its figures show and its map (a static
     frame) has drawn its commissioners."""
@@ -198,24 +232,26 @@ def draw_overview(browser, url: str) -> None:
 
 
 def server_seconds(page_file: str, query: dict[str, str], runs: int = 3) -> float:
-    """The page script's time per rerun with warm caches (as the server runs it)."""
+    """The page script's time per rerun with warm caches (as the server runs
+    it). One AppTest reruns the page: a new AppTest would also time its own
+    start (it scans every installed package for components)."""
     from streamlit.testing.v1 import AppTest
 
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    if page_file != "dashboard.py":
+        app.switch_page(page_file)
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()  # fills the caches
     times = []
-    for index in range(runs + 1):
-        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
-        if page_file != "dashboard.py":
-            app.switch_page(page_file)
-        for name, value in query.items():
-            app.query_params[name] = value
+    for _ in range(runs):
         started = time.perf_counter()
         app.run()
-        if index:  # the first run fills the caches
-            times.append(time.perf_counter() - started)
+        times.append(time.perf_counter() - started)
     return round(min(times), 3)
 
 
-def baseline(source: Path, browser, commissioner: str | None) -> dict:
+def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> dict:
     """geopandas explore() of the same practices and unsimplified LSOA boundaries."""
     import geopandas as gpd
     import pandas as pd
@@ -249,10 +285,10 @@ def baseline(source: Path, browser, commissioner: str | None) -> dict:
     cell = f"<!DOCTYPE html><html><body>{fmap.get_root()._repr_html_()}</body></html>"
     results = {"bytes": len(html.encode("utf-8")), "features": len(points) + len(shapes)}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in (("seconds", html), ("notebook_seconds", cell)):
+        for name, text in (("file", html), ("notebook", cell)):
             path = Path(tmp) / f"baseline-{name}.html"
             path.write_text(text, encoding="utf-8")
-            results[name] = open_baseline(browser, path, len(points))
+            results[name] = [open_baseline(browser, path, len(points)) for _ in range(repeat)]
     return results
 
 
@@ -295,6 +331,8 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--sessions", type=int, default=3, help="extra browser sessions")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="draws of each map (figures are medians, with their range)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -329,29 +367,18 @@ def main() -> None:
 
             national_url = f"{url}/Network_map?snapshot={SNAPSHOT}"
             local_url = f"{national_url}&commissioner={COMMISSIONER}"
-            print("national map…", flush=True)
-            national = draw_map(browser, national_url, NATIONAL_FEATURES)
-            print("one commissioner's map…", flush=True)
-            local = draw_map(browser, local_url, COMMISSIONER_FEATURES)
-            print("the same maps again in a browser that has shown them…", flush=True)
-            for name, target, layers, first in (
-                    ("national", national_url, NATIONAL_FEATURES, national),
-                    ("commissioner", local_url, COMMISSIONER_FEATURES, local)):
-                again = draw_map(browser, target, layers, page=first["page"])
-                results[f"{name}_map_draw_seconds_warm_browser"] = again["seconds"]
-                results[f"{name}_map_frame_draw_seconds_warm_browser"] = again["frame_seconds"]
+            maps = (("national", national_url, NATIONAL_FEATURES),
+                    ("commissioner", local_url, COMMISSIONER_FEATURES))
+            for name, target, layers in maps:
+                print(f"{name} map, {args.repeat} times…", flush=True)
+                results.update(measure_map(browser, name, target, layers, args.repeat))
             before = rss_mb(server.pid)
             pages = [draw_map(browser, national_url, NATIONAL_FEATURES)["page"]
                      for _ in range(args.sessions)]
             results["rss_per_extra_session_mb"] = round(
                 (rss_mb(server.pid) - before) / args.sessions, 1)
-            for page in [*pages, national["page"], local["page"]]:
+            for page in pages:
                 page.context.close()
-            for name, measured in (("national", national), ("commissioner", local)):
-                results[f"{name}_map_bytes"] = measured["bytes"]
-                results[f"{name}_map_draw_seconds"] = measured["seconds"]
-                results[f"{name}_map_frame_draw_seconds"] = measured["frame_seconds"]
-                results[f"{name}_map_features"] = measured["features"]
 
             print("server time per rerun…", flush=True)
             results["national_server_seconds"] = server_seconds(
@@ -361,22 +388,18 @@ def main() -> None:
 
             print("notebook baseline (geopandas explore)…", flush=True)
             for name, commissioner in (("national", None), ("commissioner", COMMISSIONER)):
-                measured = baseline(args.source, browser, commissioner)
+                measured = baseline(args.source, browser, commissioner, args.repeat)
                 results[f"baseline_{name}_bytes"] = measured["bytes"]
-                results[f"baseline_{name}_draw_seconds"] = measured["seconds"]
-                results[f"baseline_{name}_notebook_draw_seconds"] = measured["notebook_seconds"]
+                for kind in ("file", "notebook"):
+                    results[f"baseline_{name}_{kind}_draw_seconds"] = median(measured[kind])
+                    results[f"baseline_{name}_{kind}_draw_range"] = spread(measured[kind])
                 results[f"{name}_bytes_ratio"] = round(
                     measured["bytes"] / results[f"{name}_map_bytes"], 1)
-                results[f"{name}_draw_ratio"] = round(
-                    measured["seconds"] / results[f"{name}_map_draw_seconds"], 1)
-                results[f"{name}_frame_draw_ratio"] = round(
-                    measured["seconds"] / results[f"{name}_map_frame_draw_seconds"], 1)
-                results[f"{name}_warm_browser_draw_ratio"] = round(
-                    measured["seconds"] / results[f"{name}_map_draw_seconds_warm_browser"], 1)
-                for kind in ("map_draw_seconds", "map_frame_draw_seconds",
-                             "map_draw_seconds_warm_browser"):
-                    results[f"{name}_{kind}_notebook_ratio"] = round(
-                        measured["notebook_seconds"] / results[f"{name}_{kind}"], 1)
+                for kind in ("file", "notebook"):
+                    for shown in ("frame_draw", "draw", "draw_warm_browser"):
+                        results[f"{name}_{shown}_ratio_to_{kind}"] = round(
+                            results[f"baseline_{name}_{kind}_draw_seconds"]
+                            / results[f"{name}_map_{shown}_seconds"], 1)
             browser.close()
     finally:
         server.terminate()

@@ -92,22 +92,24 @@ def base_map(
     bounds: tuple[float, float, float, float] | None = None,
     *,
     assets: MapAssets | None = None,
-    england: gpd.GeoSeries | None = None,
+    england: gpd.GeoSeries | str | None = None,
     tiles: str | None = "OpenStreetMap",
 ) -> folium.Map:
     """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy).
 
     With ``assets`` Leaflet loads from there instead of a CDN. With
-    ``england`` (an outline) a plain basemap is drawn under every layer, so
-    the map still reads when the tile server cannot be reached.
+    ``england`` (an outline, or its GeoJSON text) a plain basemap is drawn
+    under every layer, so the map still reads when the tile server cannot be
+    reached.
     """
     fmap = folium.Map(location=ENGLAND_CENTRE, zoom_start=6, tiles=tiles, prefer_canvas=True,
                       control_scale=True)
     if assets is not None:
         use_assets(fmap, assets)
     if england is not None:
+        outline = england if isinstance(england, str) else england.to_json()
         folium.GeoJson(
-            england.to_json(), name="Plain basemap (England)", control=False,
+            outline, name="Plain basemap (England)", control=False,
             style_function=lambda _: {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9",
                                       "fillOpacity": 0.6}, interactive=False).add_to(fmap)
     if bounds is not None and np.all(np.isfinite(bounds)):

@@ -100,8 +100,9 @@ def participation(snapshot: str, year: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def england(snapshot: str) -> gpd.GeoSeries:
-    return mapping.england_outline(national_commissioners(snapshot))
+def england(snapshot: str) -> str:
+    """England's outline as GeoJSON text, encoded once for every map."""
+    return mapping.england_outline(national_commissioners(snapshot)).to_json()
 
 
 @st.cache_resource(show_spinner=False)
