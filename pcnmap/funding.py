@@ -180,10 +180,12 @@ def network_entitlements(
     networks = members.groupby("network_code").agg(
         network_name=("network_name", "first"),
         members=("practice_code", "size"),
-        members_without_list=("registered", lambda s: int(s.isna().sum())),
         registered=("registered", "sum"),
         weighted=("weighted", "sum"),
     )
+    # Counted in one pass, not by a Python function per network.
+    missing = members["registered"].isna().groupby(members["network_code"]).sum()
+    networks.insert(2, "members_without_list", missing.astype(int))
     home = practices.dropna(subset=["network_code"]).groupby("network_code")[
         "network_commissioner_code"].first()
     networks["commissioner_code"] = home
