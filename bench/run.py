@@ -4,8 +4,9 @@
 
 Measures, on the shipped data/ and this machine:
   * the build of all three snapshots (seconds, peak memory);
-  * cold start: `streamlit run` to the overview drawn in headless Chromium,
-    and the app's resident memory, then memory per extra browser session;
+  * cold start: `streamlit run` to the overview drawn in headless Chromium
+    (already open; nothing cached), a few times, and the app's resident
+    memory, then memory per extra browser session;
   * the national map and one commissioner's map: bytes the browser receives
     (WebSocket frames, counted with the DevTools protocol), server seconds
     per rerun (the page script, warm), and seconds until the map's layers are
@@ -229,6 +230,7 @@ def draw_overview(browser, url: str) -> None:
     frame.wait_for_function(
         "Object.keys(window).some(k => k.startsWith('map_') && "
         "Object.values(window[k]._layers).some(l => l.feature))", timeout=120_000)
+    page.context.close()
 
 
 def server_seconds(page_file: str, query: dict[str, str], runs: int = 3) -> float:
@@ -325,12 +327,84 @@ def open_baseline(browser, path: Path, features: int) -> float:
     return round((drawn["origin"] + drawn["painted"] - page_origin) / 1000, 2)
 
 
+def start_app() -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard.py`` on a free port; the server and its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "dashboard.py",
+         "--server.port", str(port), "--server.headless", "true",
+         "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def cold_start(browser) -> tuple[float, subprocess.Popen, str]:
+    """Seconds from ``streamlit run`` to the overview drawn in an open browser
+    (a fresh context: nothing cached), and the running server and its URL."""
+    started = time.perf_counter()
+    server, url = start_app()
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    draw_overview(browser, f"{url}/?snapshot={SNAPSHOT}")
+    return round(time.perf_counter() - started, 2), server, url
+
+
+def measure_app(browser, url: str, server: subprocess.Popen, args, results: dict) -> None:
+    """The maps, memory per session, server time and the notebook baseline."""
+    national_url = f"{url}/Network_map?snapshot={SNAPSHOT}"
+    local_url = f"{national_url}&commissioner={COMMISSIONER}"
+    maps = (("national", national_url, NATIONAL_FEATURES),
+            ("commissioner", local_url, COMMISSIONER_FEATURES))
+    for name, target, layers in maps:
+        print(f"{name} map, {args.repeat} times…", flush=True)
+        results.update(measure_map(browser, name, target, layers, args.repeat))
+    before = rss_mb(server.pid)
+    pages = [draw_map(browser, national_url, NATIONAL_FEATURES)["page"]
+             for _ in range(args.sessions)]
+    results["rss_per_extra_session_mb"] = round(
+        (rss_mb(server.pid) - before) / args.sessions, 1)
+    for page in pages:
+        page.context.close()
+
+    print("server time per rerun…", flush=True)
+    results["national_server_seconds"] = server_seconds(
+        "pages/1_Network_map.py", {"snapshot": SNAPSHOT})
+    results["commissioner_server_seconds"] = server_seconds(
+        "pages/1_Network_map.py", {"snapshot": SNAPSHOT, "commissioner": COMMISSIONER})
+
+    print("notebook baseline (geopandas explore)…", flush=True)
+    for name, commissioner in (("national", None), ("commissioner", COMMISSIONER)):
+        measured = baseline(args.source, browser, commissioner, args.repeat)
+        results[f"baseline_{name}_bytes"] = measured["bytes"]
+        for kind in ("file", "notebook"):
+            results[f"baseline_{name}_{kind}_draw_seconds"] = median(measured[kind])
+            results[f"baseline_{name}_{kind}_draw_range"] = spread(measured[kind])
+        results[f"{name}_bytes_ratio"] = round(
+            measured["bytes"] / results[f"{name}_map_bytes"], 1)
+        for kind in ("file", "notebook"):
+            for shown in ("frame_draw", "draw", "draw_warm_browser"):
+                results[f"{name}_{shown}_ratio_to_{kind}"] = round(
+                    results[f"baseline_{name}_{kind}_draw_seconds"]
+                    / results[f"{name}_map_{shown}_seconds"], 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--sessions", type=int, default=3, help="extra browser sessions")
+    parser.add_argument("--cold-starts", type=int, default=3,
+                        help="times the app is started cold (figures are medians)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="draws of each map (figures are medians, with their range)")
     args = parser.parse_args()
@@ -344,66 +418,23 @@ def main() -> None:
         print("building all three snapshots…", flush=True)
         results.update(measure_build(args.source))
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "dashboard.py",
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            draw_overview(browser, f"{url}/?snapshot={SNAPSHOT}")
-            results["cold_start_seconds"] = round(time.perf_counter() - started, 2)
-            results["app_rss_mb"] = round(rss_mb(server.pid))
-
-            national_url = f"{url}/Network_map?snapshot={SNAPSHOT}"
-            local_url = f"{national_url}&commissioner={COMMISSIONER}"
-            maps = (("national", national_url, NATIONAL_FEATURES),
-                    ("commissioner", local_url, COMMISSIONER_FEATURES))
-            for name, target, layers in maps:
-                print(f"{name} map, {args.repeat} times…", flush=True)
-                results.update(measure_map(browser, name, target, layers, args.repeat))
-            before = rss_mb(server.pid)
-            pages = [draw_map(browser, national_url, NATIONAL_FEATURES)["page"]
-                     for _ in range(args.sessions)]
-            results["rss_per_extra_session_mb"] = round(
-                (rss_mb(server.pid) - before) / args.sessions, 1)
-            for page in pages:
-                page.context.close()
-
-            print("server time per rerun…", flush=True)
-            results["national_server_seconds"] = server_seconds(
-                "pages/1_Network_map.py", {"snapshot": SNAPSHOT})
-            results["commissioner_server_seconds"] = server_seconds(
-                "pages/1_Network_map.py", {"snapshot": SNAPSHOT, "commissioner": COMMISSIONER})
-
-            print("notebook baseline (geopandas explore)…", flush=True)
-            for name, commissioner in (("national", None), ("commissioner", COMMISSIONER)):
-                measured = baseline(args.source, browser, commissioner, args.repeat)
-                results[f"baseline_{name}_bytes"] = measured["bytes"]
-                for kind in ("file", "notebook"):
-                    results[f"baseline_{name}_{kind}_draw_seconds"] = median(measured[kind])
-                    results[f"baseline_{name}_{kind}_draw_range"] = spread(measured[kind])
-                results[f"{name}_bytes_ratio"] = round(
-                    measured["bytes"] / results[f"{name}_map_bytes"], 1)
-                for kind in ("file", "notebook"):
-                    for shown in ("frame_draw", "draw", "draw_warm_browser"):
-                        results[f"{name}_{shown}_ratio_to_{kind}"] = round(
-                            results[f"baseline_{name}_{kind}_draw_seconds"]
-                            / results[f"{name}_map_{shown}_seconds"], 1)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        starts, server = [], None
+        for _ in range(args.cold_starts):
+            if server is not None:
+                stop(server)
+            seconds, server, url = cold_start(browser)
+            starts.append(seconds)
+            print(f"cold start {seconds} s", flush=True)
+        results["cold_start_seconds"] = median(starts)
+        results["cold_start_range"] = spread(starts)
+        results["app_rss_mb"] = round(rss_mb(server.pid))
+        try:
+            measure_app(browser, url, server, args, results)
+        finally:
+            stop(server)
+        browser.close()
 
     width = max(len(key) for key in results)
     for key, value in results.items():
