@@ -6,9 +6,8 @@ Run with ``streamlit run dashboard.py``. This file only describes the screen.
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
-from pcnmap import coverage, funding, mapping
+from pcnmap import coverage, funding
 from ui import controls, data
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
@@ -38,13 +37,13 @@ def overview() -> None:
                f"{figures.practices_without_list:,} practices have no list size in the "
                "source files (see Data quality).")
 
-    outlines = data.national_commissioners(snapshot)
-    fmap = controls.new_map(snapshot, outlines.total_bounds)
-    mapping.commissioner_layer(outlines, "Commissioners", mapping.NATIONAL_PRECISION
-                               ).add_to(fmap)
-    # A picture, not a control: a static frame loads faster than the
-    # two-way map component and never reruns the page.
-    components.html(fmap.get_root().render(), height=420)
+    # A picture, not a control: drawn at once, with no map library or frame;
+    # the Network map page is the map to explore. Markdown keeps inline SVG
+    # (st.html strips it); every name in it is escaped.
+    st.markdown(f'<div class="pcnmap-picture">{data.commissioner_picture(snapshot)}</div>',
+                unsafe_allow_html=True)
+    st.caption("Commissioner boundaries (ONS); hover over one for its name. "
+               "Open **Network map** to explore networks and practices.")
     controls.about_the_data(snapshot)
 
 

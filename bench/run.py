@@ -48,7 +48,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 SNAPSHOT = "2023-01"
 COMMISSIONER = "00X"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-OVERVIEW_FRAME = "iframe[title='st.iframe']"
+OVERVIEW_PICTURE = ".pcnmap-picture svg path"
 # Feature counts a drawn map must exceed: one commissioner's map, the
 # national map (every practice and network).
 COMMISSIONER_FEATURES = 20
@@ -220,16 +220,12 @@ def measure_map(browser, name: str, url: str, minimum_layers: int, repeat: int) 
 
 
 def draw_overview(browser, url: str) -> None:
-    """Open the overview; return once its figures show and its map (a static
-    frame) has drawn its commissioners."""
+    """Open the overview; return once its figures show and its map (an
+    inline SVG picture) has drawn its commissioners."""
     page = offline_page(browser, [0])
     page.goto(url)
     page.get_by_text("GP practices").wait_for(timeout=120_000)
-    page.wait_for_selector(OVERVIEW_FRAME, timeout=120_000)
-    frame = page.locator(OVERVIEW_FRAME).element_handle().content_frame()
-    frame.wait_for_function(
-        "Object.keys(window).some(k => k.startsWith('map_') && "
-        "Object.values(window[k]._layers).some(l => l.feature))", timeout=120_000)
+    page.wait_for_selector(OVERVIEW_PICTURE, timeout=120_000)
     page.context.close()
 
 

@@ -106,6 +106,16 @@ def england(snapshot: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def commissioner_picture(snapshot: str) -> str:
+    """England's commissioners as an SVG picture, each named on hover."""
+    outlines = national_commissioners(snapshot)
+    labels = [name if code in name else f"{name} ({code})" for name, code in zip(
+        outlines["commissioner_name"], outlines["commissioner_code"], strict=True)]
+    return mapping.outline_svg(outlines.assign(label=labels), "label",
+                               description="Map of England's commissioners")
+
+
+@st.cache_resource(show_spinner=False)
 def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
     return store.read_geo(store.DATA_DIR, snapshot, "national_boundaries")
 

@@ -62,6 +62,14 @@ def test_attribution_is_shown() -> None:
         assert line in text
 
 
+def test_overview_map_is_a_picture_of_every_commissioner() -> None:
+    app = run({"snapshot": "2019-12"})
+    pictures = [m.value for m in app.markdown if "<svg" in m.value]
+    assert len(pictures) == 1
+    commissioners = store.read_geo(store.DATA_DIR, "2019-12", "national_commissioners")
+    assert pictures[0].count("<title>") == len(commissioners) > 150  # the 2019 CCGs
+
+
 def test_about_the_data_lists_every_source_file() -> None:
     app = run({"snapshot": "2022-04"})
     text = " ".join(m.value for m in app.markdown)

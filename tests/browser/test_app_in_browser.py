@@ -12,7 +12,6 @@ from pcnmap import assets, mapping, store
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-OVERVIEW_FRAME = "iframe[title='st.iframe']"
 ROOT_DATA_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source"
 
 
@@ -29,14 +28,10 @@ def map_frame(page):
     return frame
 
 
-def overview_frame(page):
-    """The overview's map (a static frame) once it has drawn its layers."""
-    page.wait_for_selector(OVERVIEW_FRAME, timeout=60_000)
-    frame = page.locator(OVERVIEW_FRAME).element_handle().content_frame()
-    frame.wait_for_function(
-        "Object.keys(window).some(k => k.startsWith('map_') && "
-        "Object.values(window[k]._layers).some(l => l.feature))", timeout=60_000)
-    return frame
+def overview_picture(page) -> int:
+    """The overview's map (an inline SVG picture) once drawn: its shapes' count."""
+    page.wait_for_selector(".pcnmap-picture svg path", timeout=60_000)
+    return page.locator(".pcnmap-picture svg g > title").count()
 
 
 def click_practice(page, code: str) -> None:
@@ -111,7 +106,7 @@ def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) ->
     offline.goto(f"{app_url}/?snapshot=2019-12&present=1")
     offline.get_by_role("heading", name="England's Primary Care Networks").wait_for(
         timeout=60_000)
-    overview_frame(offline)
+    assert overview_picture(offline) > 100
     assert not offline.locator("[data-testid='stSidebar']").is_visible()
     size = offline.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert size >= 44
@@ -289,15 +284,14 @@ def test_a_file_over_the_cap_never_reaches_the_app(app_url, offline) -> None:
 
 
 def test_overview_map_draws_offline(app_url, offline) -> None:
-    """The overview's map is a static frame (no two-way component): it still
-    draws every commissioner with only the app's own files."""
+    """The overview's map is a picture drawn from the page itself: every
+    commissioner, named on hover, with no request beyond the app."""
     offline.goto(f"{app_url}/?snapshot=2023-01")
     offline.get_by_text("GP practices").wait_for(timeout=60_000)
-    drawn = overview_frame(offline).evaluate("""() => {
-        const key = Object.keys(window).find(k => k.startsWith('map_'));
-        return Object.values(window[key]._layers).filter(
-            l => l.feature && l.feature.properties.commissioner_code).length; }""")
     commissioners = store.read_geo(store.DATA_DIR, "2023-01", "national_commissioners")
-    assert drawn == len(commissioners)
-    hosts = {url.split("/")[2] for url in offline.refused}
-    assert hosts <= {"tile.openstreetmap.org"}
+    assert overview_picture(offline) == len(commissioners)
+    first = commissioners.iloc[0]
+    titles = offline.locator(".pcnmap-picture svg g > title").all_text_contents()
+    assert any(first["commissioner_name"] in title for title in titles)
+    assert offline.locator("iframe").count() == 0
+    assert offline.refused == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,6 +43,29 @@ def test_hostile_name_never_reaches_the_page_raw(practices, built_extract) -> No
     assert "${window" not in page
     escaped = "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&#36;{window.__pwned=2}&#96;"
     assert page.count(escaped) >= 3  # practice name, its network's name, the boundary's
+
+
+def test_outline_picture_names_every_shape_and_runs_no_script(built_extract) -> None:
+    outlines = store.read_geo(built_extract, "2023-01", "national_commissioners")
+    outlines = outlines.reset_index(drop=True)
+    outlines["label"] = outlines["commissioner_name"]
+    outlines.loc[0, "label"] = HOSTILE
+    svg = mapping.outline_svg(outlines, "label", description="Commissioners")
+    assert len(outlines) >= 4
+    assert svg.count("<title>") == len(outlines)
+    for name in outlines["commissioner_name"].iloc[1:]:
+        assert f"<title>{mapping.escape(name)}</title>" in svg
+    assert f"<title>{mapping.escape(HOSTILE)}</title>" in svg
+    assert "<img" not in svg and "${" not in svg and "<script" not in svg
+    # Kilometres from the top-left corner of the shapes' extent, north up.
+    width, height = (float(v) for v in re.search(
+        r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    minx, miny, maxx, maxy = outlines.to_crs(27700).total_bounds
+    assert width == pytest.approx((maxx - minx) / 1000, abs=1.0)
+    assert height == pytest.approx((maxy - miny) / 1000, abs=1.0)
+    points = re.findall(r"([\d.]+),([\d.]+)", " ".join(re.findall(r' d="([^"]+)"', svg)))
+    assert points
+    assert all(0 <= float(x) <= width + 0.1 and 0 <= float(y) <= height + 0.1 for x, y in points)
 
 
 def test_neighbouring_networks_get_different_colours(built_extract) -> None:
