@@ -34,6 +34,9 @@ ENGLAND_CENTRE = (52.8, -1.6)
 # 3 places (about 100 m) is finer than a national view can show.
 LOCAL_PRECISION = 1e-5
 NATIONAL_PRECISION = 1e-3
+# JSON without the spaces after separators: a national layer has some
+# 90,000 of them.
+COMPACT = (",", ":")
 
 
 def rounded(shapes: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> gpd.GeoDataFrame:
@@ -153,7 +156,7 @@ def commissioner_geojson(commissioners: gpd.GeoDataFrame, grid: float = LOCAL_PR
     shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
                                                    "geometry"]], grid),
                             ["commissioner_code", "commissioner_name"])
-    return shapes.to_json(drop_id=True)
+    return shapes.to_json(drop_id=True, separators=COMPACT)
 
 
 def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
@@ -165,7 +168,7 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
         lambda code: colours.get(code, NO_NETWORK_COLOUR))
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
     shapes = escape_columns(shapes, ["network_code", "network_name"])
-    return shapes.drop(columns="registered").to_json(drop_id=True)
+    return shapes.drop(columns="registered").to_json(drop_id=True, separators=COMPACT)
 
 
 class VerbatimScript(Element):
@@ -316,8 +319,8 @@ class PracticePoints(DataLayer):
     def __init__(self, networks: list[list[str]], rows: list[list], name: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PracticePoints"
-        self.networks = json.dumps(networks, separators=(",", ":"))
-        self.rows = json.dumps(rows, separators=(",", ":"))
+        self.networks = json.dumps(networks, separators=COMPACT)
+        self.rows = json.dumps(rows, separators=COMPACT)
 
 
 def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[str, str],
