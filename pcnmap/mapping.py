@@ -64,8 +64,7 @@ def outline_svg(shapes: gpd.GeoDataFrame, label: str, *, tolerance_m: float = 10
     """
     projected = shapes.to_crs(27700)
     simple = shapely.coverage_simplify(projected.geometry.values, tolerance_m)
-    minx, _, maxx, maxy = shapely.total_bounds(simple)
-    height = (maxy - shapely.total_bounds(simple)[1]) / 1000
+    minx, miny, maxx, maxy = shapely.total_bounds(simple)
 
     def from_top_left(xy: np.ndarray) -> np.ndarray:
         return np.column_stack([(xy[:, 0] - minx) / 1000, (maxy - xy[:, 1]) / 1000])
@@ -77,7 +76,7 @@ def outline_svg(shapes: gpd.GeoDataFrame, label: str, *, tolerance_m: float = 10
         for name, geometry in zip(shapes[label], drawn, strict=True) if not geometry.is_empty)
     return (f'<svg class="pcnmap-outline" xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{escape(description)}" '
-            f'viewBox="0 0 {(maxx - minx) / 1000:.1f} {height:.1f}" '
+            f'viewBox="0 0 {(maxx - minx) / 1000:.1f} {(maxy - miny) / 1000:.1f}" '
             'style="width:100%;height:420px">'
             "<style>.pcnmap-outline path{fill:#f2efe9;stroke:#222222;opacity:1;"
             "stroke-width:1px;vector-effect:non-scaling-stroke}"
@@ -126,13 +125,13 @@ def base_map(
     bounds: tuple[float, float, float, float] | None = None,
     *,
     assets: MapAssets | None = None,
-    england: gpd.GeoSeries | str | None = None,
+    england: str | None = None,
     tiles: str | None = "OpenStreetMap",
 ) -> folium.Map:
     """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy).
 
     With ``assets`` Leaflet loads from there instead of a CDN. With
-    ``england`` (an outline, or its GeoJSON text) a plain basemap is drawn
+    ``england`` (its outline's GeoJSON text) a plain basemap is drawn
     under every layer, so the map still reads when the tile server cannot be
     reached.
     """
@@ -141,9 +140,8 @@ def base_map(
     if assets is not None:
         use_assets(fmap, assets)
     if england is not None:
-        outline = england if isinstance(england, str) else england.to_json()
         folium.GeoJson(
-            outline, name="Plain basemap (England)", control=False,
+            england, name="Plain basemap (England)", control=False,
             style_function=lambda _: {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9",
                                       "fillOpacity": 0.6}, interactive=False).add_to(fmap)
     if bounds is not None and np.all(np.isfinite(bounds)):
