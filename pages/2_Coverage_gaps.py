@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, coverage, mapping
+from pcnmap import boundaries, codes, coverage, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Coverage gaps · pcnmap", layout="wide")
@@ -22,7 +22,7 @@ def page() -> None:
     st.title("Coverage gaps")
     practices = controls.in_chosen_area(data.practices(snapshot))
     unaligned = only(data.unaligned(snapshot), commissioner)
-    unaligned = unaligned[unaligned["practice_code"].isin(practices["practice_code"])]
+    unaligned = unaligned[codes.one_of(unaligned["practice_code"], practices["practice_code"])]
     areas = only(coverage.uncovered_areas(data.lsoa_networks(snapshot)), commissioner,
                  "lsoa_commissioner_code")
     sizes = only(coverage.size_check(data.networks(snapshot)), commissioner)
@@ -31,7 +31,7 @@ def page() -> None:
     if commissioner:
         mine = set(practices.loc[practices["commissioner_code"] == commissioner,
                                  "network_code"].dropna())
-        split = split[split["network_code"].isin(mine)]
+        split = split[codes.one_of(split["network_code"], mine)]
 
     columns = st.columns(4)
     columns[0].metric("Practices with patients in no network", f"{len(unaligned):,}",
@@ -43,11 +43,12 @@ def page() -> None:
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
     outlines = only(data.commissioners(snapshot), commissioner)
-    outlines = outlines[outlines["commissioner_code"].isin(practices["commissioner_code"])]
+    outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                     practices["commissioner_code"].unique())]
     fmap = controls.new_map(snapshot, outlines.total_bounds)
     mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
     uncovered = data.uncovered_areas(snapshot)
-    uncovered = uncovered[uncovered["practice_code"].isin(areas["practice_code"])]
+    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
     if len(uncovered):
         folium.GeoJson(uncovered[["practice_code", "area_km2", "geometry"]].to_json(),
                        name="Areas nearest a practice in no network",
@@ -57,15 +58,15 @@ def page() -> None:
     shapes = data.network_boundaries(snapshot) if commissioner else \
         data.national_boundaries(snapshot)
     shapes = shapes[shapes["method"] == "lsoa"]
-    for label, codes, colour in (
+    for label, network_codes, colour in (
             ("Networks under 30,000 patients",
              sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
             ("Non-contiguous networks (indicative)", split["network_code"], "#0077BB")):
-        chosen = shapes[shapes["network_code"].isin(codes)]
+        chosen = shapes[codes.one_of(shapes["network_code"], network_codes)]
         if len(chosen):
             mapping.network_layer(chosen, {code: colour for code in chosen["network_code"]},
                                   label).add_to(fmap)
-    gap_practices = practices[practices["practice_code"].isin(unaligned["practice_code"])]
+    gap_practices = practices[codes.one_of(practices["practice_code"], unaligned["practice_code"])]
     mapping.practice_layer(gap_practices, {}, "Practices in no network").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],

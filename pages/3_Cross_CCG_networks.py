@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import coverage, mapping
+from pcnmap import codes, coverage, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
@@ -34,9 +34,9 @@ def page() -> None:
         return
 
     names = dict(zip(spanning["network_code"], spanning["network_name"], strict=True))
-    codes = list(spanning["network_code"])
-    controls.url_choice("network", codes, codes[0])
-    chosen = st.selectbox("Network", codes, format_func=lambda c: f"{names[c]} ({c})",
+    spanning_codes = list(spanning["network_code"])
+    controls.url_choice("network", spanning_codes, spanning_codes[0])
+    chosen = st.selectbox("Network", spanning_codes, format_func=lambda c: f"{names[c]} ({c})",
                           key="network")
     controls.url_store("network", chosen)
     sides = data.cross_commissioner_sides(snapshot)
@@ -46,7 +46,8 @@ def page() -> None:
                           label="Download members on each side (CSV)")
 
     outlines = data.commissioners(snapshot)
-    outlines = outlines[outlines["commissioner_code"].isin(sides["commissioner_code"])]
+    outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                     sides["commissioner_code"].unique())]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == chosen]
     fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import funding, mapping
+from pcnmap import codes, funding, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Funding · pcnmap", layout="wide")
@@ -83,7 +83,7 @@ def page() -> None:
     if commissioner:
         derived = data.network_boundaries(snapshot)
         derived = derived[(derived["method"] == "lsoa")
-                          & derived["network_code"].isin(shown["network_code"])]
+                          & codes.one_of(derived["network_code"], shown["network_code"])]
         per_patient = shown.set_index("network_code")["per_patient"]
         scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
         shapes = derived[["network_code", "network_name", "geometry"]].copy()

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, lookup, mapping, uploads, whatif
+from pcnmap import boundaries, codes, lookup, mapping, uploads, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -27,9 +27,9 @@ def editor_rows(snapshot: str, commissioner: str, after: whatif.Scenario,
     proposed = after.practices.set_index("practice_code")
     rows = mine[["practice_code", "practice_name", "registered", "network_code"]].copy()
     rows["current"] = rows["network_code"].map(labels).fillna(NO_NETWORK)
-    codes = rows["practice_code"].map(proposed["network_code"])
-    signed_out = codes.isna() & rows["practice_code"].map(proposed["covered_by"]).notna()
-    rows["proposed"] = codes.map(labels).fillna(NO_NETWORK).where(~signed_out, NOT_SIGNING)
+    proposed_codes = rows["practice_code"].map(proposed["network_code"])
+    signed_out = proposed_codes.isna() & rows["practice_code"].map(proposed["covered_by"]).notna()
+    rows["proposed"] = proposed_codes.map(labels).fillna(NO_NETWORK).where(~signed_out, NOT_SIGNING)
     return rows.drop(columns="network_code").sort_values("practice_name").reset_index(drop=True)
 
 
@@ -39,13 +39,13 @@ def propose(proposal: whatif.Proposal) -> None:
     st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
 
 
-def apply_edits(key: str, rows: pd.DataFrame, codes: dict[str, str | None],
+def apply_edits(key: str, rows: pd.DataFrame, targets: dict[str, str | None],
                 proposal: whatif.Proposal) -> None:
     """Turn the table's edits into the proposal."""
     changes = {}
     for index, edit in st.session_state[key]["edited_rows"].items():
-        if "proposed" in edit and edit["proposed"] in codes:
-            changes[rows.at[int(index), "practice_code"]] = codes[edit["proposed"]]
+        if "proposed" in edit and edit["proposed"] in targets:
+            changes[rows.at[int(index), "practice_code"]] = targets[edit["proposed"]]
     propose(proposal.with_changes(changes))
 
 
@@ -83,13 +83,13 @@ def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
     local = set(lookup.serving(after.practices, commissioner)["network_code"].dropna())
     choices = sorted(local | set(proposal.new_networks))
     options = [*(labels[c] for c in choices), NOT_SIGNING]
-    codes = {**{labels[c]: c for c in choices}, NOT_SIGNING: None}
+    targets = {**{labels[c]: c for c in choices}, NOT_SIGNING: None}
     with st.form("move-practice"):
         practice = st.selectbox("Practice", rows["practice_code"].tolist(), key="move_practice",
                                 format_func=labelled(rows).get)
         target = st.selectbox("Moves to", options, key="move_target")
         if st.form_submit_button("Apply the change"):
-            propose(proposal.with_changes({practice: codes[target]}))
+            propose(proposal.with_changes({practice: targets[target]}))
             st.rerun()
     key = f"editor-{snapshot}-{commissioner}-{st.session_state.get('editor_version', 0)}"
     st.expander("Change several practices at once in a table").data_editor(
@@ -102,7 +102,7 @@ def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
             "proposed": st.column_config.SelectboxColumn("Network proposed", options=options,
                                                          required=True),
         },
-        on_change=apply_edits, args=(key, rows, codes, proposal))
+        on_change=apply_edits, args=(key, rows, targets, proposal))
 
 
 def new_network(commissioner: str | None, after: whatif.Scenario,
@@ -152,7 +152,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     colours.update(dict.fromkeys(proposal.new_networks, "#000000"))
     shown = whatif.practices_for_map(after)
     local = shown[(shown["commissioner_code"] == commissioner)
-                  | shown["practice_code"].isin(proposal.memberships)]
+                  | codes.one_of(shown["practice_code"], proposal.memberships)]
     fmap = controls.new_map(snapshot, layers["bounds"])
     mapping.commissioner_layer(layers["commissioners"], "Commissioner boundary").add_to(fmap)
     if layers["networks"]:

@@ -11,7 +11,7 @@ import streamlit as st
 
 import folium
 
-from pcnmap import export, lookup, mapping, store
+from pcnmap import codes, export, lookup, mapping, store
 from ui import data
 from ui.assets import map_assets
 
@@ -115,9 +115,7 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
         inside = inside[inside["stp_code"] == area]
 
     table = data.commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
-    # The distinct codes, not the column: isin's cost grows with the values it
-    # is given (60 ms for every practice's code, on every page's rerun).
-    table = table[table["commissioner_code"].isin(inside["commissioner_code"].unique())]
+    table = table[codes.one_of(table["commissioner_code"], inside["commissioner_code"].unique())]
     names = {"England": "All" if region != "all" or area != "all" else "All of England",
              **{c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
                                                 table["commissioner_name"], strict=True)}}

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import boundaries, coverage, funding, lookup, mapping, store, whatif
+from pcnmap import boundaries, codes, coverage, funding, lookup, mapping, store, whatif
 
 
 @st.cache_resource(show_spinner=False)
@@ -148,12 +148,13 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
     else:
         chosen = lookup.within_area(chosen, region, area)
         outlines = national_commissioners(snapshot)
-        outlines = outlines[outlines["commissioner_code"].isin(chosen["commissioner_code"])]
+        outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                         chosen["commissioner_code"].unique())]
         # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
         derived = national_boundaries(snapshot)
         grid = mapping.NATIONAL_PRECISION
     derived = derived[(derived["method"] == method)
-                      & derived["network_code"].isin(chosen["network_code"].dropna())]
+                      & codes.one_of(derived["network_code"], chosen["network_code"])]
     colours = network_colours(snapshot, method)
     return {
         "bounds": tuple(outlines.total_bounds),

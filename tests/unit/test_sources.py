@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import sources
+from pcnmap import codes, sources, store
 from pcnmap.problems import QualityLog
 
 
@@ -171,3 +171,19 @@ def test_boundaries_columns_renamed(extract: Path) -> None:
     assert set(boundaries["ods"]) == {"00R", "00X", "01E", "01F"}
     assert boundaries.crs.to_epsg() == 4326
     assert boundaries.geometry.is_valid.all()
+
+
+def test_one_of_agrees_with_isin_and_leaves_missing_out(built_extract) -> None:
+    practices = store.read_table(built_extract, "2023-01", "practices")
+    networks = practices["network_code"]
+    assert networks.isna().any()  # the extract has practices in no network
+    some = networks.dropna().unique()[:3]
+    chosen = codes.one_of(networks, list(some))
+    assert chosen.tolist() == networks.isin(some).tolist()
+    assert chosen.sum() == networks.isin(some).sum() > 0
+    # Missing values are never "one of" anything, even when None is offered.
+    with_missing = codes.one_of(networks, [*some, None])
+    assert not with_missing[networks.isna()].any()
+    assert with_missing.index.equals(networks.index)
+    assert not codes.one_of(practices["practice_code"], []).any()
+    assert codes.one_of(practices["practice_code"], set(practices["practice_code"])).all()
