@@ -145,12 +145,14 @@ def drawn_at(frame, threshold: int) -> dict:
     return frame.evaluate(f"window.__drawn[{threshold}]")
 
 
-def offline_page(browser, counter: list[int]):
-    """A page that refuses off-machine requests and counts WebSocket bytes received."""
+def offline_page(browser):
+    """A page that refuses off-machine requests and counts the WebSocket bytes
+    it receives (``page.received[0]``)."""
     context = watched_context(browser, [COMMISSIONER_FEATURES, NATIONAL_FEATURES])
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
         ("http://127.0.0.1", "data:", "blob:", "about:", "file:")) else r.abort())
     page = context.new_page()
+    counter = page.received = [0]
     session = context.new_cdp_session(page)
     session.send("Network.enable")
 
@@ -170,9 +172,9 @@ def draw_map(browser, url: str, minimum_layers: int, page=None) -> dict:
     With ``page`` (one that has shown the app before), the browser's cache
     is warm, as when a meeting moves from one view to the next.
     """
-    counter = [0]
     if page is None:
-        page = offline_page(browser, counter)
+        page = offline_page(browser)
+    page.received[0] = 0
     page.goto(url)
     page.wait_for_selector(MAP_FRAME, timeout=120_000)
     frame = None
@@ -184,7 +186,7 @@ def draw_map(browser, url: str, minimum_layers: int, page=None) -> dict:
     page_origin = page.evaluate("performance.timeOrigin")
     return {"seconds": round((drawn["origin"] + drawn["painted"] - page_origin) / 1000, 2),
             "frame_seconds": round(drawn["painted"] / 1000, 2),
-            "bytes": counter[0], "features": drawn["features"], "page": page}
+            "bytes": page.received[0], "features": drawn["features"], "page": page}
 
 
 def median(values: list[float]) -> float:
@@ -222,7 +224,7 @@ def measure_map(browser, name: str, url: str, minimum_layers: int, repeat: int) 
 def draw_overview(browser, url: str) -> None:
     """Open the overview; return once its figures show and its map (an
     inline SVG picture) has drawn its commissioners."""
-    page = offline_page(browser, [0])
+    page = offline_page(browser)
     page.goto(url)
     page.get_by_text("GP practices").wait_for(timeout=120_000)
     page.wait_for_selector(OVERVIEW_PICTURE, timeout=120_000)
