@@ -56,7 +56,8 @@ NATIONAL_FEATURES = 6000
 
 # Runs in every document the browser opens (pages and frames). When Leaflet
 # arrives (the global ``L`` is set) it starts counting the features of the
-# document's Leaflet map on each animation frame; when the count first
+# document's Leaflet map on each animation frame (a layer with a feature
+# counts one; pcnmap's practice layer, one path, counts its practices); when the count first
 # exceeds a threshold it waits one more animation frame (Leaflet's canvas
 # draws in the frame after layers are added) and records the time then, with
 # the document's time origin so frames can be placed on the page's clock.
@@ -84,7 +85,10 @@ DRAWN_WATCH = """
     var map = leafletMap();
     var features = 0;
     if (map) {
-      for (var id in map._layers) { if (map._layers[id].feature) { features++; } }
+      for (var id in map._layers) {
+        var layer = map._layers[id];
+        features += layer.featureCount || (layer.feature ? 1 : 0);
+      }
       thresholds.forEach(function (n) {
         if (features > n && !pending[n]) {
           pending[n] = true;

@@ -3,7 +3,7 @@
 Every text that comes from the data (practice and network names) is escaped
 before it reaches folium: folium writes tooltip text into HTML and
 JavaScript, where a name like ``<img onerror=...>`` or ``${...}`` would run.
-Practices are one GeoJSON layer of circle markers, never thousands of marker
+Practices are one canvas path (practices.js), never thousands of marker
 objects.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 import folium
 from branca.element import Element, Template
@@ -213,14 +214,14 @@ class PreparedGeoJson(DataLayer):
                     var style = Object.assign({}, base);
                     if (feature.properties.colour) { style.fillColor = feature.properties.colour; }
                     return style;
-                },
-                {% if this.highlight %}
-                onEachFeature: function (feature, item) {
-                    item.on("mouseover", function () { item.setStyle({weight: 3}); });
-                    item.on("mouseout", function () { layer.resetStyle(item); });
                 }
-                {% endif %}
             });
+            {% if this.highlight %}
+            // Handlers on the layer, not on each feature: events from a feature
+            // reach its layer, and a thousand pairs of handlers slow the first draw.
+            layer.on("mouseover", function (event) { event.layer.setStyle({weight: 3}); });
+            layer.on("mouseout", function (event) { layer.resetStyle(event.layer); });
+            {% endif %}
             // One tooltip for the layer, its text made when hovered: building
             // one per feature up front slows the first draw.
             layer.bindTooltip(function (item) {
@@ -274,42 +275,25 @@ PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "
                  "network_name": "net", "network_code": "nc", "patients": "pts"}
 
 
+# The browser side of the practice layer (see the file's own notes).
+PRACTICES_JS = (Path(__file__).with_name("practices.js")).read_text(encoding="utf-8")
+
+
 class PracticePoints(DataLayer):
-    """Practices as circle markers built in the browser from a compact array.
+    """Practices drawn in the browser from a compact array, as one canvas path.
 
     One row per practice (position, network index, code, name, postcode,
     patients) and each network once: about a quarter of the bytes of the same
-    points as GeoJSON features. Every text is escaped in Python first; the
-    browser only joins escaped pieces.
+    points as GeoJSON features, and one Leaflet layer instead of thousands
+    (practices.js). Every text is escaped in Python first; the browser only
+    joins escaped pieces.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var networks = {{ this.networks }};
-            var rows = {{ this.rows }};
-            var labels = ["Practice", "ODS code", "Postcode", "Network", "Registered patients"];
-            var group = L.featureGroup();
-            rows.forEach(function (r) {
-                var n = networks[r[2]];
-                var marker = L.circleMarker([r[0], r[1]], {radius: 5, weight: 1,
-                    color: "#000000", fillColor: n[2], fillOpacity: 0.9});
-                marker.feature = {type: "Feature", properties: {
-                    code: r[3], name: r[4], pc: r[5], nc: n[0], net: n[1], pts: r[6]}};
-                group.addLayer(marker);
-            });
-            // One tooltip for the group, its text made when a practice is hovered.
-            group.bindTooltip(function (marker) {
-                var p = marker.feature.properties;
-                var cells = [p.name, p.code, p.pc, p.net, p.pts];
-                var html = "<table>";
-                for (var i = 0; i < labels.length; i++) {
-                    html += "<tr><th>" + labels[i] + "</th><td>" + cells[i] + "</td></tr>";
-                }
-                return html + "</table>";
-            }, {sticky: true});
-            return group;
-        })();
+        {{ this.library }}
+        var {{ this.get_name() }} = L.pcnmapPractices({{ this.networks }}, {{ this.rows }},
+            ["Practice", "ODS code", "Postcode", "Network", "Registered patients"]);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -317,6 +301,7 @@ class PracticePoints(DataLayer):
     def __init__(self, networks: list[list[str]], rows: list[list], name: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PracticePoints"
+        self.library = PRACTICES_JS
         self.networks = json.dumps(networks, separators=COMPACT)
         self.rows = json.dumps(rows, separators=COMPACT)
 

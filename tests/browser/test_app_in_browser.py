@@ -34,16 +34,17 @@ def overview_picture(page) -> int:
     return page.locator(".pcnmap-picture svg g > title").count()
 
 
+# The map's practice layer (one canvas path holding every practice) in a page.
+PRACTICES = "Object.values(map_div._layers).find(l => l.featureCount !== undefined)"
+
+
 def click_practice(page, code: str) -> None:
-    """Click a practice's marker on the map, as a user would."""
+    """Click a practice's circle on the map, as a user would."""
     frame = map_frame(page)
-    point = frame.evaluate("""code => {
-        for (const l of Object.values(map_div._layers)) {
-            if (l.feature && l.feature.properties.code === code) {
-                const p = map_div.latLngToContainerPoint(l.getLatLng());
-                return [p.x, p.y];
-            }
-        } }""", code)
+    point = frame.evaluate(f"""code => {{
+        const practices = {PRACTICES};
+        const p = map_div.latLngToContainerPoint(practices.latLngOf(practices.indexOf(code)));
+        return [p.x, p.y]; }}""", code)
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
@@ -51,21 +52,48 @@ def click_practice(page, code: str) -> None:
 def test_map_draws_its_layers_offline(app_url, offline) -> None:
     offline.goto(f"{app_url}/Network_map?snapshot=2022-04&commissioner=00X")
     frame = map_frame(offline)
-    kinds = frame.evaluate("""() => {
-        const names = {};
-        for (const l of Object.values(map_div._layers)) {
-            if (l.feature) {
+    kinds = frame.evaluate(f"""() => {{
+        const names = {{practice: {PRACTICES}.featureCount}};
+        for (const l of Object.values(map_div._layers)) {{
+            if (l.feature) {{
                 const p = l.feature.properties;
-                const kind = p.pc !== undefined ? 'practice' : p.network_code ? 'network'
-                           : p.commissioner_code ? 'commissioner' : 'basemap';
+                const kind = p.network_code ? 'network' : p.commissioner_code ? 'commissioner'
+                           : 'basemap';
                 names[kind] = (names[kind] || 0) + 1;
-            }
-        }
-        return names; }""")
+            }}
+        }}
+        return names; }}""")
     practices = store.read_table(store.DATA_DIR, "2022-04", "practices")
     local = practices[(practices["commissioner_code"] == "00X")
                       | (practices["network_commissioner_code"] == "00X")]
     assert kinds["practice"] == local["longitude"].notna().sum()
+    # Each practice is painted: the canvas at the centre of a practice with
+    # no other near it shows its network's colour (filled at 0.9 opacity over
+    # the boundaries' paler fills).
+    placed = local[local["commissioner_code"] == "00X"].dropna(subset=["longitude"])
+    painted = frame.evaluate(f"""codes => {{
+        const practices = {PRACTICES};
+        const canvas = map_div.getRenderer(practices)._container;
+        const context = canvas.getContext('2d');
+        const box = canvas.getBoundingClientRect(), mapBox = map_div.getContainer().getBoundingClientRect();
+        const ratio = canvas.width / box.width;
+        const points = codes.map(code => map_div.latLngToContainerPoint(
+            practices.latLngOf(practices.indexOf(code))));
+        return codes.map((code, i) => {{
+            const p = points[i];
+            if (points.some((q, j) => j !== i && p.distanceTo(q) < 14)) {{ return null; }}
+            const pixel = context.getImageData(Math.round((p.x + mapBox.left - box.left) * ratio),
+                                               Math.round((p.y + mapBox.top - box.top) * ratio),
+                                               1, 1).data;
+            const network = practices.practice(practices.indexOf(code)).properties.nc;
+            return [practices._networks.find(n => n[0] === network)[2], Array.from(pixel)];
+        }}).filter(Boolean); }}""", placed["practice_code"].tolist())
+    assert len(painted) >= 5
+    for colour, (red, green, blue, alpha) in painted:
+        wanted = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+        assert alpha >= 0.9 * 255  # the circle's own fill at least
+        assert max(abs(a - b) for a, b in zip([red, green, blue], wanted)) <= 40, (
+            colour, (red, green, blue))
     assert kinds["network"] >= local["network_code"].nunique()
     assert kinds["commissioner"] == 1 and kinds["basemap"] >= 1
     # Leaflet came from the app; only map tiles were refused.
@@ -114,45 +142,82 @@ def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) ->
     assert float(metric.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
 
 
-def test_hostile_name_runs_no_script(offline, tmp_path) -> None:
-    hostile = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}'
-    practices = store.read_table(store.DATA_DIR, "2023-01", "practices").head(30).copy()
-    alone = ~practices.duplicated(["longitude", "latitude"], keep=False)
-    practices.loc[practices.index[alone][0], "practice_name"] = hostile  # no marker on top
+def practice_map_page(page, practices, tmp_path: Path) -> None:
+    """Open a standalone map of ``practices`` (as the app's download writes it)."""
     fmap = mapping.base_map(tiles=None)
     mapping.practice_layer(practices, {}, "practices").add_to(fmap)
     page_file = tmp_path / "map.html"
     page_file.write_text(assets.standalone_html(fmap), encoding="utf-8")
-    page = offline
     page.goto(page_file.as_uri())
     page.wait_for_function("Object.values(window).some(v => v && v._layers && v.getCenter)")
-    page.evaluate("""() => {
+
+
+def hover_practice(page, code: str, *, zoom: int | None = None, towards: tuple = (60, 60),
+                   shift: tuple = (0, 0)) -> str:
+    """Move the mouse onto practice ``code``'s circle (from ``towards`` pixels
+    away, ending ``shift`` pixels from its centre), as a user would; the
+    tooltip's text."""
+    point = """([code, zoom]) => {
         const map = Object.values(window).find(v => v && v._layers && v.getCenter);
-        for (const l of Object.values(map._layers)) {
-            if (l.feature && l.feature.properties.name.includes('pwned')) {
-                map.setView(l.getLatLng(), 18, {animate: false});
-                window.__target = l;
-            }
-        } }""")
-    page.wait_for_timeout(500)  # let the canvas redraw at the new view
-    # Hover the hostile practice's marker with the mouse, as a user would.
+        const practices = Object.values(map._layers).find(l => l.featureCount !== undefined);
+        const where = practices.latLngOf(practices.indexOf(code));
+        if (zoom !== null) { map.setView(where, zoom, {animate: false}); }
+        const p = map.latLngToContainerPoint(where);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.x + p.x, box.y + p.y]; }"""
+    if zoom is not None:
+        page.evaluate(point, [code, zoom])
+        page.wait_for_timeout(500)  # let the canvas redraw at the new view
     tooltip = page.locator(".leaflet-tooltip")
     for _ in range(5):
-        x, y = page.evaluate("""() => {
-            const map = Object.values(window).find(v => v && v._layers && v.getCenter);
-            const p = map.latLngToContainerPoint(window.__target.getLatLng());
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.x + p.x, box.y + p.y]; }""")
-        page.mouse.move(x + 60, y + 60)
-        page.mouse.move(x, y, steps=5)
+        x, y = page.evaluate(point, [code, None])
+        page.mouse.move(x + towards[0], y + towards[1])
+        page.mouse.move(x + shift[0], y + shift[1], steps=5)
         if tooltip.count():
             break
         page.wait_for_timeout(300)
     tooltip.wait_for(timeout=5_000)
-    shown = tooltip.inner_text()
-    assert page.evaluate("window.__pwned") is None
-    assert page.locator(".leaflet-tooltip img").count() == 0
+    page.wait_for_timeout(100)  # hover is tested at most every 32 ms
+    return tooltip.inner_text()
+
+
+def test_hostile_name_runs_no_script(offline, tmp_path) -> None:
+    hostile = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}'
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices").head(30).copy()
+    alone = ~practices.duplicated(["longitude", "latitude"], keep=False)
+    target = practices.index[alone][0]  # no other circle on top
+    practices.loc[target, "practice_name"] = hostile
+    practice_map_page(offline, practices, tmp_path)
+    shown = hover_practice(offline, practices.at[target, "practice_code"], zoom=18)
+    assert offline.evaluate("window.__pwned") is None
+    assert offline.locator(".leaflet-tooltip img").count() == 0
     assert hostile in shown  # shown as text, not run
+
+
+def test_tooltip_follows_the_pointer_between_touching_practices(offline, tmp_path) -> None:
+    """Two circles that touch: moving from one straight onto the other never
+    leaves the practice layer, and the tooltip must still name the second."""
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices").head(30).copy()
+    alone = practices.index[~practices.duplicated(["longitude", "latitude"], keep=False)]
+    first, second = alone[0], alone[1]
+    # About 3 m east of the first: at zoom 18 the circles overlap.
+    practices.loc[second, ["latitude", "longitude"]] = (
+        practices.at[first, "latitude"], practices.at[first, "longitude"] + 0.00004)
+    practice_map_page(offline, practices, tmp_path)
+    assert practices.at[first, "practice_code"] in hover_practice(
+        offline, practices.at[first, "practice_code"], zoom=18, shift=(-3, 0))
+    gap = offline.evaluate("""codes => {
+        const map = Object.values(window).find(v => v && v._layers && v.getCenter);
+        const practices = Object.values(map._layers).find(l => l.featureCount !== undefined);
+        const [a, b] = codes.map(c => map.latLngToContainerPoint(
+            practices.latLngOf(practices.indexOf(c))));
+        return b.x - a.x; }""", [practices.at[first, "practice_code"],
+                                  practices.at[second, "practice_code"]])
+    assert 0 < gap < 10  # the circles (radius 5) touch
+    shown = hover_practice(offline, practices.at[second, "practice_code"],
+                           towards=(-gap - 3, 0), shift=(3, 0))
+    assert practices.at[second, "practice_code"] in shown
+    assert practices.at[first, "practice_code"] not in shown
 
 
 def test_back_button_returns_to_the_previous_view(app_url, offline) -> None:
