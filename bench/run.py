@@ -57,9 +57,10 @@ NATIONAL_FEATURES = 6000
 # Runs in every document the browser opens (pages and frames). When Leaflet
 # arrives (the global ``L`` is set) it starts counting the features of the
 # document's Leaflet map on each animation frame (a layer with a feature
-# counts one; pcnmap's practice layer, one path, counts its practices); when the count first
-# exceeds a threshold it waits one more animation frame (Leaflet's canvas
-# draws in the frame after layers are added) and records the time then, with
+# counts one; pcnmap's own layers, each one path, count their features);
+# when the count first exceeds a threshold it waits one more animation frame
+# (Leaflet's canvas draws in the frame after layers are added) and records
+# the time then, with
 # the document's time origin so frames can be placed on the page's clock.
 # The hook is a property of the window, not a timer: a frame's first empty
 # document hands its window to the page the frame then loads, dropping
@@ -87,7 +88,8 @@ DRAWN_WATCH = """
     if (map) {
       for (var id in map._layers) {
         var layer = map._layers[id];
-        features += layer.featureCount || (layer.feature ? 1 : 0);
+        features += layer.featureCount !== undefined ? layer.featureCount
+                  : layer.feature ? 1 : 0;
       }
       thresholds.forEach(function (n) {
         if (features > n && !pending[n]) {

@@ -3,8 +3,8 @@
 Every text that comes from the data (practice and network names) is escaped
 before it reaches folium: folium writes tooltip text into HTML and
 JavaScript, where a name like ``<img onerror=...>`` or ``${...}`` would run.
-Practices are one canvas path (practices.js), never thousands of marker
-objects.
+Practices and network boundaries are each one canvas path (layers.js),
+never thousands of marker or polygon objects.
 """
 
 from __future__ import annotations
@@ -208,20 +208,7 @@ class PreparedGeoJson(DataLayer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var fields = {{ this.fields }};
-            var base = {{ this.style }};
-            var layer = L.geoJson({{ this.text }}, {
-                style: function (feature) {
-                    var style = Object.assign({}, base);
-                    if (feature.properties.colour) { style.fillColor = feature.properties.colour; }
-                    return style;
-                }
-            });
-            {% if this.highlight %}
-            // Handlers on the layer, not on each feature: events from a feature
-            // reach its layer, and a thousand pairs of handlers slow the first draw.
-            layer.on("mouseover", function (event) { event.layer.setStyle({weight: 3}); });
-            layer.on("mouseout", function (event) { layer.resetStyle(event.layer); });
-            {% endif %}
+            var layer = L.geoJson({{ this.text }}, {style: {{ this.style }}});
             // One tooltip for the layer, its text made when hovered: building
             // one per feature up front slows the first draw.
             layer.bindTooltip(function (item) {
@@ -238,14 +225,41 @@ class PreparedGeoJson(DataLayer):
         {% endmacro %}
     """)
 
-    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict,
-                 highlight: bool = False) -> None:
+    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PreparedGeoJson"
         self.text = text
         self.fields = json.dumps([[key, escape(label)] for key, label in fields])
         self.style = json.dumps(style)
-        self.highlight = highlight
+
+
+# The browser side of pcnmap's own layers (see the file's notes); each layer's
+# script carries it, as streamlit-folium runs only the layers' scripts.
+LAYERS_JS = Path(__file__).with_name("layers.js").read_text(encoding="utf-8")
+
+
+class ManyShapes(DataLayer):
+    """Boundaries drawn in the browser as one canvas path (layers.js): one
+    Leaflet layer instead of one per shape. Each shape is filled with its
+    ``colour`` property; the one under the pointer is outlined more heavily
+    and its tooltip is a table of the given properties (already escaped)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        var {{ this.get_name() }} = L.pcnmapShapes({{ this.text }}, {{ this.fields }},
+                                                    {{ this.style }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "ManyShapes"
+        self.library = LAYERS_JS
+        self.text = text
+        self.fields = json.dumps([[key, escape(label)] for key, label in fields])
+        self.style = json.dumps(style)
 
 
 def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
@@ -259,24 +273,21 @@ def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
 
 
 def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
-                  grid: float = LOCAL_PRECISION) -> PreparedGeoJson:
+                  grid: float = LOCAL_PRECISION) -> ManyShapes:
     """Derived network boundaries, filled by network colour (indicative)."""
     text = boundaries if isinstance(boundaries, str) else network_geojson(
         boundaries, colours, grid)
-    return PreparedGeoJson(text, name, [("network_name", "Network (indicative boundary)"),
-                                        ("network_code", "Code"),
-                                        ("patients", "Registered patients")],
-                           {"color": "#555555", "weight": 1, "fillOpacity": 0.35},
-                           highlight=True)
+    return ManyShapes(text, name, [("network_name", "Network (indicative boundary)"),
+                                   ("network_code", "Code"),
+                                   ("patients", "Registered patients")],
+                      {"color": "#555555", "weight": 1, "fillOpacity": 0.35,
+                       "fillColor": NO_NETWORK_COLOUR})
 
 
-# The properties each practice marker carries (short: they travel per practice).
+# The properties each practice carries in the browser (short: they travel per
+# practice).
 PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "pc",
                  "network_name": "net", "network_code": "nc", "patients": "pts"}
-
-
-# The browser side of the practice layer (see the file's own notes).
-PRACTICES_JS = (Path(__file__).with_name("practices.js")).read_text(encoding="utf-8")
 
 
 class PracticePoints(DataLayer):
@@ -285,7 +296,7 @@ class PracticePoints(DataLayer):
     One row per practice (position, network index, code, name, postcode,
     patients) and each network once: about a quarter of the bytes of the same
     points as GeoJSON features, and one Leaflet layer instead of thousands
-    (practices.js). Every text is escaped in Python first; the browser only
+    (layers.js). Every text is escaped in Python first; the browser only
     joins escaped pieces.
     """
 
@@ -301,7 +312,7 @@ class PracticePoints(DataLayer):
     def __init__(self, networks: list[list[str]], rows: list[list], name: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PracticePoints"
-        self.library = PRACTICES_JS
+        self.library = LAYERS_JS
         self.networks = json.dumps(networks, separators=COMPACT)
         self.rows = json.dumps(rows, separators=COMPACT)
 

@@ -35,7 +35,9 @@ def overview_picture(page) -> int:
 
 
 # The map's practice layer (one canvas path holding every practice) in a page.
-PRACTICES = "Object.values(map_div._layers).find(l => l.featureCount !== undefined)"
+PRACTICES = "Object.values(map_div._layers).find(l => l instanceof L.PcnmapPractices)"
+# Its network boundaries (one canvas path holding every boundary).
+NETWORKS = "Object.values(map_div._layers).find(l => l instanceof L.PcnmapShapes)"
 
 
 def click_practice(page, code: str) -> None:
@@ -53,12 +55,10 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
     offline.goto(f"{app_url}/Network_map?snapshot=2022-04&commissioner=00X")
     frame = map_frame(offline)
     kinds = frame.evaluate(f"""() => {{
-        const names = {{practice: {PRACTICES}.featureCount}};
+        const names = {{practice: {PRACTICES}.featureCount, network: {NETWORKS}.featureCount}};
         for (const l of Object.values(map_div._layers)) {{
             if (l.feature) {{
-                const p = l.feature.properties;
-                const kind = p.network_code ? 'network' : p.commissioner_code ? 'commissioner'
-                           : 'basemap';
+                const kind = l.feature.properties.commissioner_code ? 'commissioner' : 'basemap';
                 names[kind] = (names[kind] || 0) + 1;
             }}
         }}
@@ -85,7 +85,7 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
             const pixel = context.getImageData(Math.round((p.x + mapBox.left - box.left) * ratio),
                                                Math.round((p.y + mapBox.top - box.top) * ratio),
                                                1, 1).data;
-            const network = practices.practice(practices.indexOf(code)).properties.nc;
+            const network = practices.featureAt(practices.indexOf(code)).properties.nc;
             return [practices._networks.find(n => n[0] === network)[2], Array.from(pixel)];
         }}).filter(Boolean); }}""", placed["practice_code"].tolist())
     assert len(painted) >= 5
@@ -117,6 +117,35 @@ def test_search_by_postcode_zooms_to_the_practice(app_url, offline) -> None:
         f"Math.abs(map_div.getCenter().lat - {practice['latitude']}) < 0.02", timeout=30_000)
     assert frame.evaluate("map_div.getZoom()") >= 12
     offline.get_by_role("heading", name=re.compile("BRIDGEDALE SOUTH RIBBLE PCN")).wait_for()
+
+
+def test_hovering_a_network_outlines_and_names_it(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01&commissioner=00R")
+    frame = map_frame(offline)
+    # A point inside a network's boundary with no practice near it.
+    code, x, y = frame.evaluate(f"""() => {{
+        const practices = {PRACTICES}, networks = {NETWORKS};
+        const size = map_div.getSize();
+        for (let y = 20; y < size.y; y += 15) {{
+            for (let x = 20; x < size.x; x += 15) {{
+                const p = map_div.containerPointToLayerPoint([x, y]);
+                if (networks._containsPoint(p)
+                    && practices._points.every(q => q.distanceTo(p) > 20)) {{
+                    return [networks.featureAt(networks.hit).properties.network_code, x, y];
+                }}
+            }}
+        }} }}""")
+    assert frame.evaluate(f"{NETWORKS}.highlighted") == -1
+    box = offline.locator(MAP_FRAME).bounding_box()
+    offline.mouse.move(box["x"] + x + 40, box["y"] + y + 40)
+    offline.mouse.move(box["x"] + x, box["y"] + y, steps=5)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert code in tooltip.inner_text()
+    outlined = frame.evaluate(f"""() => {{
+        const networks = {NETWORKS};
+        return networks.featureAt(networks.highlighted).properties.network_code; }}""")
+    assert outlined == code
 
 
 def test_clicking_a_network_shows_its_panel(app_url, offline) -> None:
@@ -159,7 +188,7 @@ def hover_practice(page, code: str, *, zoom: int | None = None, towards: tuple =
     tooltip's text."""
     point = """([code, zoom]) => {
         const map = Object.values(window).find(v => v && v._layers && v.getCenter);
-        const practices = Object.values(map._layers).find(l => l.featureCount !== undefined);
+        const practices = Object.values(map._layers).find(l => l instanceof L.PcnmapPractices);
         const where = practices.latLngOf(practices.indexOf(code));
         if (zoom !== null) { map.setView(where, zoom, {animate: false}); }
         const p = map.latLngToContainerPoint(where);
@@ -208,7 +237,7 @@ def test_tooltip_follows_the_pointer_between_touching_practices(offline, tmp_pat
         offline, practices.at[first, "practice_code"], zoom=18, shift=(-3, 0))
     gap = offline.evaluate("""codes => {
         const map = Object.values(window).find(v => v && v._layers && v.getCenter);
-        const practices = Object.values(map._layers).find(l => l.featureCount !== undefined);
+        const practices = Object.values(map._layers).find(l => l instanceof L.PcnmapPractices);
         const [a, b] = codes.map(c => map.latLngToContainerPoint(
             practices.latLngOf(practices.indexOf(c))));
         return b.x - a.x; }""", [practices.at[first, "practice_code"],
