@@ -1,5 +1,5 @@
 // pcnmap's map layers for Leaflet's canvas renderer: every practice of a map,
-// or every network boundary, drawn as one path. Thousands of Leaflet circle
+// every network boundary or every commissioner outline, drawn as one path. Thousands of Leaflet circle
 // markers or polygons each cost the browser an object to build, project,
 // bind events to and test on every mouse move; one path holding plain arrays
 // costs a fraction, and draws the same shapes.
@@ -13,6 +13,27 @@
 // data was escaped before it reached the page.
 (function () {
   if (L.PcnmapPractices) { return; }
+
+  // A function from longitude and latitude to whole layer pixels, as the
+  // map's latLngToLayerPoint gives them. For the spherical Mercator of web
+  // maps it is the same arithmetic without the four objects Leaflet makes
+  // per point: tens of thousands of vertices are projected at every zoom.
+  function projector(map) {
+    if (map.options.crs !== L.CRS.EPSG3857) {
+      return function (lng, lat) {
+        var point = map.latLngToLayerPoint([lat, lng]);
+        return [point.x, point.y];
+      };
+    }
+    var scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
+    var max = L.Projection.SphericalMercator.MAX_LATITUDE, radians = Math.PI / 180;
+    var half = 0.5 / Math.PI;
+    return function (lng, lat) {
+      var sin = Math.sin(Math.max(Math.min(max, lat), -max) * radians);
+      return [Math.round(scale * (half * lng * radians + 0.5)) - origin.x,
+              Math.round(scale * (-half * Math.log((1 + sin) / (1 - sin)) / 2 + 0.5)) - origin.y];
+    };
+  }
 
   // What both layers share: many features, the one under the pointer in ``hit``.
   var Many = L.Path.extend({
@@ -67,11 +88,13 @@
     },
 
     _project: function () {
-      var map = this._map, rows = this._rows, reach = this.options.radius + this.options.weight;
+      var project = projector(this._map), rows = this._rows;
+      var reach = this.options.radius + this.options.weight;
       var points = this._points = new Array(rows.length);
       var bounds = new L.Bounds();
       for (var i = 0; i < rows.length; i++) {
-        points[i] = map.latLngToLayerPoint([rows[i][0], rows[i][1]]);
+        var xy = project(rows[i][1], rows[i][0]);
+        points[i] = L.point(xy[0], xy[1]);
         bounds.extend(points[i]);
       }
       this._pxBounds = rows.length ? L.bounds(bounds.min.subtract([reach, reach]),
@@ -123,8 +146,8 @@
   });
 
   // A GeoJSON collection of polygons and multipolygons, each filled with its
-  // ``colour`` property (or the layer's fillColor); the one under the pointer
-  // is outlined more heavily (``highlightWeight``).
+  // ``colour`` property (or the layer's fillColor) unless ``fill`` is false;
+  // the one under the pointer is outlined more heavily (``highlightWeight``).
   L.PcnmapShapes = Many.extend({
     options: {color: "#555555", weight: 1, opacity: 1, fill: true, fillOpacity: 0.35,
               fillColor: "#dddddd", highlightWeight: 3},
@@ -154,27 +177,51 @@
       return L.geoJSON({type: "FeatureCollection", features: this._features}).getBounds();
     },
 
-    // Each feature's rings in layer pixels, and its pixel box.
+    // Each feature's rings in whole layer pixels, as flat [x, y, x, y, ...]
+    // arrays without repeated points (a national map at a low zoom has many
+    // vertices to a pixel), its pixel box and its outline as SVG path text.
+    // Neighbours share their edges' vertices, so rounding and dropping
+    // repeats the same way keeps their shared edges identical.
     _project: function () {
-      var map = this._map, bounds = new L.Bounds();
+      var project = projector(this._map), bounds = new L.Bounds();
       this._rings = [];
       this._boxes = [];
+      this._outlines = [];
+      this._drawn = null;
       for (var i = 0; i < this._features.length; i++) {
         var geometry = this._features[i].geometry;
         var polygons = !geometry ? [] : geometry.type === "Polygon" ? [geometry.coordinates]
                      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-        var rings = [], box = new L.Bounds();
+        var rings = [], outline = "";
+        var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
         for (var p = 0; p < polygons.length; p++) {
           for (var r = 0; r < polygons[p].length; r++) {
-            var ring = polygons[p][r].map(function (xy) {
-              return map.latLngToLayerPoint([xy[1], xy[0]]);
-            });
-            ring.forEach(function (point) { box.extend(point); });
+            var ring = [], lastX = NaN, lastY = NaN, coordinates = polygons[p][r];
+            for (var v = 0; v < coordinates.length; v++) {
+              var point = project(coordinates[v][0], coordinates[v][1]);
+              var x = point[0], y = point[1];
+              if (x !== lastX || y !== lastY) {
+                ring.push(x, y);
+                lastX = x;
+                lastY = y;
+              }
+            }
+            // A ring within a pixel or two draws nothing.
+            if (ring.length < 6) { continue; }
+            for (v = 0; v < ring.length; v += 2) {
+              left = Math.min(left, ring[v]);
+              right = Math.max(right, ring[v]);
+              top = Math.min(top, ring[v + 1]);
+              bottom = Math.max(bottom, ring[v + 1]);
+            }
             rings.push(ring);
+            outline += "M" + ring.join(" ") + "Z";
           }
         }
+        var box = rings.length ? L.bounds([left, top], [right, bottom]) : null;
         this._rings.push(rings);
-        this._boxes.push(rings.length ? box : null);
+        this._boxes.push(box);
+        this._outlines.push(outline);
         if (rings.length) { bounds.extend(box); }
       }
       var reach = this.options.highlightWeight;
@@ -182,50 +229,51 @@
                                                    bounds.max.add([reach, reach])) : null;
     },
 
-    _trace: function (context, index) {
-      var rings = this._rings[index];
-      for (var r = 0; r < rings.length; r++) {
-        var ring = rings[r];
-        context.moveTo(ring[0].x, ring[0].y);
-        for (var j = 1; j < ring.length; j++) { context.lineTo(ring[j].x, ring[j].y); }
-        context.closePath();
+    // One Path2D per colour of the shapes in ``view``, made from their SVG
+    // outlines (the browser parses a path's text far faster than it takes
+    // a call per vertex); kept until the view or the zoom changes, so
+    // redrawing for a highlight reuses them.
+    _pathsIn: function (view) {
+      var shown = [], byColour = {}, colour, i;
+      for (i = 0; i < this._features.length; i++) {
+        if (this._boxes[i] && this._boxes[i].intersects(view)) { shown.push(i); }
       }
+      var key = shown.join(",");
+      if (this._drawn && this._drawn.key === key) { return this._drawn; }
+      shown.forEach(function (index) {
+        colour = this._features[index].properties.colour || this.options.fillColor;
+        (byColour[colour] || (byColour[colour] = [])).push(this._outlines[index]);
+      }, this);
+      var paths = [];
+      for (colour in byColour) {
+        paths.push({colour: colour, path: new Path2D(byColour[colour].join(""))});
+      }
+      this._drawn = {key: key, shown: shown, paths: paths};
+      return this._drawn;
     },
 
     _updatePath: function () {
       var renderer = this._renderer;
       if (!renderer._drawing || !this._pxBounds) { return; }
-      var context = renderer._ctx, view = renderer._bounds, options = this.options;
-      var byColour = {}, shown = [], colour, i;
-      for (i = 0; i < this._features.length; i++) {
-        if (!this._boxes[i] || !this._boxes[i].intersects(view)) { continue; }
-        shown.push(i);
-        colour = this._features[i].properties.colour || options.fillColor;
-        (byColour[colour] || (byColour[colour] = [])).push(i);
-      }
-      // One fill per colour and one stroke for all, not a fill and a stroke
-      // per shape.
+      var context = renderer._ctx, options = this.options;
+      var drawn = this._pathsIn(renderer._bounds);
+      // One fill per colour and one stroke per colour, not a fill and a
+      // stroke per shape.
       if (options.fill) {
         context.globalAlpha = options.fillOpacity;
-        for (colour in byColour) {
-          context.beginPath();
-          byColour[colour].forEach(function (index) { this._trace(context, index); }, this);
-          context.fillStyle = colour;
-          context.fill("evenodd");
-        }
+        drawn.paths.forEach(function (item) {
+          context.fillStyle = item.colour;
+          context.fill(item.path, "evenodd");
+        });
       }
       context.globalAlpha = options.opacity;
       context.strokeStyle = options.color;
       context.lineJoin = context.lineCap = "round";
       context.lineWidth = options.weight;
-      context.beginPath();
-      shown.forEach(function (index) { this._trace(context, index); }, this);
-      context.stroke();
-      if (shown.indexOf(this.highlighted) >= 0) {
+      drawn.paths.forEach(function (item) { context.stroke(item.path); });
+      if (drawn.shown.indexOf(this.highlighted) >= 0) {
         context.lineWidth = options.highlightWeight;
-        context.beginPath();
-        this._trace(context, this.highlighted);
-        context.stroke();
+        context.stroke(new Path2D(this._outlines[this.highlighted]));
       }
     },
 
@@ -237,10 +285,10 @@
         var inside = false, rings = this._rings[i];
         for (var r = 0; r < rings.length; r++) {
           var ring = rings[r];
-          for (var j = 0, k = ring.length - 1; j < ring.length; k = j++) {
-            var a = ring[j], b = ring[k];
-            if ((a.y > point.y) !== (b.y > point.y) &&
-                point.x < (b.x - a.x) * (point.y - a.y) / (b.y - a.y) + a.x) {
+          for (var j = 0, k = ring.length - 2; j < ring.length; k = j, j += 2) {
+            var ax = ring[j], ay = ring[j + 1], bx = ring[k], by = ring[k + 1];
+            if ((ay > point.y) !== (by > point.y) &&
+                point.x < (bx - ax) * (point.y - ay) / (by - ay) + ax) {
               inside = !inside;
             }
           }
@@ -289,9 +337,11 @@
     });
   };
 
-  // fields: [property, label] pairs shown in the tooltip.
+  // fields: [property, label] pairs shown in the tooltip (none: no tooltip).
   L.pcnmapShapes = function (collection, fields, style) {
-    return grouped(new L.PcnmapShapes(collection, style), function (shape) {
+    var layer = new L.PcnmapShapes(collection, style);
+    if (!fields.length) { return layer; }
+    return grouped(layer, function (shape) {
       return fields.map(function (pair) { return [pair[1], shape.properties[pair[0]]]; });
     });
   };

@@ -141,10 +141,9 @@ def base_map(
     if assets is not None:
         use_assets(fmap, assets)
     if england is not None:
-        folium.GeoJson(
-            england, name="Plain basemap (England)", control=False,
-            style_function=lambda _: {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9",
-                                      "fillOpacity": 0.6}, interactive=False).add_to(fmap)
+        ManyShapes(england, "Plain basemap (England)", [],
+                   {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.6,
+                    "interactive": False}, control=False).add_to(fmap)
     if bounds is not None and np.all(np.isfinite(bounds)):
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
@@ -186,8 +185,30 @@ class VerbatimScript(Element):
         return self.text
 
 
+def script_string(text: str) -> str:
+    """``text`` as a JavaScript string literal safe inside an HTML script.
+
+    The layers hand their data to ``JSON.parse`` as a string: a browser scans
+    a megabyte of string and parses it as JSON faster than it compiles the
+    same data written as an object literal. Single quotes, because JSON text
+    is full of double ones and escaping each would add a twentieth to the
+    bytes; line breaks are escaped so that any text stays one literal.
+    """
+    for plain, escaped in (("\\", "\\\\"), ("'", "\\'"), ("\n", "\\n"), ("\r", "\\r"),
+                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("</", "<\\/")):
+        text = text.replace(plain, escaped)
+    return f"'{text}'"
+
+
 class DataLayer(folium.map.Layer):
     """A layer whose script embeds large prepared data (rendered verbatim)."""
+
+    def library(self) -> str:
+        """layers.js for the first of these layers on its map; nothing for
+        the others (one copy does for a page)."""
+        first = next(child for child in self._parent._children.values()
+                     if isinstance(child, DataLayer))
+        return LAYERS_JS if first is self else ""
 
     def render(self, **kwargs) -> None:
         for child in self._children.values():
@@ -196,80 +217,45 @@ class DataLayer(folium.map.Layer):
             VerbatimScript(self._template.module.script(self, kwargs)), name=self.get_name())
 
 
-class PreparedGeoJson(DataLayer):
-    """A GeoJSON layer drawn from text prepared (and escaped) in Python.
-
-    folium's own GeoJson parses its input and encodes it again on every
-    render; this embeds the prepared text as it is. Each feature's tooltip
-    is a table of the given properties (their values are already escaped).
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var fields = {{ this.fields }};
-            var layer = L.geoJson({{ this.text }}, {style: {{ this.style }}});
-            // One tooltip for the layer, its text made when hovered: building
-            // one per feature up front slows the first draw.
-            layer.bindTooltip(function (item) {
-                var html = "<table>";
-                fields.forEach(function (pair) {
-                    html += "<tr><th>" + pair[1] + "</th><td>" +
-                            item.feature.properties[pair[0]] + "</td></tr>";
-                });
-                return html + "</table>";
-            }, {sticky: true});
-            return layer;
-        })();
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "PreparedGeoJson"
-        self.text = text
-        self.fields = json.dumps([[key, escape(label)] for key, label in fields])
-        self.style = json.dumps(style)
-
-
-# The browser side of pcnmap's own layers (see the file's notes); each layer's
-# script carries it, as streamlit-folium runs only the layers' scripts.
+# The browser side of pcnmap's own layers (see the file's notes). The first
+# of them on a map carries it in its script, as streamlit-folium runs only the
+# layers' scripts.
 LAYERS_JS = Path(__file__).with_name("layers.js").read_text(encoding="utf-8")
 
 
 class ManyShapes(DataLayer):
     """Boundaries drawn in the browser as one canvas path (layers.js): one
     Leaflet layer instead of one per shape. Each shape is filled with its
-    ``colour`` property; the one under the pointer is outlined more heavily
-    and its tooltip is a table of the given properties (already escaped)."""
+    ``colour`` property (unless the style says ``fill: false``); the one under
+    the pointer is outlined more heavily and its tooltip is a table of the
+    given properties (already escaped); with no properties it has no tooltip."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this.library }}
-        var {{ this.get_name() }} = L.pcnmapShapes({{ this.text }}, {{ this.fields }},
+        {{ this.library() }}
+        var {{ this.get_name() }} = L.pcnmapShapes(JSON.parse({{ this.data }}), {{ this.fields }},
                                                     {{ this.style }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
+    def __init__(self, text: str, name: str, fields: list[tuple[str, str]], style: dict,
+                 control: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "ManyShapes"
-        self.library = LAYERS_JS
-        self.text = text
+        self.data = script_string(text)
         self.fields = json.dumps([[key, escape(label)] for key, label in fields])
         self.style = json.dumps(style)
 
 
 def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
-                       grid: float = LOCAL_PRECISION) -> PreparedGeoJson:
+                       grid: float = LOCAL_PRECISION) -> ManyShapes:
     """Commissioner outlines with their names on hover (from a frame or its GeoJSON)."""
     text = commissioners if isinstance(commissioners, str) else commissioner_geojson(
         commissioners, grid)
-    return PreparedGeoJson(text, name, [("commissioner_name", "Commissioner"),
-                                        ("commissioner_code", "Code")],
-                           {"color": "#222222", "weight": 2, "fill": False})
+    return ManyShapes(text, name, [("commissioner_name", "Commissioner"),
+                                   ("commissioner_code", "Code")],
+                      {"color": "#222222", "weight": 2, "fill": False, "highlightWeight": 4})
 
 
 def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
@@ -302,8 +288,8 @@ class PracticePoints(DataLayer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this.library }}
-        var {{ this.get_name() }} = L.pcnmapPractices({{ this.networks }}, {{ this.rows }},
+        {{ this.library() }}
+        var {{ this.get_name() }} = L.pcnmapPractices(JSON.parse({{ this.networks }}), JSON.parse({{ this.rows }}),
             ["Practice", "ODS code", "Postcode", "Network", "Registered patients"]);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -312,9 +298,8 @@ class PracticePoints(DataLayer):
     def __init__(self, networks: list[list[str]], rows: list[list], name: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PracticePoints"
-        self.library = LAYERS_JS
-        self.networks = json.dumps(networks, separators=COMPACT)
-        self.rows = json.dumps(rows, separators=COMPACT)
+        self.networks = script_string(json.dumps(networks, separators=COMPACT))
+        self.rows = script_string(json.dumps(rows, separators=COMPACT))
 
 
 def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[str, str],

@@ -23,7 +23,7 @@ def map_frame(page):
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
     frame.wait_for_selector(".leaflet-overlay-pane canvas", timeout=30_000)
     frame.wait_for_function("typeof map_div !== 'undefined' && "
-                            "Object.values(map_div._layers).some(l => l.feature)",
+                            "Object.values(map_div._layers).some(l => l.featureCount)",
                             timeout=30_000)
     return frame
 
@@ -36,8 +36,14 @@ def overview_picture(page) -> int:
 
 # The map's practice layer (one canvas path holding every practice) in a page.
 PRACTICES = "Object.values(map_div._layers).find(l => l instanceof L.PcnmapPractices)"
-# Its network boundaries (one canvas path holding every boundary).
-NETWORKS = "Object.values(map_div._layers).find(l => l instanceof L.PcnmapShapes)"
+# Its network boundaries, commissioner outlines and plain basemap (each one
+# canvas path holding every shape), told apart by their features' properties.
+SHAPES = ("(key => Object.values(map_div._layers).find(l => l instanceof L.PcnmapShapes"
+          " && l.featureCount && key in l.featureAt(0).properties))")
+NETWORKS = SHAPES + "('network_code')"
+COMMISSIONERS = SHAPES + "('commissioner_code')"
+BASEMAP = ("Object.values(map_div._layers).find(l => l instanceof L.PcnmapShapes"
+           " && !l.options.interactive)")
 
 
 def click_practice(page, code: str) -> None:
@@ -54,15 +60,9 @@ def click_practice(page, code: str) -> None:
 def test_map_draws_its_layers_offline(app_url, offline) -> None:
     offline.goto(f"{app_url}/Network_map?snapshot=2022-04&commissioner=00X")
     frame = map_frame(offline)
-    kinds = frame.evaluate(f"""() => {{
-        const names = {{practice: {PRACTICES}.featureCount, network: {NETWORKS}.featureCount}};
-        for (const l of Object.values(map_div._layers)) {{
-            if (l.feature) {{
-                const kind = l.feature.properties.commissioner_code ? 'commissioner' : 'basemap';
-                names[kind] = (names[kind] || 0) + 1;
-            }}
-        }}
-        return names; }}""")
+    kinds = frame.evaluate(f"""() => ({{
+        practice: {PRACTICES}.featureCount, network: {NETWORKS}.featureCount,
+        commissioner: {COMMISSIONERS}.featureCount, basemap: {BASEMAP}.featureCount}})""")
     practices = store.read_table(store.DATA_DIR, "2022-04", "practices")
     local = practices[(practices["commissioner_code"] == "00X")
                       | (practices["network_commissioner_code"] == "00X")]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from streamlit_folium import generate_leaflet_string
 
 from pcnmap import assets, lookup, mapping, store
 
@@ -106,3 +108,29 @@ def test_find_by_code_postcode_and_name(built_extract) -> None:
     assert set(by_network["practice_code"]) == {"P81082", "P81083", "P81185"}
     assert "P81185" in set(lookup.find(practices, "riverside medical")["practice_code"])
     assert lookup.find(practices, "   ").empty
+
+
+def test_layer_script_travels_once_per_map(practices, built_extract) -> None:
+    derived = gpd.read_parquet(built_extract / "2023-01/network_boundaries.parquet")
+    derived = derived[derived["method"] == "lsoa"]
+    commissioners = store.read_geo(built_extract, "2023-01", "national_commissioners")
+    england = gpd.GeoDataFrame(geometry=[commissioners.union_all()], crs=commissioners.crs)
+    fmap = mapping.base_map(england=england.to_json())
+    mapping.commissioner_layer(commissioners, "commissioners").add_to(fmap)
+    mapping.network_layer(derived, {}, "networks").add_to(fmap)
+    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    # As the app's map component receives it, and as an exported page.
+    for script in (generate_leaflet_string(fmap), fmap.get_root().render()):
+        assert script.count("L.PcnmapShapes = ") == 1
+        assert script.index("L.PcnmapShapes = ") < script.index("L.pcnmapShapes(")
+        assert script.count("L.pcnmapShapes(") == 3  # basemap, commissioners, networks
+        assert script.count("L.pcnmapPractices(") == 1
+
+
+def test_script_string_keeps_text_inside_its_literal() -> None:
+    text = '{"name":"it\'s </script> a\\\\b\\n \u2028"}'
+    literal = mapping.script_string(text)
+    assert "</" not in literal and "\n" not in literal and "\u2028" not in literal
+    assert literal[0] == literal[-1] == "'" and "'" not in literal[1:-1].replace("\\'", "")
+    # Python reads the other escapes as JavaScript does.
+    assert ast.literal_eval(literal.replace("<\\/", "</")) == text
