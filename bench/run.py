@@ -171,6 +171,26 @@ def offline_page(browser):
     return page
 
 
+def map_frame(page, old: tuple = (), timeout: float = 120) -> object:
+    """The page's map frame that is not one of ``old`` (st_folium makes a new
+    frame for each map), once it exists."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = next((f for f in page.frames if "streamlit_folium" in f.url
+                      and f not in old and not f.is_detached()), None)
+        if frame is not None:
+            return frame
+        # Not time.sleep: the sync API handles the browser's events (frames
+        # attached, the offline route's requests) only inside its own calls.
+        page.wait_for_timeout(50)
+    raise TimeoutError(f"no new map frame within {timeout} s")
+
+
+def on_page_clock(page, drawn: dict) -> float:
+    """A frame's drawn record in milliseconds on ``page``'s own clock."""
+    return drawn["origin"] + drawn["painted"] - page.evaluate("performance.timeOrigin")
+
+
 def draw_map(browser, url: str, minimum_layers: int, page=None) -> dict:
     """Open ``url`` and time the map until its layers are drawn: from
     navigation (the page's clock) and within the map's own frame.
@@ -183,14 +203,8 @@ def draw_map(browser, url: str, minimum_layers: int, page=None) -> dict:
     page.received[0] = 0
     page.goto(url)
     page.wait_for_selector(MAP_FRAME, timeout=120_000)
-    frame = None
-    while frame is None:
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url
-                      and not f.is_detached()), None)
-        time.sleep(0.05)
-    drawn = drawn_at(frame, minimum_layers)
-    page_origin = page.evaluate("performance.timeOrigin")
-    return {"seconds": round((drawn["origin"] + drawn["painted"] - page_origin) / 1000, 2),
+    drawn = drawn_at(map_frame(page), minimum_layers)
+    return {"seconds": round(on_page_clock(page, drawn) / 1000, 2),
             "frame_seconds": round(drawn["painted"] / 1000, 2),
             "bytes": page.received[0], "features": drawn["features"], "page": page}
 
@@ -224,6 +238,46 @@ def measure_map(browser, name: str, url: str, minimum_layers: int, repeat: int) 
     for kind, values in runs.items():
         results[f"{name}_map_{kind}_seconds"] = median(values)
         results[f"{name}_map_{kind}_range"] = spread(values)
+    return results
+
+
+def choose_and_draw(page, option: str, minimum_layers: int) -> float:
+    """In an open map page, choose ``option`` in the sidebar's commissioner
+    picker as a presenter would; seconds from the choice to the new map drawn
+    (the server's rerun, the new map's frame and its drawing).
+
+    It first waits for the page to be idle and a second more, as a presenter
+    looks at a map before choosing another. Streamlit's picker sends a choice
+    when it loses focus, so the clock starts at the click outside it.
+    """
+    page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=120_000)
+    page.wait_for_timeout(1000)
+    old = tuple(f for f in page.frames if "streamlit_folium" in f.url)
+    picker = page.locator("[data-testid=stSidebar]").get_by_label("Commissioner", exact=True)
+    picker.click()
+    picker.fill(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+    chosen = page.evaluate("performance.now()")
+    page.locator("h1").first.click()
+    drawn = drawn_at(map_frame(page, old, timeout=60), minimum_layers)
+    return round((on_page_clock(page, drawn) - chosen) / 1000, 2)
+
+
+def measure_switching(browser, url: str, repeat: int) -> dict:
+    """In an open national map, as in a meeting: seconds from choosing one
+    commissioner to its map drawn, and from choosing all of England again to
+    the national map drawn, ``repeat`` times each."""
+    page = draw_map(browser, url, NATIONAL_FEATURES)["page"]
+    runs: dict[str, list[float]] = {"commissioner": [], "national": []}
+    for _ in range(repeat):
+        runs["commissioner"].append(
+            choose_and_draw(page, f"({COMMISSIONER})", COMMISSIONER_FEATURES))
+        runs["national"].append(choose_and_draw(page, "All of England", NATIONAL_FEATURES))
+    page.context.close()
+    results = {}
+    for name, values in runs.items():
+        results[f"{name}_map_chosen_in_app_seconds"] = median(values)
+        results[f"{name}_map_chosen_in_app_range"] = spread(values)
     return results
 
 
@@ -319,16 +373,19 @@ def open_baseline(browser, path: Path, features: int) -> float:
     context.route("**/*", route)
     page = context.new_page()
     page.goto(path.as_uri(), timeout=300_000)
-    page_origin = page.evaluate("performance.timeOrigin")
+    deadline = time.monotonic() + 300
     drawn = None
     while drawn is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path.name} not drawn within 300 s")
         for frame in page.frames:
             if frame.evaluate(f"!!(window.__drawn && window.__drawn[{features}])"):
                 drawn = frame.evaluate(f"window.__drawn[{features}]")
                 break
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
+    seconds = round(on_page_clock(page, drawn) / 1000, 2)
     context.close()
-    return round((drawn["origin"] + drawn["painted"] - page_origin) / 1000, 2)
+    return seconds
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
@@ -371,6 +428,9 @@ def measure_app(browser, url: str, server: subprocess.Popen, args, results: dict
     for name, target, layers in maps:
         print(f"{name} map, {args.repeat} times…", flush=True)
         results.update(measure_map(browser, name, target, layers, args.repeat))
+    print(f"choosing a commissioner and England again in the open app, {args.repeat} times…",
+          flush=True)
+    results.update(measure_switching(browser, national_url, args.repeat))
     before = rss_mb(server.pid)
     pages = [draw_map(browser, national_url, NATIONAL_FEATURES)["page"]
              for _ in range(args.sessions)]
