@@ -1,8 +1,8 @@
 // pcnmap's map layers for Leaflet's canvas renderer: every practice of a map,
-// every network boundary or every commissioner outline, drawn as one path. Thousands of Leaflet circle
-// markers or polygons each cost the browser an object to build, project,
-// bind events to and test on every mouse move; one path holding plain arrays
-// costs a fraction, and draws the same shapes.
+// every network boundary or every commissioner outline, drawn as one path.
+// Thousands of Leaflet circle markers or polygons each cost the browser an
+// object to build, project, bind events to and test on every mouse move; one
+// path holding plain arrays costs a fraction, and draws the same shapes.
 //
 // Leaflet's canvas renderer asks each path to _project (to layer pixels),
 // _updatePath (draw, only while the renderer is drawing) and _containsPoint
