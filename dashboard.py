@@ -19,7 +19,7 @@ def overview() -> None:
     figures = data.headline(snapshot)
     crossing = data.cross_commissioner(snapshot)
     gaps = coverage.practices_in_no_network(data.practices(snapshot))
-    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    year = data.default_year(snapshot)
     uplift = data.entitlements(snapshot, year)["total"].sum()
 
     first = st.columns(3)
@@ -33,6 +33,7 @@ def overview() -> None:
                      f"{int(crossing['crosses_commissioners'].sum()):,}")
     second[2].metric(f"Network entitlements {year}", f"£{uplift / 1e6:,.1f}m",
                      help="All streams, the additional roles ceiling included; see Funding.")
+    controls.list_note(snapshot)
     st.caption(f"{figures.registered:,.0f} registered patients. "
                f"{figures.practices_without_list:,} practices have no list size in the "
                "source files (see Data quality).")

@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import assets, boundaries, coverage, funding, lookup, mapping
+from pcnmap import assets, boundaries, changes, coverage, funding, lookup, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Network map · pcnmap", layout="wide")
@@ -29,13 +29,30 @@ def network_panel(snapshot: str, network_code: str) -> None:
     columns = st.columns(3)
     columns[0].metric("Registered patients", f"{network['registered']:,.0f}")
     columns[1].metric("Member practices", f"{int(network['member_count'])}")
-    columns[2].metric("Commissioner(s)", ", ".join(sorted(members["commissioner_code"]
+    columns[2].metric(data.snapshot(snapshot).commissioner_plural.capitalize() if
+                      members["commissioner_code"].nunique() > 1 else
+                      data.snapshot(snapshot).commissioner_word,
+                      ", ".join(sorted(members["commissioner_code"]
                                                          .dropna().unique())))
     st.caption(f"Size check: {band[size['size_band']]}"
                + ("; a single-practice network" if size["single_practice"] else ""))
+    controls.list_note(snapshot)
     st.dataframe(members[["practice_code", "practice_name", "postcode", "commissioner_code",
                           "registered", "weighted"]], hide_index=True, width="stretch")
-    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    since = changes.previous_snapshot(data.snapshot_keys(), snapshot)
+    if since:
+        found = data.changes_between(since, snapshot).networks.set_index("network_code")
+        if network_code not in found.index:
+            st.caption(f"Since {data.snapshot(since).label}: no change in its practices.")
+        else:
+            row = found.loc[network_code]
+            parts = [f"{row['status']}"]
+            parts += [f"joined: {row['joined']}"] if row["joined"] else []
+            parts += [f"left: {row['left']}"] if row["left"] else []
+            parts += [f"its practices came from {row['came_from']}"] if row["came_from"] else []
+            st.caption(f"Since {data.snapshot(since).label}: " + "; ".join(parts)
+                       + " (see What changed).")
+    year = data.default_year(snapshot)
     entitlement = data.entitlements(snapshot, year).set_index("network_code")
     if network_code in entitlement.index:
         row = entitlement.loc[network_code]
@@ -57,9 +74,10 @@ def page() -> None:
     snapshot, commissioner = controls.page_start()
     method = st.sidebar.radio("Network boundaries", list(boundaries.METHODS),
                               format_func=boundaries.METHODS.get, key="method")
+    outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
     layers = st.sidebar.multiselect(
-        "Layers", ["Practices", "Network boundaries", "Commissioner boundaries"],
-        default=["Practices", "Network boundaries", "Commissioner boundaries"], key="layers")
+        "Layers", ["Practices", "Network boundaries", outlines_name],
+        default=["Practices", "Network boundaries", outlines_name], key="layers")
     st.title("Network map")
     st.caption(boundaries.INDICATIVE_NOTE)
 
@@ -91,9 +109,8 @@ def page() -> None:
     else:
         bounds = layers_data["bounds"]
     fmap = controls.new_map(snapshot, bounds)
-    if "Commissioner boundaries" in layers:
-        mapping.commissioner_layer(layers_data["commissioners"], "Commissioner boundaries"
-                                   ).add_to(fmap)
+    if outlines_name in layers:
+        mapping.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
     if "Network boundaries" in layers and layers_data["networks"]:
         mapping.network_layer(layers_data["networks"], colours,
                               "Network boundaries (indicative)").add_to(fmap)

@@ -20,6 +20,7 @@ def only(frame, commissioner, column="commissioner_code"):
 def page() -> None:
     snapshot, commissioner = controls.page_start()
     st.title("Coverage gaps")
+    controls.list_note(snapshot)
     practices = controls.in_chosen_area(data.practices(snapshot))
     unaligned = only(data.unaligned(snapshot), commissioner)
     unaligned = unaligned[codes.one_of(unaligned["practice_code"], practices["practice_code"])]
@@ -46,7 +47,8 @@ def page() -> None:
     outlines = outlines[codes.one_of(outlines["commissioner_code"],
                                      practices["commissioner_code"].unique())]
     fmap = controls.new_map(snapshot, outlines.total_bounds)
-    mapping.commissioner_layer(outlines, "Commissioner boundaries").add_to(fmap)
+    words = data.snapshot(snapshot)
+    mapping.commissioner_layer(outlines, f"{words.commissioner_word} boundaries").add_to(fmap)
     uncovered = data.uncovered_areas(snapshot)
     uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
     if len(uncovered):
@@ -73,10 +75,11 @@ def page() -> None:
               key=f"gaps-map-{snapshot}-{commissioner}")
 
     tabs = st.tabs(["Practices in no network", "Uncovered areas", "Network sizes",
-                    "Non-contiguous networks", "By commissioner"])
+                    "Non-contiguous networks", f"By {words.commissioner_word}"])
     with tabs[0]:
         st.caption("Practices with registered patients that belong to no network, with the "
-                   "nearest network that could cover them (same commissioner preferred).")
+                   f"nearest network that could cover them (same {words.commissioner_word} "
+                   "preferred).")
         st.dataframe(unaligned, hide_index=True, width="stretch")
         controls.csv_download(unaligned, f"pcnmap-unaligned-{snapshot}.csv")
     with tabs[1]:

@@ -18,8 +18,8 @@ STREAM_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A
 
 
 def year_picker(snapshot: str) -> str:
-    years = list(funding.FINANCIAL_YEARS)
-    controls.url_choice("year", years, funding.SNAPSHOT_YEAR.get(snapshot, years[-1]))
+    years = sorted(data.rates().years)
+    controls.url_choice("year", years, data.default_year(snapshot))
     year = st.sidebar.selectbox("Financial year", years, key="year")
     st.query_params["year"] = year  # always shown, so a link names its year
     st.session_state["_url_year"] = year
@@ -44,6 +44,7 @@ def page() -> None:
     year = year_picker(snapshot)
     book = data.rates()
     st.title(f"Network funding {year}")
+    controls.list_note(snapshot)
     st.caption(f"Members of the {snapshot} snapshot's networks, with the lists of {year}: "
                f"{book.years[year].list_note} Additional roles are a ceiling the network "
                "may claim, not money paid.")

@@ -1,5 +1,5 @@
 """Plan a change: move practices, make a new network or leave a practice out,
-and see sizes, contiguity, cross-CCG flags, gaps and funding beside today's."""
+and see sizes, contiguity, cross-commissioner flags, gaps and funding beside today's."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     local = shown[(shown["commissioner_code"] == commissioner)
                   | codes.one_of(shown["practice_code"], proposal.memberships)]
     fmap = controls.new_map(snapshot, layers["bounds"])
-    mapping.commissioner_layer(layers["commissioners"], "Commissioner boundary").add_to(fmap)
+    mapping.commissioner_layer(layers["commissioners"], f"{data.snapshot(snapshot).commissioner_word} boundary").add_to(fmap)
     if layers["networks"]:
         mapping.network_layer(layers["networks"], colours,
                               "Today's network boundaries (indicative)").add_to(fmap)

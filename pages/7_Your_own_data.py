@@ -55,7 +55,7 @@ def page() -> None:
                           help="An ePCN workbook's memberships that hold on this date count.")
     if not files:
         st.info(f"Nothing uploaded: the app shows the shipped snapshot "
-                f"({data.manifest()['snapshots'][snapshot]['label']}).")
+                f"({data.snapshot(snapshot).label}).")
         controls.about_the_data(snapshot)
         return
     result = read_files(files)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pcnmap.build import build
-from pcnmap.snapshots import SNAPSHOTS
+from pcnmap.catalogue import CATALOGUE_FILE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,19 +19,30 @@ def main(argv: list[str] | None = None) -> int:
                                help="folder holding the official files (ods/, epcn/, ...)")
     build_command.add_argument("--out", type=Path, default=Path("data"),
                                help="folder to write the processed data to (default data/)")
-    build_command.add_argument("--snapshot", action="append", choices=list(SNAPSHOTS),
-                               help="build only this snapshot (repeatable)")
+    build_command.add_argument("--snapshot", action="append", metavar="KEY",
+                               help="build only this snapshot of the catalogue (repeatable)")
+    build_command.add_argument("--catalogue", type=Path, default=CATALOGUE_FILE,
+                               help="the snapshot catalogue (default pcnmap/declared/"
+                                    "snapshots.toml)")
     args = parser.parse_args(argv)
 
     if not args.source.is_dir():
         print(f"error: source folder {args.source} does not exist", file=sys.stderr)
         return 2
-    result = build(args.source, args.out, args.snapshot)
+    try:
+        result = build(args.source, args.out, args.snapshot, catalogue_path=args.catalogue)
+    except KeyboardInterrupt:
+        print(f"stopped: {args.out} is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad data: say so in one line, change nothing
+        print(f"error: the build failed ({type(error).__name__}: {error}); "
+              f"{args.out} is unchanged", file=sys.stderr)
+        return 1
     for key, rows in result.written.items():
-        counts = ", ".join(f"{name.split('.')[0]} {count:,}" for name, count in rows.items())
+        counts = ", ".join(f"{name} {count:,}" for name, count in rows.items())
         print(f"{key}: {counts}")
     for key, message in result.errors.items():
-        print(f"error: snapshot {key} not built: {message}", file=sys.stderr)
+        print(f"error: {key} not built: {message}", file=sys.stderr)
     print(f"built {len(result.written)} snapshot(s) in {result.seconds:.1f} s into {args.out}")
     return 1 if result.errors else 0
 

@@ -154,11 +154,15 @@ def attach_lists(
     for column in ("rurality", "contract_type"):
         if column in weights.columns:
             result[column] = result["practice_code"].map(weights[column])
+    closed = (result["close_date"] if "close_date" in result.columns
+              else pd.Series("", index=result.index)).fillna("")
     for index in result.index[result["registered"].isna()]:
+        # A practice closed since the snapshot date is why a later list lacks it.
+        why = (f"; ODS gives it a close date of {closed[index]}" if closed[index] else "")
         log.add("no_list_size", path, result.at[index, "source_row"], "field 1",
                 result.at[index, "practice_code"], result.at[index, "practice_name"],
                 f"no registered list in {registered_source}"
-                + (f" or {fallback_source}" if fallback_source else ""))
+                + (f" or {fallback_source}" if fallback_source else "") + why)
     return result
 
 
@@ -229,9 +233,10 @@ def summarise_networks(
     totals = members.groupby("network_code").agg(
         member_count=("practice_code", "size"),
         registered=("registered", "sum"),
-        weighted=("weighted", "sum"),
         members_without_list=("registered", lambda s: int(s.isna().sum())),
     )
+    # No weighted list at all (the newer snapshots) stays missing, not 0.
+    totals["weighted"] = members.groupby("network_code")["weighted"].sum(min_count=1)
     flags = current.assign(mismatch=current["match_flag"].eq(False).fillna(False))
     flags = flags.groupby("network_code")["mismatch"].any()
     summary = networks[["network_code", "network_name", "commissioner_code",
@@ -239,8 +244,86 @@ def summarise_networks(
     summary = summary.join(totals, on="network_code")
     summary["member_count"] = summary["member_count"].fillna(0).astype("int64")
     summary["members_without_list"] = summary["members_without_list"].fillna(0).astype("int64")
-    summary[["registered", "weighted"]] = summary[["registered", "weighted"]].fillna(0.0)
+    summary["registered"] = summary["registered"].fillna(0.0)
     summary["epcn_cross_commissioner"] = (
         summary["network_code"].map(flags).fillna(False).astype(bool)
     )
     return summary.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- practice-map memberships
+
+
+def roster_from_map(practice_map: pd.DataFrame, ods: pd.DataFrame, active: pd.DataFrame,
+                    log: QualityLog) -> pd.DataFrame:
+    """The practices of a snapshot whose memberships come from a practice map.
+
+    The map lists the practices with registered patients on its date, with
+    their network, commissioner, ICB and region as of then (newer than the
+    ODS file). Names, addresses and postcodes come from ODS where it has the
+    practice (``ods``: every row of the epraccur file); a practice ODS lacks
+    keeps the map's name and postcode and is reported. Practices ODS lists as
+    active but the map does not (no patients on its date) are reported and
+    left out. ``source_row`` is the practice's row in the map.
+    """
+    map_file = practice_map.attrs["file"]
+    ods_file = ods.attrs["file"]
+    by_code = ods.drop_duplicates("code").set_index("code")
+    roster = practice_map.rename(columns={"source_row": "map_row"}).copy()
+    known = roster["practice_code"].isin(by_code.index)
+    for column, ods_column in (("practice_name", "name"), ("postcode", "postcode"),
+                               ("address", "address"),
+                               ("ods_row", "source_row")):
+        from_ods = roster["practice_code"].map(by_code[ods_column])
+        roster[column] = from_ods.where(known, roster[column] if column in roster else None)
+    for index in roster.index[~known]:
+        log.add("not_in_ods", map_file, roster.at[index, "map_row"], "PRACTICE_CODE",
+                roster.at[index, "practice_code"], roster.at[index, "practice_name"],
+                f"practice is not in {ods_file}; its name and postcode are the map's",
+                severity="info")
+    inactive = known & ~roster["practice_code"].isin(set(active["code"]))
+    for index in roster.index[inactive]:
+        code = roster.at[index, "practice_code"]
+        log.add("not_active_in_ods", map_file, roster.at[index, "map_row"], "PRACTICE_CODE",
+                code, by_code.at[code, "status"],
+                f"{ods_file} does not list it as an active GP practice in England "
+                f"(status {by_code.at[code, 'status']!r}); kept, as the map lists its patients",
+                severity="info")
+    absent = active[~active["code"].isin(set(roster["practice_code"]))]
+    for index in absent.index:
+        log.add("not_in_memberships", ods_file, absent.at[index, "source_row"], "field 1",
+                absent.at[index, "code"], absent.at[index, "name"],
+                f"active in ODS but not in {map_file}: no registered patients on its date "
+                "(closed, merged or not a patient list since); left out", severity="info")
+    roster["source_row"] = roster.pop("map_row")
+    return roster.reset_index(drop=True)
+
+
+def networks_from_map(practice_map: pd.DataFrame) -> pd.DataFrame:
+    """The networks a practice map names (code and name), in ePCN's columns.
+
+    The map gives no network details of its own: no open date, no parent
+    commissioner (see :func:`home_commissioners`).
+    """
+    named = practice_map.dropna(subset=["network_code"]).drop_duplicates("network_code")
+    networks = pd.DataFrame({
+        "network_code": named["network_code"].to_numpy(),
+        "network_name": named["network_name"].to_numpy(),
+        "commissioner_code": None, "commissioner_name": None,
+        "open_date": pd.NaT, "close_date": pd.NaT,
+        "source_row": named["source_row"].to_numpy(),
+    })
+    networks.attrs["sheet"] = practice_map.attrs["file"]
+    return networks.sort_values("network_code").reset_index(drop=True)
+
+
+def home_commissioners(practices: pd.DataFrame) -> pd.Series:
+    """Each network's commissioner where no file names one: that of the
+    members holding most registered patients (ties: the lower code)."""
+    members = practices.dropna(subset=["network_code", "commissioner_code"])
+    patients = members.assign(patients=members["registered"].fillna(0.0)).groupby(
+        ["network_code", "commissioner_code"])["patients"].sum().reset_index()
+    patients = patients.sort_values(["network_code", "patients", "commissioner_code"],
+                                    ascending=[True, False, True])
+    return patients.drop_duplicates("network_code").set_index("network_code")[
+        "commissioner_code"]

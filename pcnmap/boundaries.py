@@ -178,14 +178,18 @@ def lsoa_boundaries(assignment: pd.DataFrame, lsoas: LsoaLayer) -> gpd.GeoDataFr
     return dissolve(lsoas.geometry, keys).rename(columns={"key": "network_code"})
 
 
-def voronoi_boundaries(practices: pd.DataFrame, england: shapely.Geometry) -> gpd.GeoDataFrame:
+def voronoi_boundaries(practices: pd.DataFrame, england: shapely.Geometry,
+                       lsoas: LsoaLayer | None = None) -> gpd.GeoDataFrame:
     """Network boundaries from nearest-site cells, clipped to England.
 
     Practices at the same site (the same grid position, usually the same
     postcode) form one cell, so co-located practices cannot produce
     degenerate cells. The cell goes to the network of the site's largest
     practice, except that a network left with no site of its own takes one
-    of its shared sites from a network that keeps another.
+    of its shared sites from a network that keeps another. Where both have
+    no other site (two networks' practices in one building), the one left
+    without takes the part of the cell inside the LSOA the building stands
+    in (given ``lsoas``), so every network with a placed member has an area.
     """
     placed = practice_points(practices)
     placed["network"] = placed["network_code"].fillna(NO_NETWORK)
@@ -193,6 +197,7 @@ def voronoi_boundaries(practices: pd.DataFrame, england: shapely.Geometry) -> gp
     placed["site"] = placed.groupby(["easting", "northing"], sort=False).ngroup()
     sites = placed.drop_duplicates("site").set_index("site")
     owned = sites["network"].value_counts()
+    orphans: list[tuple[str, int]] = []
     for network, members in placed[placed["network"] != NO_NETWORK].groupby("network"):
         if owned.get(network, 0):
             continue
@@ -203,6 +208,8 @@ def voronoi_boundaries(practices: pd.DataFrame, england: shapely.Geometry) -> gp
                 sites.at[site, "network"] = network
                 owned[network] = 1
                 break
+        else:
+            orphans.append((network, int(members["site"].iloc[0])))
     cells = shapely.voronoi_polygons(
         shapely.multipoints(sites["point"].to_numpy()),
         extend_to=shapely.envelope(england), ordered=True)
@@ -212,8 +219,22 @@ def voronoi_boundaries(practices: pd.DataFrame, england: shapely.Geometry) -> gp
     crossing = ~shapely.contains_properly(england, cells)
     clipped = cells.copy()
     clipped[crossing] = [polygonal(g) for g in shapely.intersection(cells[crossing], england)]
-    return dissolve(clipped, sites["network"].to_numpy(), exact=False).rename(
-        columns={"key": "network_code"})
+    keys = list(sites["network"].to_numpy())
+    pieces = list(clipped)
+    if orphans and lsoas is not None:
+        tree = shapely.STRtree(lsoas.geometry)
+        for network, site in orphans:
+            position = sites.index.get_loc(site)
+            holding = tree.query(sites.at[site, "point"], predicate="within")
+            if not len(holding):
+                continue
+            piece = polygonal(shapely.intersection(pieces[position],
+                                                   lsoas.geometry[holding[0]]))
+            pieces[position] = polygonal(shapely.difference(pieces[position], piece))
+            pieces.append(piece)
+            keys.append(network)
+    return dissolve(np.asarray(pieces, dtype=object), np.asarray(keys, dtype=object),
+                    exact=False).rename(columns={"key": "network_code"})
 
 
 def polygonal(geometry: shapely.Geometry) -> shapely.Geometry:

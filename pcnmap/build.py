@@ -1,9 +1,14 @@
 """The build pipeline: official source files in, the app's compact data out.
 
 ``python -m pcnmap build --source ../shared/data --out data/`` reads each
-snapshot's sources, joins them, and writes per snapshot ``practices.parquet``,
-``networks.parquet``, ``commissioners.parquet`` (GeoParquet) and
-``quality.parquet`` (the data-quality report), plus one ``manifest.json``.
+snapshot the catalogue (``pcnmap/declared/snapshots.toml``) declares, joins
+its sources and writes the tables of :mod:`pcnmap.tables` plus one
+``manifest.json`` recording every output's rows and checksum and every
+source's checksum and vintage.
+
+The build writes into a new folder beside ``--out`` and swaps it in only
+when everything is written, so an interrupted build never leaves a
+half-written data folder: the old one stays as it was.
 """
 
 from __future__ import annotations
@@ -11,114 +16,107 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
-
 import numpy as np
+import pandas as pd
 import shapely
 
-from pcnmap import assemble, boundaries, codes, coverage, sources
-from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
+from pcnmap import areas, assemble, boundaries, codes, coverage, funding, sources, tables
+from pcnmap.catalogue import CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer, Snapshot, \
+    load_catalogue
+from pcnmap.geography import locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
-from pcnmap.snapshots import (CODEPOINT_RELEASES, FUNDING_LISTS, GROUPING_NAMES, ICB_NAMES,
-                               LSOA_LAYER, SNAPSHOTS, Snapshot)
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
 COMMISSIONER_SIMPLIFY_M = 100.0
-# Commissioner outlines drawn for all of England at once.
+# Commissioner and ICB outlines drawn for all of England at once.
 NATIONAL_COMMISSIONER_SIMPLIFY_M = 500.0
 NETWORK_SIMPLIFY_M = 100.0
 # The national map draws every network at once: 1 km keeps it under 1 MB.
 NATIONAL_SIMPLIFY_M = 1000.0
-
-PRACTICE_COLUMNS = [
-    "practice_code", "practice_name", "postcode", "longitude", "latitude",
-    "easting", "northing", "coordinate_source", "region_code", "region_name", "stp_code",
-    "stp_name",
-    "commissioner_code", "commissioner_ons_code", "commissioner_name",
-    "network_code", "network_name", "network_commissioner_code",
-    "registered", "registered_source", "weighted", "weighted_source",
-    "rurality", "contract_type", "source_row",
-]
+# The note every derived boundary carries (also in the manifest).
+INDICATIVE_NOTE = boundaries.INDICATIVE_NOTE
 
 
 @dataclass
 class SnapshotTables:
-    """Everything one snapshot's build produces."""
+    """Everything one snapshot's build produces, by output table name."""
 
     snapshot: Snapshot
-    practices: pd.DataFrame
-    networks: pd.DataFrame
-    commissioners: gpd.GeoDataFrame
-    network_boundaries: gpd.GeoDataFrame
-    national_boundaries: gpd.GeoDataFrame
-    lsoa_networks: pd.DataFrame
-    uncovered_areas: gpd.GeoDataFrame
+    frames: dict[str, pd.DataFrame]
     quality: QualityLog
     sources: list[tuple[str, str]]
+    notes: dict[str, str]
 
 
 @dataclass(frozen=True)
-class SharedGeography:
-    """Geography every snapshot uses: England's LSOAs and England itself."""
+class LayerGeography:
+    """An LSOA layer ready for every snapshot that uses it."""
 
+    layer: LsoaLayer
     lsoas: boundaries.LsoaLayer
     england: shapely.Geometry
     repairs: QualityLog
     graph: boundaries.PartGraph
 
 
-def read_shared_geography(source: Path) -> SharedGeography:
-    """Read and clean the LSOA layer once for all snapshots."""
+def read_layer_geography(source: Path, layer: LsoaLayer) -> LayerGeography:
+    """Read one LSOA layer (England's LSOAs only) and clean it into an exact coverage."""
     log = QualityLog()
-    layer = sources.read_boundaries(source / LSOA_LAYER[0],
-                                    {"LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name"}, log)
-    lsoas = boundaries.prepare_lsoas(layer)
-    return SharedGeography(lsoas, shapely.coverage_union_all(lsoas.geometry), log,
-                           boundaries.part_graph(lsoas))
+    frame = sources.read_boundaries(source / layer.file,
+                                    {layer.code: "lsoa_code", layer.name: "lsoa_name"}, log)
+    if layer.england_prefix:
+        frame = frame[frame["lsoa_code"].str.startswith(layer.england_prefix)]
+    if frame.empty:
+        raise SourceError(source / layer.file, "holds no English LSOAs",
+                          expected=f"LSOAs coded {layer.england_prefix}...")
+    lsoas = boundaries.prepare_lsoas(frame)
+    return LayerGeography(layer, lsoas, shapely.coverage_union_all(lsoas.geometry), log,
+                          boundaries.part_graph(lsoas))
 
 
-def lsoa_commissioners(
-    source: Path, snapshot: Snapshot, lsoas: boundaries.LsoaLayer,
-    commissioners: gpd.GeoDataFrame,
-) -> np.ndarray:
-    """Each LSOA's commissioner (ODS code) for the snapshot.
-
-    From the snapshot's ONS lookup where there is one; otherwise (the April
-    2019 CCGs) the commissioner boundary holding a point inside the LSOA.
-    """
-    if snapshot.lsoa_lookup:
-        lookup = sources.read_lsoa_lookup(source / snapshot.lsoa_lookup[0],
-                                          snapshot.lsoa_lookup[1])
-        ons = pd.Series(lsoas.codes).map(lookup.set_index("lsoa_code")["commissioner_ons_code"])
-        to_ods = commissioners.set_index("commissioner_ons_code")["commissioner_code"]
-        return ons.map(to_ods).to_numpy()
-    areas = commissioners.to_crs(BRITISH_NATIONAL_GRID)
-    tree = shapely.STRtree(areas.geometry.values)
-    lsoa_index, area_index = tree.query(lsoas.points, predicate="within")
-    result = np.full(len(lsoas.codes), None, dtype=object)
-    result[lsoa_index] = areas["commissioner_code"].to_numpy()[area_index]
-    return result
+def read_codepoint_releases(source: Path, catalogue: Catalogue, postcode_keys: Iterable[str]
+                            ) -> list[tuple[str, pd.DataFrame]]:
+    """Each Code-Point release's positions for the wanted postcodes, newest first."""
+    wanted = set(postcode_keys)
+    return [(release.vintage, sources.read_codepoint(source / release.file, wanted))
+            for release in catalogue.postcode_releases]
 
 
-def derive_boundaries(
-    practices: pd.DataFrame, networks: pd.DataFrame, lsoa_commissioner: np.ndarray,
-    shared: SharedGeography,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame, gpd.GeoDataFrame]:
-    """Both methods' network boundaries (local and national display scales), the
-    LSOA assignment and the uncovered areas."""
-    lsoas = shared.lsoas
+def wanted_postcodes(source: Path, snapshot: Snapshot) -> set[str]:
+    """The postcodes a snapshot's practices can have (its ODS file and, for a
+    practice map, the map's own)."""
+    found = set(codes.postcode_key(sources.read_epraccur(
+        source / snapshot.practices.file, QualityLog(), snapshot.practices.layout)["postcode"]))
+    if snapshot.memberships.layout == "practice-map":
+        found |= set(codes.postcode_key(sources.read_practice_map(
+            source / snapshot.memberships.file, QualityLog())["postcode"]))
+    return found
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
+                      lsoa_commissioner: np.ndarray, lsoa_icb: np.ndarray,
+                      geography: LayerGeography) -> dict[str, pd.DataFrame]:
+    """Both methods' network boundaries (local and national display scales),
+    the LSOA assignment and the uncovered areas."""
+    lsoas = geography.lsoas
     assignment = boundaries.nearest_practice(lsoas, lsoa_commissioner, practices)
     assignment = boundaries.give_every_network_an_lsoa(assignment, lsoas, practices)
+    assignment.insert(3, "lsoa_icb_code", lsoa_icb)
     derived, national = [], []
     for method, shapes in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
-        ("voronoi", boundaries.voronoi_boundaries(practices, shared.england)),
+        ("voronoi", boundaries.voronoi_boundaries(practices, geography.england, lsoas)),
     ):
         shapes = boundaries.describe_parts(shapes)
         shapes.insert(0, "method", method)
@@ -131,17 +129,13 @@ def derive_boundaries(
         "No network")
     result["member_count"] = result["network_code"].map(names["member_count"]).fillna(0)
     result["registered"] = result["network_code"].map(names["registered"]).fillna(0.0)
-    order = ["method", "network_code", "network_name", "member_count", "registered",
-             "area_km2", "parts", "significant_parts", "part_areas_km2", "geometry"]
-    result = gpd.GeoDataFrame(result[order], geometry="geometry", crs=4326)
+    result = gpd.GeoDataFrame(result, geometry="geometry", crs=4326)
     national_scale = pd.concat(national, ignore_index=True)
     national_scale["network_name"] = national_scale["network_code"].map(
         names["network_name"]).fillna("No network")
     national_scale["registered"] = national_scale["network_code"].map(
         names["registered"]).fillna(0.0)
-    national_scale = gpd.GeoDataFrame(
-        national_scale[["method", "network_code", "network_name", "registered", "geometry"]],
-        geometry="geometry", crs=4326)
+    national_scale = gpd.GeoDataFrame(national_scale, geometry="geometry", crs=4326)
 
     gap = assignment["network_code"].isna().to_numpy()
     uncovered = boundaries.dissolve(lsoas.geometry[gap],
@@ -151,174 +145,173 @@ def derive_boundaries(
         assignment.loc[gap, "practice_code"].value_counts()).astype("int64")
     uncovered["area_km2"] = (uncovered.geometry.area / 1e6).round(3)
     uncovered = boundaries.for_display(uncovered, NETWORK_SIMPLIFY_M)
-    return result, national_scale, assignment, uncovered
+    return {"network_boundaries": result, "national_boundaries": national_scale,
+            "lsoa_networks": assignment, "uncovered_areas": uncovered}
 
 
-def _commissioners(
-    source: Path, snapshot: Snapshot, registered: pd.DataFrame, log: QualityLog
-) -> gpd.GeoDataFrame:
-    """The snapshot's commissioner boundaries with ODS and ONS codes.
-
-    When the boundary file carries only ONS codes, the ODS codes come from the
-    (ODS, ONS) pairs of the snapshot's registered-list file.
-    """
-    spec = snapshot.boundaries
-    columns = {spec.ons_code: "commissioner_ons_code", spec.name: "commissioner_name"}
-    if spec.ods_code:
-        columns[spec.ods_code] = "commissioner_code"
-    areas = sources.read_boundaries(source / spec.path, columns, log)
-    if not spec.ods_code:
-        if "commissioner_ons_code" not in registered.columns:
-            raise SourceError(source / spec.path, "boundaries carry no ODS codes and the "
-                              "registered-list file gives no ONS code pairs",
-                              expected="a file pairing ODS and ONS commissioner codes")
-        pairs = registered.drop_duplicates("commissioner_ons_code").set_index(
-            "commissioner_ons_code")["commissioner_code"]
-        areas["commissioner_code"] = areas["commissioner_ons_code"].map(pairs)
-        for index in areas.index[areas["commissioner_code"].isna()]:
-            log.add("unknown_commissioner", source / snapshot.registered[0], None,
-                    "ONS_CCG_CODE", areas.at[index, "commissioner_ons_code"],
-                    areas.at[index, "commissioner_name"],
-                    "no practice in the registered-list file names this ONS code, so its "
-                    "ODS code is unknown")
-    areas = areas.drop(columns="source_row")
-    order = ["commissioner_code", "commissioner_ons_code", "commissioner_name", "geometry"]
-    return areas[order].sort_values("commissioner_code").reset_index(drop=True)
+# ---------------------------------------------------------------- one snapshot
 
 
-def grouping_names(source: Path, snapshot: Snapshot, practices: pd.DataFrame
-                   ) -> tuple[pd.Series, pd.Series]:
-    """Names for the practices' region and STP/ICB codes (ODS fields 3 and 4).
-
-    Region and STP names come from NHS Digital's January 2022 mapping file,
-    ICB names from the July 2022 ICB boundaries. The 2019 file's field 4 holds
-    older NHS England areas, which keep no name.
-    """
-    regions, stps = sources.read_grouping_names(source / GROUPING_NAMES[0])
-    if snapshot.area_kind == "ICB":
-        icbs = sources.read_boundaries(source / ICB_NAMES[0], {"icb22_code_h": "code",
-                                                              "icb22_name": "name"},
-                                       QualityLog())
-        areas = icbs.drop_duplicates("code").set_index("code")["name"]
-    elif snapshot.area_kind == "STP":
-        areas = stps
-    else:
-        areas = pd.Series(dtype=str)
-    return (practices["region_code"].map(regions).astype("string"),
-            practices["stp_code"].map(areas).astype("string"))
-
-
-def read_codepoint_releases(
-    source: Path, postcode_keys: Iterable[str]
-) -> list[tuple[str, pd.DataFrame]]:
-    """Each Code-Point release's positions for the wanted postcodes, newest first."""
-    wanted = set(postcode_keys)
-    return [(vintage, sources.read_codepoint(source / path, wanted))
-            for path, vintage in CODEPOINT_RELEASES]
-
-
-def build_snapshot(
-    source: Path,
-    snapshot: Snapshot,
-    postcode_positions: list[tuple[str, pd.DataFrame]],
-    shared: SharedGeography,
-) -> SnapshotTables:
-    """Read and join one snapshot's sources."""
-    log = QualityLog()
+def _read_practices(source: Path, snapshot: Snapshot, log: QualityLog
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The snapshot's practices, networks and current memberships, and its
+    practice map (None when the memberships come from an ePCN workbook).
+    ``practices.attrs["file"]`` names the file their ``source_row`` counts in."""
     as_of = pd.Timestamp(snapshot.as_of)
-    ods_path = source / snapshot.epraccur[0]
-    epcn_path = source / snapshot.epcn[0]
-
-    all_practices = sources.read_epraccur(ods_path, log)
+    ods_path = source / snapshot.practices.file
+    everything = sources.read_epraccur(ods_path, log, snapshot.practices.layout)
+    ods_file = everything.attrs["file"]
     active = sources.drop_repeats(
-        sources.england_gp_practices(all_practices, ods_path, log), "code", ods_path, log,
-        source_column="field 1 (organisation code)", what="practice code")
+        sources.england_gp_practices(everything, ods_path, log, active=snapshot.active,
+                                     as_of=snapshot.as_of),
+        "code", ods_file, log, source_column="field 1 (organisation code)",
+        what="practice code")
+    active.attrs["file"] = ods_file
+    memberships = source / snapshot.memberships.file
+    if snapshot.memberships.layout == "practice-map":
+        practice_map = sources.read_practice_map(memberships, log)
+        practices = assemble.roster_from_map(practice_map, everything, active, log)
+        networks = assemble.networks_from_map(practice_map)
+        current = practices[["practice_code", "network_code", "source_row"]].dropna(
+            subset=["network_code"]).assign(match_flag=pd.NA)
+        practices.attrs["file"] = practice_map.attrs["file"]
+        return practices, networks, current, practice_map
     assemble.check_postcodes(active, ods_path, log)
-
-    networks, members = sources.read_epcn(epcn_path, log)
+    networks, members = sources.read_epcn(memberships, log)
     networks = sources.drop_repeats(
-        networks, "network_code", epcn_path, log,
+        networks, "network_code", memberships, log,
         source_column=f"{networks.attrs['sheet']}: PCN Code", what="network code")
     networks = assemble.open_networks(networks, as_of)
     current = assemble.current_memberships(
-        members, networks, all_practices, pd.Index(active["code"]), as_of, epcn_path, log)
-    assemble.check_match_flags(current, epcn_path, log)
-
-    registered_path = source / snapshot.registered[0]
-    if snapshot.registered[2] == "monthly":
-        registered = sources.read_registered_monthly(registered_path, log)
-    else:
-        registered = sources.read_payments_lists(registered_path, log)
-    registered = sources.drop_repeats(registered, "practice_code", registered_path, log,
-                                      source_column="practice code", what="practice")
-    weighted_path = source / snapshot.weighted[0]
-    weighted = (registered if weighted_path == registered_path else
-                sources.drop_repeats(
-                    sources.read_payments_lists(weighted_path, log), "practice_code",
-                    weighted_path, log, source_column="Practice Code", what="practice"))
-    fallback = None
-    if snapshot.fallback_registered:
-        fallback_path = source / snapshot.fallback_registered[0]
-        fallback = weighted if fallback_path == weighted_path else sources.read_payments_lists(
-            fallback_path, log)
-
-    commissioners = _commissioners(source, snapshot, registered, log)
-
+        members, networks, everything, pd.Index(active["code"]), as_of, memberships, log)
+    assemble.check_match_flags(current, memberships, log)
     practices = active.rename(columns={"code": "practice_code", "name": "practice_name"})
-    practices = practices.set_index(practices.index)
+    practices["network_code"] = practices["practice_code"].map(
+        current.set_index("practice_code")["network_code"])
+    practices.attrs["file"] = ods_file
+    return practices, networks, current, None
+
+
+def _read_lists(source: Path, snapshot: Snapshot, log: QualityLog
+                ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    def read(item):
+        return None if item is None else sources.read_lists(source / item.file, item.layout, log)
+    registered = read(snapshot.registered)
+    same = snapshot.weighted is not None and snapshot.weighted.file == snapshot.registered.file
+    weighted = registered if same else read(snapshot.weighted)
+    fallback = read(snapshot.fallback_registered)
+    return registered, weighted, fallback
+
+
+def build_snapshot(source: Path, snapshot: Snapshot,
+                   postcode_positions: list[tuple[str, pd.DataFrame]],
+                   geography: LayerGeography, districts: gpd.GeoDataFrame) -> SnapshotTables:
+    """Read and join one snapshot's sources into its output tables."""
+    log = QualityLog()
+    practices, networks, current, practice_map = _read_practices(source, snapshot, log)
+    ods_path = source / snapshot.practices.file
+    # The file whose rows the practices' source_row counts.
+    roster_file = practices.attrs["file"]
+    practices = practices.reset_index(drop=True)
     practices["postcode"] = codes.postcode_key(practices["postcode"]).map(
         codes.postcode_display)
+    if practice_map is not None:
+        assemble.check_postcodes(practices.rename(columns={"practice_code": "code"}),
+                                 roster_file, log)
     located = locate_postcodes(codes.postcode_key(practices["postcode"]), postcode_positions)
-    practices = assemble.attach_coordinates(practices, located, ods_path, log)
+    practices = assemble.attach_coordinates(practices, located, roster_file, log)
+    practices = areas.place_practices(practices, districts)
+    registered, weighted, fallback = _read_lists(source, snapshot, log)
     practices = assemble.attach_lists(
-        practices, registered, Path(snapshot.registered[0]).name,
-        weighted, Path(snapshot.weighted[0]).name,
-        fallback, Path(snapshot.fallback_registered[0]).name if fallback is not None else None,
-        ods_path, log)
+        practices, registered, registered.attrs["file"],
+        weighted if weighted is not None else registered.iloc[0:0],
+        weighted.attrs["file"] if weighted is not None else "",
+        fallback, fallback.attrs["file"] if fallback is not None else None, roster_file, log)
+    if weighted is None:
+        practices["weighted_source"] = pd.NA
 
-    by_code = commissioners.set_index("commissioner_code")
-    practices["commissioner_ons_code"] = practices["commissioner_code"].map(
-        by_code["commissioner_ons_code"])
-    practices["commissioner_name"] = practices["commissioner_code"].map(
-        by_code["commissioner_name"])
-    practices["region_name"], practices["stp_name"] = grouping_names(source, snapshot,
-                                                                     practices)
-    membership = current.set_index("practice_code")
-    practices["network_code"] = practices["practice_code"].map(membership["network_code"])
+    names = (practice_map.dropna(subset=["commissioner_code"]).drop_duplicates(
+        "commissioner_code").set_index("commissioner_code")["commissioner_name"]
+        if practice_map is not None else None)
+    commissioner_areas = areas.read_areas(source, snapshot.commissioners, log, practices,
+                                          names=names)
+    by_code = commissioner_areas.shapes.set_index("code")
+    icb_areas = None
+    if snapshot.icbs is not None:
+        icb_areas = areas.read_areas(source, snapshot.icbs, log)
+    practices["commissioner_ons_code"] = practices["commissioner_code"].map(by_code["ons_code"])
+    practices["commissioner_name"] = practices["commissioner_code"].map(by_code["name"])
+    if practice_map is None:
+        regions = (sources.read_region_names(source / snapshot.region_names.file)
+                   if snapshot.region_names else pd.Series(dtype=str))
+        practices["region_name"] = practices["region_code"].map(regions)
+        area_names = (icb_areas.shapes.set_index("code")["name"] if icb_areas is not None
+                      else pd.Series(dtype=str))
+        practices["stp_name"] = practices["stp_code"].map(area_names)
+    practices[["region_name", "stp_name"]] = practices[["region_name", "stp_name"]].astype(
+        "string")
+
+    if practice_map is not None:
+        home = assemble.home_commissioners(practices)
+        networks["commissioner_code"] = networks["network_code"].map(home)
     network_index = networks.set_index("network_code")
     practices["network_name"] = practices["network_code"].map(network_index["network_name"])
     practices["network_commissioner_code"] = practices["network_code"].map(
         network_index["commissioner_code"])
-    assemble.check_commissioners(practices, networks, commissioners, ods_path, epcn_path, log)
+    assemble.check_commissioners(practices, networks, commissioner_areas.shapes.rename(
+        columns={"code": "commissioner_code"}), ods_path, source / snapshot.memberships.file,
+        log)
 
     networks = networks.copy()
-    network_names = networks["commissioner_code"].map(by_code["commissioner_name"])
+    network_names = networks["commissioner_code"].map(by_code["name"])
     networks["commissioner_name"] = network_names.fillna(networks["commissioner_name"])
-    networks["commissioner_ons_code"] = networks["commissioner_code"].map(
-        by_code["commissioner_ons_code"])
     summary = assemble.summarise_networks(networks, practices, current)
-    summary["commissioner_ons_code"] = summary["commissioner_code"].map(
-        by_code["commissioner_ons_code"])
-
-    practices = practices[PRACTICE_COLUMNS].sort_values("practice_code").reset_index(drop=True)
+    summary["commissioner_ons_code"] = summary["commissioner_code"].map(by_code["ons_code"])
+    if practice_map is not None:
+        summary["epcn_cross_commissioner"] = pd.NA  # a map carries no match flag
+    for column in ("rurality", "contract_type"):
+        if column not in practices.columns:
+            practices[column] = None
+    practices = practices.sort_values("practice_code").reset_index(drop=True)
     summary = summary.sort_values("network_code").reset_index(drop=True)
-    log.extend(shared.repairs)
-    derived, national_scale, assignment, uncovered = derive_boundaries(
-        practices, summary, lsoa_commissioners(source, snapshot, shared.lsoas, commissioners),
-        shared)
-    used = [snapshot.epraccur, snapshot.epcn, snapshot.registered[:2], snapshot.weighted,
-            (snapshot.boundaries.path, snapshot.boundaries.vintage), *CODEPOINT_RELEASES,
-            LSOA_LAYER, GROUPING_NAMES]
-    if snapshot.area_kind == "ICB":
-        used.append(ICB_NAMES)
-    if snapshot.lsoa_lookup:
-        used.append((snapshot.lsoa_lookup[0], snapshot.boundaries.vintage))
-    if snapshot.fallback_registered:
-        used.append(snapshot.fallback_registered)
-    unique_sources = list(dict.fromkeys((path, vintage) for path, vintage in used))
-    display = simplify_shared_edges(commissioners, COMMISSIONER_SIMPLIFY_M)
-    return SnapshotTables(snapshot, practices, summary, display, derived, national_scale,
-                          assignment, uncovered, log, unique_sources)
+    log.extend(geography.repairs)
+
+    lsoa_commissioner, lsoa_icb = areas.place_lsoas(
+        source, geography.lsoas, commissioner_areas, snapshot.lsoa_commissioners,
+        icb_areas=icb_areas, locate_icbs=bool(snapshot.icbs and snapshot.icbs.locate_lsoas))
+    frames = {"practices": practices, "networks": summary}
+    frames.update(derive_boundaries(practices, summary, lsoa_commissioner, lsoa_icb,
+                                    geography))
+    commissioners = areas.for_output(commissioner_areas, "commissioner")
+    frames["commissioners"] = simplify_shared_edges(commissioners, COMMISSIONER_SIMPLIFY_M)
+    frames["national_commissioners"] = simplify_shared_edges(
+        commissioners, NATIONAL_COMMISSIONER_SIMPLIFY_M)
+    if icb_areas is not None:
+        icbs = areas.for_output(icb_areas, "icb").drop(columns="derived")
+        frames["icbs"] = simplify_shared_edges(icbs, NATIONAL_COMMISSIONER_SIMPLIFY_M)
+    else:
+        frames["icbs"] = gpd.GeoDataFrame(
+            {"icb_code": [], "icb_ons_code": [], "icb_name": []}, geometry=[], crs=4326)
+    quality = log.to_frame()
+    quality.insert(0, "snapshot", snapshot.key)
+    frames["quality"] = quality
+    used = [*snapshot.files(), (geography.layer.file, geography.layer.vintage)]
+    # (The districts and Code-Point releases are recorded by the caller.)
+    notes = {
+        "commissioners": snapshot.commissioners.note,
+        "icbs": snapshot.icbs.note if snapshot.icbs else "",
+        "lsoa_layer": geography.layer.note,
+        "boundary_method": INDICATIVE_NOTE,
+        "lists": snapshot.list_note,
+    }
+    if practice_map is not None:
+        notes["network_commissioners"] = (
+            "The memberships file names no network commissioner: each network's is that "
+            "of its members holding most registered patients.")
+    return SnapshotTables(snapshot, frames, log, list(dict.fromkeys(used)), notes)
+
+
+# ---------------------------------------------------------------- writing
 
 
 def _sha256(path: Path) -> str:
@@ -329,56 +322,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_snapshot(tables: SnapshotTables, out: Path) -> dict[str, int]:
-    """Write one snapshot's outputs; return each file's row count."""
-    folder = out / tables.snapshot.key
-    folder.mkdir(parents=True, exist_ok=True)
-    tables.practices.to_parquet(folder / "practices.parquet", index=False, compression="zstd")
-    tables.networks.to_parquet(folder / "networks.parquet", index=False, compression="zstd")
-    tables.commissioners.to_parquet(folder / "commissioners.parquet", index=False,
-                                    compression="zstd")
-    national_commissioners = simplify_shared_edges(tables.commissioners,
-                                                   NATIONAL_COMMISSIONER_SIMPLIFY_M)
-    national_commissioners.to_parquet(folder / "national_commissioners.parquet", index=False,
-                                      compression="zstd")
-    tables.network_boundaries.to_parquet(folder / "network_boundaries.parquet", index=False,
-                                         compression="zstd")
-    tables.national_boundaries.to_parquet(folder / "national_boundaries.parquet", index=False,
-                                          compression="zstd")
-    tables.lsoa_networks.to_parquet(folder / "lsoa_networks.parquet", index=False,
-                                    compression="zstd")
-    tables.uncovered_areas.to_parquet(folder / "uncovered_areas.parquet", index=False,
-                                      compression="zstd")
-    quality = tables.quality.to_frame()
-    quality.insert(0, "snapshot", tables.snapshot.key)
-    quality.to_parquet(folder / "quality.parquet", index=False, compression="zstd")
-    return {
-        "practices.parquet": len(tables.practices),
-        "networks.parquet": len(tables.networks),
-        "commissioners.parquet": len(tables.commissioners),
-        "national_commissioners.parquet": len(tables.commissioners),
-        "quality.parquet": len(quality),
-        "network_boundaries.parquet": len(tables.network_boundaries),
-        "national_boundaries.parquet": len(tables.national_boundaries),
-        "lsoa_networks.parquet": len(tables.lsoa_networks),
-        "uncovered_areas.parquet": len(tables.uncovered_areas),
-    }
+def write_table(name: str, frame: pd.DataFrame, folder: Path, part: str | None = None
+                ) -> dict[str, object]:
+    """Write one output table as its catalogue declares it; return its record
+    (rows, bytes, SHA-256) for the manifest."""
+    table = tables.TABLES[name]
+    path = table.path(folder, part)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tables.conform(table, frame).to_parquet(path, index=False, compression="zstd")
+    return {"rows": len(frame), "bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
-def analysis_summary(tables: SnapshotTables) -> dict[str, object]:
+def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
     """Headline results of the coverage analysis, recorded in the manifest."""
-    practices, networks = tables.practices, tables.networks
+    practices, networks = frames["practices"], frames["networks"]
     crossing = coverage.cross_commissioner_networks(practices, networks)
     sizes = coverage.size_check(networks)
-    derived = tables.network_boundaries
+    derived = frames["network_boundaries"]
     lsoa = derived[(derived["method"] == "lsoa")
                    & (derived["network_code"] != boundaries.NO_NETWORK)]
     balance = coverage.patient_balance(practices)
     return {
+        "practices": len(practices),
+        "practices_with_list": int(practices["registered"].notna().sum()),
+        "practices_placed": int(practices["latitude"].notna().sum()),
+        "networks": len(networks),
+        "commissioners": int(len(frames["commissioners"])),
+        "icbs": int(len(frames["icbs"])),
         "cross_commissioner_networks": int(crossing["crosses_commissioners"].sum()),
-        "epcn_flag_disagreements": int((~crossing["agrees_with_epcn"]).sum()),
+        "epcn_flag_disagreements": int((~crossing["agrees_with_epcn"].fillna(True)).sum()),
         "unaligned_practices": len(coverage.unaligned_practices(practices)),
-        "uncovered_lsoas": int(tables.lsoa_networks["network_code"].isna().sum()),
+        "uncovered_lsoas": int(frames["lsoa_networks"]["network_code"].isna().sum()),
         "networks_under_30000": int((sizes["size_band"] == "under").sum()),
         "networks_over_50000": int((sizes["size_band"] == "over").sum()),
         "single_practice_networks": int(sizes["single_practice"].sum()),
@@ -389,22 +363,15 @@ def analysis_summary(tables: SnapshotTables) -> dict[str, object]:
     }
 
 
-def read_funding_lists(source: Path) -> tuple[pd.DataFrame, QualityLog]:
-    """Every list-size file the funding model uses, in one long table."""
+def read_funding_lists(source: Path, book: funding.RateBook) -> pd.DataFrame:
+    """Every list-size file the rates file names, in one long table."""
     log = QualityLog()
     frames = []
-    for name, (relative, kind, _) in FUNDING_LISTS.items():
-        path = source / relative
-        if kind == "monthly":
-            lists = sources.read_registered_monthly(path, log)
-            lists["weighted"] = np.nan
-        else:
-            lists = sources.read_payments_lists(path, log)
-        lists = sources.drop_repeats(lists, "practice_code", path, log,
-                                     source_column="practice code", what="practice")
+    for name, entry in book.lists.items():
+        lists = sources.read_lists(source / entry.file, entry.layout, log)
         frames.append(lists[["practice_code", "registered", "weighted"]].assign(list_name=name))
     table = pd.concat(frames, ignore_index=True)
-    return table[["list_name", "practice_code", "registered", "weighted"]], log
+    return table[["list_name", "practice_code", "registered", "weighted"]]
 
 
 @dataclass
@@ -416,87 +383,191 @@ class BuildResult:
     seconds: float
 
 
-def build(source: Path, out: Path, keys: Iterable[str] | None = None) -> BuildResult:
-    """Build every requested snapshot from ``source`` into ``out``.
+class _Sources:
+    """Checksums of source files, each file hashed once per build."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.hashes: dict[str, str] = {}
+
+    def record(self, relative: str, **extra: object) -> dict[str, object]:
+        if relative not in self.hashes:
+            self.hashes[relative] = _sha256(self.source / relative)
+        return {"name": relative, "sha256": self.hashes[relative], **extra}
+
+
+def _staging(out: Path) -> Path:
+    """A new, empty folder beside ``out`` to build into."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.building-{os.getpid()}-{time.time_ns()}"
+    staging.mkdir()
+    return staging
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the finished ``staging`` folder.
+
+    Two renames on one file system: the data folder is either the old one
+    or the new one; a crash between them leaves the old one under
+    ``.<name>.previous`` and :func:`recover` puts it back.
+    """
+    previous = out.parent / f".{out.name}.previous"
+    if previous.exists():
+        shutil.rmtree(previous)
+    if out.exists():
+        os.rename(out, previous)
+    os.rename(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Put a data folder back if a build was stopped between its two renames,
+    and remove the folders of builds that never finished."""
+    previous = out.parent / f".{out.name}.previous"
+    if not out.exists() and previous.exists():
+        os.rename(previous, out)
+    for stale in out.parent.glob(f".{out.name}.building-*"):
+        pid = stale.name.split("-")[1]
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def build(source: Path, out: Path, keys: Iterable[str] | None = None, *,
+          catalogue_path: Path = CATALOGUE_FILE, rates_path: Path = funding.RATES_FILE
+          ) -> BuildResult:
+    """Build every requested snapshot of the catalogue from ``source`` into ``out``.
 
     A snapshot whose sources fail is reported and skipped; the others still
-    build. The manifest lists what was written.
+    build, and a snapshot already in ``out`` that was not rebuilt is kept.
+    Nothing in ``out`` changes until the whole build is written.
     """
     started = time.perf_counter()
-    keys = list(keys or SNAPSHOTS)
-    unknown = [k for k in keys if k not in SNAPSHOTS]
+    try:
+        catalogue = load_catalogue(catalogue_path)
+    except CatalogueError as error:
+        return BuildResult({}, {"catalogue": str(error)}, time.perf_counter() - started)
+    keys = list(keys or catalogue.snapshots)
+    unknown = [k for k in keys if k not in catalogue.snapshots]
     if unknown:
-        raise ValueError(f"unknown snapshot {unknown[0]!r}; choose from {list(SNAPSHOTS)}")
-    out.mkdir(parents=True, exist_ok=True)
-
-    # Code-Point is read once for the practices of every snapshot.
-    wanted: set[str] = set()
+        return BuildResult({}, {unknown[0]: f"not in the catalogue; choose from "
+                                            f"{list(catalogue.snapshots)}"},
+                           time.perf_counter() - started)
+    out = Path(out)
+    recover(out)
     errors: dict[str, str] = {}
+    wanted: set[str] = set()
     for key in keys:
-        path = source / SNAPSHOTS[key].epraccur[0]
         try:
-            wanted |= set(codes.postcode_key(sources.read_epraccur(path, QualityLog())["postcode"]))
+            wanted |= wanted_postcodes(source, catalogue.snapshots[key])
         except SourceError as error:
             errors[key] = str(error)
+    todo = [key for key in keys if key not in errors]
+    staging = _staging(out)
     try:
-        positions = read_codepoint_releases(source, wanted)
-        shared = read_shared_geography(source)
-    except SourceError as error:
-        return BuildResult({}, {key: str(error) for key in keys}, time.perf_counter() - started)
+        written = _build_into(source, out, staging, catalogue, todo, wanted, rates_path, errors)
+        if written:
+            _swap_in(staging, out)
+        else:  # nothing new: the data folder stays exactly as it was
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(written, errors, time.perf_counter() - started)
 
-    # The LSOA piece graph lets the app judge a proposed network's contiguity
-    # without shipping LSOA geometry.
-    shared.graph.parts.to_parquet(out / "lsoa_parts.parquet", index=False, compression="zstd")
-    shared.graph.edges.to_parquet(out / "lsoa_edges.parquet", index=False, compression="zstd")
 
+def _build_into(source: Path, out: Path, staging: Path, catalogue: Catalogue, keys: list[str],
+                wanted: set[str], rates_path: Path, errors: dict[str, str]
+                ) -> dict[str, dict[str, int]]:
+    """Write the build into ``staging`` (the old data's other snapshots copied)."""
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     manifest.setdefault("snapshots", {})
-    hashes: dict[Path, str] = {}
+    manifest.setdefault("layers", {})
+    for key in manifest["snapshots"]:
+        if key in catalogue.snapshots and (out / key).is_dir():
+            shutil.copytree(out / key, staging / key)
+    for key in manifest["layers"]:
+        if (out / f"lsoa-{key}").is_dir():
+            shutil.copytree(out / f"lsoa-{key}", staging / f"lsoa-{key}")
+    hashes = _Sources(source)
+    # Every snapshot and layer already built carries over until rebuilt: a
+    # snapshot that fails this time keeps its last good build.
+    for key in list(manifest["snapshots"]):
+        if key not in catalogue.snapshots:
+            del manifest["snapshots"][key]
+    if not keys:
+        return {}
+    try:
+        positions = read_codepoint_releases(source, catalogue, wanted)
+        districts = areas.read_places(source, catalogue.places, QualityLog())
+    except SourceError as error:
+        errors.update({key: str(error) for key in keys})
+        return {}
+    layers: dict[str, LayerGeography] = {}
     written: dict[str, dict[str, int]] = {}
     for key in keys:
-        if key in errors:
-            continue
-        snapshot = SNAPSHOTS[key]
+        snapshot = catalogue.snapshots[key]
         snapshot_started = time.perf_counter()
         try:
-            tables = build_snapshot(source, snapshot, positions, shared)
+            layer = catalogue.layer_of(snapshot)
+            if layer.key not in layers:
+                layers[layer.key] = geography = read_layer_geography(source, layer)
+                # The piece graph lets the app judge a proposed network's
+                # contiguity without shipping LSOA geometry.
+                manifest["layers"][layer.key] = {
+                    "note": layer.note,
+                    "outputs": {
+                        "lsoa_parts": write_table("lsoa_parts", geography.graph.parts,
+                                                  staging, layer.key),
+                        "lsoa_edges": write_table("lsoa_edges", geography.graph.edges,
+                                                  staging, layer.key)},
+                    "sources": [hashes.record(layer.file, vintage=layer.vintage)],
+                }
+            built = build_snapshot(source, snapshot, positions, layers[layer.key], districts)
         except SourceError as error:
             errors[key] = str(error)
             continue
-        rows = write_snapshot(tables, out)
-        written[key] = rows
-        source_records = []
-        for relative, vintage in tables.sources:
-            path = source / relative
-            if path not in hashes:
-                hashes[path] = _sha256(path)
-            source_records.append({"name": relative, "sha256": hashes[path], "vintage": vintage})
+        shutil.rmtree(staging / key, ignore_errors=True)
+        outputs = {name: write_table(name, frame, staging, key)
+                   for name, frame in built.frames.items()}
+        written[key] = {name: record["rows"] for name, record in outputs.items()}
         manifest["snapshots"][key] = {
             "label": snapshot.label,
-            "as_of": snapshot.as_of,
-            "commissioner_kind": snapshot.commissioner_kind,
-            "boundary_note": snapshot.boundaries.note,
-            "outputs": {name: {"rows": count} for name, count in rows.items()},
-            "analysis": analysis_summary(tables),
-            "boundary_method_note": boundaries.INDICATIVE_NOTE,
-            "sources": source_records,
+            "as_of": snapshot.as_of.isoformat(),
+            "lsoa_layer": snapshot.lsoa_layer,
+            "financial_years": list(snapshot.financial_years),
+            "commissioner_word": snapshot.commissioner_word,
+            "commissioner_plural": snapshot.commissioner_plural,
+            "area_word": snapshot.area_word,
+            "commissioner_kind": snapshot.commissioners.kind,
+            "icb_kind": snapshot.icbs.kind if snapshot.icbs else None,
+            "notes": built.notes,
+            "outputs": outputs,
+            "analysis": analysis_summary(built.frames),
+            "sources": [hashes.record(relative, vintage=vintage)
+                        for relative, vintage in built.sources]
+                       + [hashes.record(r.file, vintage=r.vintage)
+                          for r in catalogue.postcode_releases]
+                       + [hashes.record(catalogue.places.file,
+                                        vintage=catalogue.places.vintage)],
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - snapshot_started, 2),
         }
     try:
-        funding_lists, _ = read_funding_lists(source)
-    except SourceError as error:
+        book = funding.load_rates(rates_path)
+        lists = read_funding_lists(source, book)
+    except (SourceError, ValueError) as error:
         errors["funding lists"] = str(error)
+        if (out / "funding_lists.parquet").exists():
+            shutil.copy2(out / "funding_lists.parquet", staging / "funding_lists.parquet")
     else:
-        funding_lists.to_parquet(out / "funding_lists.parquet", index=False, compression="zstd")
-        manifest["funding_lists"] = {
-            "rows": len(funding_lists),
-            "sources": [{"name": relative, "list": name, "describes": describes,
-                         "sha256": hashes.setdefault(source / relative,
-                                                     _sha256(source / relative))}
-                        for name, (relative, _, describes) in FUNDING_LISTS.items()],
-        }
+        manifest["shared"] = {"funding_lists": {
+            **write_table("funding_lists", lists, staging),
+            "sources": [hashes.record(entry.file, list=name, describes=entry.describes)
+                        for name, entry in book.lists.items()]}}
+    manifest["snapshots"] = dict(sorted(manifest["snapshots"].items(),
+                                        key=lambda item: item[1]["as_of"]))
     manifest["generator"] = "python -m pcnmap build"
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return BuildResult(written, errors, time.perf_counter() - started)
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False)
+                                           + "\n")
+    return written

@@ -127,17 +127,21 @@ def cross_commissioner_networks(practices: pd.DataFrame, networks: pd.DataFrame)
 
     Judged from the members' own commissioner codes (ODS), then set beside
     ePCN's own match flag: ``agrees_with_epcn`` is False where the two
-    disagree. Networks flagged only by ePCN are included so that every
+    disagree, and missing where the memberships file carries no flag (a
+    practice map). Networks flagged only by ePCN are included so that every
     disagreement is listed.
     """
     spread = member_commissioners(practices)
     table = networks[["network_code", "network_name", "commissioner_code", "member_count",
                       "registered", "epcn_cross_commissioner"]].copy()
+    table["epcn_cross_commissioner"] = table["epcn_cross_commissioner"].astype("boolean")
     table["member_commissioners"] = table["network_code"].map(spread).apply(
         lambda codes: codes if isinstance(codes, list) else [])
     table["crosses_commissioners"] = table["member_commissioners"].str.len() > 1
-    table["agrees_with_epcn"] = table["crosses_commissioners"] == table["epcn_cross_commissioner"]
-    listed = table[table["crosses_commissioners"] | table["epcn_cross_commissioner"]]
+    table["agrees_with_epcn"] = (table["crosses_commissioners"].astype("boolean")
+                                 == table["epcn_cross_commissioner"])
+    listed = table[table["crosses_commissioners"]
+                   | table["epcn_cross_commissioner"].fillna(False).astype(bool)]
     listed = listed.assign(member_commissioners=listed["member_commissioners"].str.join(", "))
     return listed.sort_values("network_code").reset_index(drop=True)
 

@@ -1,6 +1,6 @@
 """Each network's entitlements under the Network Contract DES, stream by stream.
 
-The rates live in ``data/funding_rates.toml`` with a source for every figure;
+The rates live in ``pcnmap/declared/funding_rates.toml`` with a source for every figure;
 this module only applies them. A year's entitlement uses the list sizes the
 rates file names for that year (the list of about 1 January before it), and
 every result says which lists it used.
@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-RATES_FILE = Path(__file__).resolve().parent.parent / "data" / "funding_rates.toml"
-FINANCIAL_YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24")
+RATES_FILE = Path(__file__).resolve().parent / "declared" / "funding_rates.toml"
 STREAMS = {
     "core": "Core network funding",
     "clinical_director": "Clinical director",
@@ -67,12 +66,23 @@ class YearLists:
 
 
 @dataclass(frozen=True)
+class ListFile:
+    """A list-size file the funding model may use: where it is, its layout, what it describes."""
+
+    name: str
+    file: str
+    layout: str
+    describes: str
+
+
+@dataclass(frozen=True)
 class RateBook:
     """The whole rates file, checked."""
 
     rates: tuple[Rate, ...]
     years: Mapping[str, YearLists]
     documents: Mapping[str, str] = field(default_factory=dict)
+    lists: Mapping[str, ListFile] = field(default_factory=dict)
 
     def for_year(self, year: str, *, to_practice: bool = False) -> list[Rate]:
         return [r for r in self.rates if year in r.years and r.to_practice == to_practice]
@@ -97,6 +107,12 @@ def load_rates(path: Path = RATES_FILE) -> RateBook:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ValueError(f"{Path(path).name}: cannot be read ({error})") from None
     documents = raw.get("documents", {})
+    lists = {}
+    for name, entry in raw.get("lists", {}).items():
+        try:
+            lists[name] = ListFile(name, entry["file"], entry["layout"], entry["describes"])
+        except KeyError as missing:
+            raise ValueError(f"{Path(path).name}: [lists.{name}] lacks {missing}") from None
     years = {}
     for number, entry in enumerate(raw.get("year", []), start=1):
         try:
@@ -104,6 +120,10 @@ def load_rates(path: Path = RATES_FILE) -> RateBook:
                                              entry["weighted_list"], entry.get("list_note", ""))
         except KeyError as missing:
             raise ValueError(f"{Path(path).name}: [[year]] entry {number} lacks {missing}") from None
+        for key in ("registered_list", "weighted_list"):
+            if lists and entry[key] not in lists:
+                raise ValueError(f"{Path(path).name}: [[year]] {entry['year']}: {key} "
+                                 f"{entry[key]!r} is not in [lists]")
     rates = []
     for number, entry in enumerate(raw.get("rate", []), start=1):
         where = f"{Path(path).name}: [[rate]] entry {number} ({entry.get('stream', '?')})"
@@ -127,7 +147,7 @@ def load_rates(path: Path = RATES_FILE) -> RateBook:
             roles_over_100000=int(entry.get("roles_over_100000", entry.get("roles", 1))),
             role=entry.get("role", ""), to_practice=bool(entry.get("to_practice", False)),
             note=entry.get("note", "")))
-    return RateBook(tuple(rates), years, documents)
+    return RateBook(tuple(rates), years, documents, lists)
 
 
 def months_active(year: str, start: dt.date | None, end: dt.date | None) -> int:
@@ -250,5 +270,9 @@ def average_participation(payments: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-# The financial year each snapshot's membership belongs to.
-SNAPSHOT_YEAR = {"2019-12": "2019/20", "2022-04": "2022/23", "2023-01": "2022/23"}
+def default_year(book: RateBook, snapshot_years: tuple[str, ...]) -> str:
+    """The year a snapshot's funding figures open on: the first year the
+    snapshot informs (the catalogue's ``financial_years``) that the rates
+    file covers, else the rates file's latest year."""
+    covered = [year for year in snapshot_years if year in book.years]
+    return covered[0] if covered else sorted(book.years)[-1]

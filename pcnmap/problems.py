@@ -76,6 +76,12 @@ CHECKS = {
     "unknown_code": "A code in an uploaded file is not in the snapshot",
     "invalid_value": "A value breaks the uploaded file's declared schema",
     "active_text": "A name holds a spreadsheet formula or HTML and is kept as plain text",
+    "short_row": "A row has fewer fields than its file's layout",
+    "not_in_ods": "A practice in the memberships file is not in the ODS file",
+    "not_active_in_ods": "A practice in the memberships file is not active in the ODS file",
+    "not_in_memberships": "A practice active in ODS is not in the memberships file",
+    "derived_boundary": "A boundary was derived, not published",
+    "lsoa_outside_area": "An LSOA's commissioner lies outside its ICB by the newer boundaries",
 }
 
 

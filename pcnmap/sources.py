@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,42 +30,111 @@ from pcnmap.problems import QualityLog, SourceError
 def require_file(path: Path, what: str) -> None:
     """Fail with a clear message when a source file is missing or empty."""
     if not path.exists():
-        raise SourceError(path, f"file not found at {path}", expected=what)
+        raise SourceError(path, "file not found in the source folder", expected=what)
     if path.is_dir():
         raise SourceError(path, "is a folder, not a file", expected=what)
     if path.stat().st_size == 0:
         raise SourceError(path, "file is empty", expected=what)
 
 
-def read_text_csv(path: Path, *, header: bool, what: str) -> pd.DataFrame:
-    """Read a CSV with every field as text and no value turned into NaN.
+# Zipped sources hold one CSV; anything far larger than the biggest
+# official file (the quinary-age list, 20 MB inside a 2 MB zip) is refused
+# before it is decompressed.
+ZIP_MEMBER_LIMIT = 256 * 1024 * 1024
+ZIP_RATIO_LIMIT = 200
 
-    The row numbers of ragged lines and undecodable bytes are reported the
-    way pandas finds them, turned into a :class:`SourceError`.
+
+def read_bytes(path: Path, what: str) -> tuple[str, bytes]:
+    """A source file's bytes and the name to report it by.
+
+    A ``.zip`` (as NHS England publishes its list files) is read straight
+    from the archive: its one CSV member is returned, named ``zip (member)``,
+    after its declared size and compression ratio are checked.
     """
     require_file(path, what)
+    if path.suffix.lower() != ".zip":
+        return path.name, path.read_bytes()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(path, f"is not a readable zip archive ({error})",
+                          expected=f"{what} in a zip") from None
+    with archive:
+        members = [info for info in archive.infolist()
+                   if not info.is_dir() and info.filename.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise SourceError(path, f"holds {len(members)} CSV files",
+                              expected=f"one CSV file: {what}")
+        member = members[0]
+        label = f"{path.name} ({Path(member.filename).name})"
+        if member.file_size > ZIP_MEMBER_LIMIT or (
+                member.compress_size and member.file_size / member.compress_size
+                > ZIP_RATIO_LIMIT):
+            raise SourceError(label, f"would decompress to {member.file_size:,} bytes from "
+                              f"{member.compress_size:,}",
+                              expected=f"at most {ZIP_MEMBER_LIMIT:,} bytes and a "
+                                       f"compression ratio under {ZIP_RATIO_LIMIT}")
+        try:
+            with archive.open(member) as handle:
+                data = handle.read(ZIP_MEMBER_LIMIT + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise SourceError(label, f"is damaged ({error})",
+                              expected="an intact zip archive") from None
+        if len(data) > ZIP_MEMBER_LIMIT:
+            raise SourceError(label, "decompresses to more than its declared size",
+                              expected=f"at most {ZIP_MEMBER_LIMIT:,} bytes")
+        return label, data
+
+
+def field_counts(data: bytes) -> np.ndarray:
+    """How many fields each record of a CSV has (pandas pads a short line
+    with blanks without saying so)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    return np.fromiter((len(record) for record in csv.reader(io.StringIO(text))), dtype=np.int64)
+
+
+def read_text_csv(path: Path, *, header: bool, what: str,
+                  usecols: Iterable[str] | None = None, count_fields: bool = False
+                  ) -> pd.DataFrame:
+    """Read a CSV (or the CSV inside a zip) with every field as text and no
+    value turned into NaN.
+
+    The row numbers of ragged lines and undecodable bytes are reported the
+    way pandas finds them, turned into a :class:`SourceError`. ``attrs["file"]``
+    holds the name to report the rows by; with ``count_fields``,
+    ``attrs["fields"]`` holds each data row's own field count.
+    """
+    label, data = read_bytes(path, what)
     try:
         frame = pd.read_csv(
-            path,
+            io.BytesIO(data),
             header=0 if header else None,
             dtype=str,
             keep_default_na=False,
             encoding="utf-8-sig",
+            usecols=None if usecols is None else list(usecols),
         )
     except UnicodeDecodeError as error:
         raise SourceError(
-            path,
+            label,
             f"cannot be decoded as UTF-8 text (byte {error.start})",
             expected=f"{what} as UTF-8 or ASCII CSV",
         ) from None
     except pd.errors.ParserError as error:
-        raise SourceError(path, f"is not well-formed CSV: {error}", expected=what) from None
+        raise SourceError(label, f"is not well-formed CSV: {error}", expected=what) from None
     except pd.errors.EmptyDataError:
-        raise SourceError(path, "holds no rows", expected=what) from None
+        raise SourceError(label, "holds no rows", expected=what) from None
+    except ValueError as error:  # usecols naming a column the file lacks
+        raise SourceError(label, f"lacks a required column ({error})", row=1,
+                          expected=what) from None
     first_data_line = 2 if header else 1
     frame.insert(0, "source_row", np.arange(first_data_line, first_data_line + len(frame)))
     if header:
         frame.columns = [str(c).strip() if c != "source_row" else c for c in frame.columns]
+    frame.attrs["file"] = label
+    if count_fields:
+        counts = field_counts(data)[1 if header else 0:]
+        frame.attrs["fields"] = counts if len(counts) == len(frame) else None
     return frame
 
 
@@ -75,16 +145,18 @@ def pick_columns(
     *,
     header_row: int = 1,
     sheet: str | None = None,
+    where: str | None = None,
 ) -> pd.DataFrame:
     """Rename a file's columns to the project's names, failing on any missing.
 
-    ``wanted`` maps the publisher's column name to the project's.
+    ``wanted`` maps the publisher's column name to the project's; ``where``
+    is the name to report (a zipped file's member).
     """
     missing = [name for name in wanted if name not in frame.columns]
     if missing:
         place = f"sheet {sheet!r}: " if sheet else ""
         raise SourceError(
-            path,
+            where or frame.attrs.get("file") or path,
             f"{place}required column {missing[0]!r} is missing; the header holds "
             f"{[c for c in frame.columns if c != 'source_row']}",
             row=header_row,
@@ -194,7 +266,8 @@ def parse_dates(
 
 # ---------------------------------------------------------------- ODS epraccur
 
-# 1-based field numbers of the epraccur specification.
+# 1-based field numbers of the epraccur specification, the same in both
+# layouts; what they hold differs (see EPRACCUR_LAYOUTS).
 EPRACCUR_FIELDS = {
     1: "code",
     2: "name",
@@ -209,15 +282,66 @@ EPRACCUR_FIELDS = {
     26: "prescribing_setting",
 }
 EPRACCUR_FIELD_COUNT = 27
+ADDRESS_FIELDS = (5, 6, 7, 8, 9)
 
 
-def read_epraccur(path: Path, log: QualityLog) -> pd.DataFrame:
-    """Read an ODS epraccur file (no header row, 27 fields a row)."""
-    raw = read_text_csv(path, header=False, what="an ODS epraccur file (27 fields, no header)")
+@dataclass(frozen=True)
+class EpraccurLayout:
+    """What one epraccur layout writes in its status and setting fields."""
+
+    statuses: Mapping[str, str]  # the file's status -> A, C, D or P
+    gp_setting: str  # field 26 of a GP practice
+    description: str
+
+
+EPRACCUR_LAYOUTS = {
+    "epraccur": EpraccurLayout(
+        {"A": "A", "C": "C", "D": "D", "P": "P"}, "4",
+        "the classic layout (status A/C/D/P in field 13, prescribing setting 4 in field 26)"),
+    "epraccur-2026": EpraccurLayout(
+        {"ACTIVE": "A", "INACTIVE": "C", "DORMANT": "D", "PROPOSED": "P"}, "RO76",
+        "ODS's new layout (status ACTIVE/INACTIVE/DORMANT in field 13, role RO76 in field 26)"),
+}
+
+
+def epraccur_layout(statuses: pd.Series, where: str, declared: str | None) -> str:
+    """Which epraccur layout a file's status field (13) shows.
+
+    A file whose statuses fit neither layout, or not the declared one, is
+    refused: a reader of the wrong layout would find no practices at all.
+    """
+    seen = set(statuses.dropna().unique())
+    fitting = [name for name, layout in EPRACCUR_LAYOUTS.items() if seen <= set(layout.statuses)]
+    if not fitting:
+        unknown = sorted(seen - set().union(*(l.statuses for l in EPRACCUR_LAYOUTS.values())))
+        raise SourceError(where, f"field 13 (status) holds {unknown[:5]}", column="field 13",
+                          expected="an ODS epraccur file in "
+                                   + " or ".join(l.description for l in EPRACCUR_LAYOUTS.values()))
+    if declared is not None and declared not in fitting:
+        raise SourceError(where, f"is in {EPRACCUR_LAYOUTS[fitting[0]].description}",
+                          column="field 13",
+                          expected=f"{EPRACCUR_LAYOUTS[declared].description}, as the "
+                                   "snapshot catalogue declares")
+    return declared or fitting[0]
+
+
+def read_epraccur(path: Path, log: QualityLog, layout: str | None = None) -> pd.DataFrame:
+    """Read an ODS epraccur file (no header row, 27 fields a row), in either layout.
+
+    ``layout`` is the one the catalogue declares (found from the file when
+    None). Whatever the layout, ``status`` comes out as A, C, D or P and
+    ``gp`` says whether the organisation is a GP practice; ``address`` joins
+    the address lines (which line holds the town differs between the
+    layouts, and within the classic one). A row with fewer fields than 27
+    is reported and left out.
+    """
+    raw = read_text_csv(path, header=False, what="an ODS epraccur file (27 fields, no header)",
+                        count_fields=True)
+    where = raw.attrs["file"]
     fields = raw.shape[1] - 1
     if fields != EPRACCUR_FIELD_COUNT:
         raise SourceError(
-            path,
+            where,
             f"has {fields} fields a row",
             row=1,
             expected=f"{EPRACCUR_FIELD_COUNT} fields as in the epraccur specification",
@@ -225,17 +349,39 @@ def read_epraccur(path: Path, log: QualityLog) -> pd.DataFrame:
     first = str(raw.iat[0, 1]).strip().lower()
     if first in {"organisation code", "code", "practice code"}:
         raise SourceError(
-            path,
+            where,
             "starts with a header row",
             row=1,
             column="field 1",
             expected="no header row: epraccur files start with the first practice",
         )
+    # pandas pads a short line with blanks: such a row is broken, not blank.
+    counts = raw.attrs.get("fields")
+    short = (pd.Series(counts, index=raw.index) < EPRACCUR_FIELD_COUNT if counts is not None
+             else pd.Series(False, index=raw.index))
+    for index in raw.index[short]:
+        count = int(counts[raw.index.get_loc(index)])
+        log.add("short_row", where, raw.at[index, "source_row"], f"field {count + 1}",
+                str(raw.iat[index, 1]), f"{count} fields",
+                f"the row has {count} fields, not {EPRACCUR_FIELD_COUNT}; row left out")
+    raw = raw[~short]
+    chosen = epraccur_layout(raw[12].str.strip(), where, layout)
+    spec = EPRACCUR_LAYOUTS[chosen]
     practices = raw[["source_row", *(n - 1 for n in EPRACCUR_FIELDS)]]
     practices.columns = ["source_row", *EPRACCUR_FIELDS.values()]
     practices = practices.copy()
     for column in practices.columns[1:]:
         practices[column] = practices[column].str.strip()
+    practices["status"] = practices["status"].map(spec.statuses)
+    practices["gp"] = practices["prescribing_setting"] == spec.gp_setting
+    lines = raw[[n - 1 for n in ADDRESS_FIELDS]].apply(lambda s: s.str.strip())
+    joined = lines.iloc[:, 0]
+    for column in lines.columns[1:]:
+        joined = joined.str.cat(lines[column], sep=", ")
+    # Blank lines leave empty pieces between the separators.
+    practices["address"] = joined.str.replace(r"(, )+", ", ", regex=True).str.strip(", ")
+    practices.attrs["file"] = where
+    practices.attrs["layout"] = chosen
     return practices
 
 
@@ -244,25 +390,42 @@ def read_epraccur(path: Path, log: QualityLog) -> pd.DataFrame:
 NON_ENGLISH_GROUPINGS = ("W",)
 
 
-def england_gp_practices(practices: pd.DataFrame, path: Path, log: QualityLog) -> pd.DataFrame:
-    """England's active GP practices: status A, prescribing setting 4.
+def parse_ods_dates(values: pd.Series) -> pd.Series:
+    """ODS dates (YYYYMMDD text; blank when none) as timestamps."""
+    return pd.to_datetime(values.where(values != ""), format="%Y%m%d", errors="coerce")
 
-    Practices of a national grouping outside England are logged (as
-    information) and left out. Only the kept practices' codes are checked for
-    form: other organisations in the file (Channel Islands surgeries, say)
-    use other code forms legitimately.
+
+def england_gp_practices(practices: pd.DataFrame, path: Path, log: QualityLog, *,
+                         active: str = "status", as_of: dt.date | None = None) -> pd.DataFrame:
+    """England's GP practices active on the snapshot date.
+
+    ``active="status"``: the file's own status is A. ``active="dates"``
+    (a file published after the snapshot date): opened on or before
+    ``as_of`` and not closed by then, whatever the status now, so a
+    practice closed since still counts. Practices of a national grouping
+    outside England are logged (as information) and left out. Only the kept
+    practices' codes are checked for form: other organisations in the file
+    (Channel Islands surgeries, say) use other code forms legitimately.
     """
-    active = practices[(practices["status"] == "A") & (practices["prescribing_setting"] == "4")]
-    outside = active["region_code"].str.startswith(NON_ENGLISH_GROUPINGS)
-    for index in active.index[outside]:
-        log.add("outside_england", path, active.at[index, "source_row"],
-                "field 3 (national grouping)", active.at[index, "code"],
-                active.at[index, "region_code"],
+    where = practices.attrs.get("file", Path(path).name)
+    gp = practices[practices["gp"]]
+    if active == "status":
+        chosen = gp[gp["status"] == "A"]
+    else:
+        day = pd.Timestamp(as_of)
+        opened = parse_ods_dates(gp["open_date"])
+        closed = parse_ods_dates(gp["close_date"])
+        chosen = gp[(opened <= day) & (closed.isna() | (closed > day))]
+    outside = chosen["region_code"].str.startswith(NON_ENGLISH_GROUPINGS)
+    for index in chosen.index[outside]:
+        log.add("outside_england", where, chosen.at[index, "source_row"],
+                "field 3 (national grouping)", chosen.at[index, "code"],
+                chosen.at[index, "region_code"],
                 "practice is outside England (national grouping "
-                f"{active.at[index, 'region_code']}); not part of England's networks",
+                f"{chosen.at[index, 'region_code']}); not part of England's networks",
                 severity="info")
-    england = active[~outside]
-    check_codes(england, "code", codes.PRACTICE_CODE, path, log,
+    england = chosen[~outside]
+    check_codes(england, "code", codes.PRACTICE_CODE, where, log,
                 source_column="field 1 (organisation code)")
     return england
 
@@ -442,10 +605,14 @@ def read_epcn(path: Path, log: QualityLog) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # ---------------------------------------------------------------- list sizes
 
+# gp-reg-pat-prac-all names the commissioner columns after the commissioners
+# of its day: CCG until 2022, Sub-ICB location since.
+REGISTERED_COLUMN_VARIANTS = {
+    "commissioner_code": ("CCG_CODE", "SUB_ICB_LOCATION_CODE"),
+    "commissioner_ons_code": ("ONS_CCG_CODE", "ONS_SUB_ICB_LOCATION_CODE"),
+}
 REGISTERED_MONTHLY_COLUMNS = {
     "CODE": "practice_code",
-    "CCG_CODE": "commissioner_code",
-    "ONS_CCG_CODE": "commissioner_ons_code",
     "SEX": "sex",
     "AGE": "age",
     "NUMBER_OF_PATIENTS": "registered",
@@ -453,18 +620,106 @@ REGISTERED_MONTHLY_COLUMNS = {
 }
 
 
+def _first_present(frame: pd.DataFrame, variants: Mapping[str, tuple[str, ...]], where: str
+                   ) -> dict[str, str]:
+    """For each wanted column, the first of its header variants the file has."""
+    chosen = {}
+    for name, options in variants.items():
+        found = next((option for option in options if option in frame.columns), None)
+        if found is None:
+            raise SourceError(where, f"required column {options[0]!r} is missing; the header "
+                              f"holds {[c for c in frame.columns if c != 'source_row']}",
+                              row=1, column=options[0], expected=f"one of {list(options)}")
+        chosen[found] = name
+    return chosen
+
+
 def read_registered_monthly(path: Path, log: QualityLog) -> pd.DataFrame:
-    """Read NHS Digital "Patients Registered at a GP Practice" (all ages)."""
+    """Read NHS Digital "Patients Registered at a GP Practice" (all ages).
+
+    Both styles: CCG columns and text dates (to 2022), Sub-ICB columns and
+    ISO dates (since); CSV or the zip NHS England publishes. Only the
+    practices' rows for all sexes and ages are kept.
+    """
     raw = read_text_csv(path, header=True,
                         what="an NHS Digital gp-reg-pat-prac-all CSV")
-    lists = pick_columns(raw, path, REGISTERED_MONTHLY_COLUMNS)
+    where = raw.attrs["file"]
+    wanted = {**_first_present(raw, REGISTERED_COLUMN_VARIANTS, where),
+              **REGISTERED_MONTHLY_COLUMNS}
+    lists = pick_columns(raw, path, wanted, where=where)
     lists = lists[(lists["sex"].str.upper() == "ALL") & (lists["age"].str.upper() == "ALL")]
     lists = lists.drop(columns=["sex", "age"]).copy()
-    lists["registered"] = parse_numbers(lists, "registered", path, log,
+    lists["registered"] = parse_numbers(lists, "registered", where, log,
                                         source_column="NUMBER_OF_PATIENTS",
                                         record_column="practice_code")
-    check_codes(lists, "practice_code", codes.PRACTICE_CODE, path, log, source_column="CODE")
+    check_codes(lists, "practice_code", codes.PRACTICE_CODE, where, log, source_column="CODE")
+    lists.attrs["file"] = where
     return lists
+
+
+QUINARY_COLUMNS = {"ORG_TYPE": "org_type", "ORG_CODE": "practice_code", "SEX": "sex",
+                   "AGE_GROUP_5": "age_band", "NUMBER_OF_PATIENTS": "registered",
+                   "EXTRACT_DATE": "extract_date"}
+
+
+def read_quinary_age(path: Path, log: QualityLog, *, bands: bool = False) -> pd.DataFrame:
+    """Read NHS Digital's registered patients by sex and 5-year age band.
+
+    The file has rows for practices (ORG_TYPE ``GP``) and for networks,
+    commissioners, ICBs and regions; each organisation's ``SEX=ALL,
+    AGE_GROUP_5=ALL`` row is its whole list. Returns one row per practice
+    (``bands=False``), or per practice and age band for all sexes.
+    """
+    raw = read_text_csv(path, header=True, what="an NHS Digital gp-reg-pat-prac-quin-age CSV",
+                        usecols=QUINARY_COLUMNS)
+    where = raw.attrs["file"]
+    table = pick_columns(raw, path, QUINARY_COLUMNS, where=where)
+    practices = table[(table["org_type"] == "GP") & (table["sex"].str.upper() == "ALL")]
+    if practices.empty:
+        raise SourceError(where, "has no practice rows (ORG_TYPE GP, SEX ALL)",
+                          column="ORG_TYPE", expected="a gp-reg-pat-prac-quin-age file")
+    whole = practices["age_band"].str.upper() == "ALL"
+    if bands:
+        # Age bands are given by sex only: the whole list's bands are their sums.
+        table = table[(table["org_type"] == "GP") & (table["sex"].str.upper() != "ALL")
+                      & (table["age_band"].str.upper() != "ALL")]
+    chosen = (table if bands else practices[whole]).copy()
+    chosen["registered"] = parse_numbers(chosen, "registered", where, log,
+                                         source_column="NUMBER_OF_PATIENTS",
+                                         record_column="practice_code")
+    check_codes(chosen, "practice_code", codes.PRACTICE_CODE, where, log,
+                source_column="ORG_CODE")
+    columns = ["source_row", "practice_code", "registered", "extract_date"]
+    if bands:
+        result = chosen.groupby(["practice_code", "age_band", "extract_date"], as_index=False,
+                                sort=False).agg(source_row=("source_row", "first"),
+                                                registered=("registered", "sum"))
+        result = result[columns + ["age_band"]]
+    else:
+        result = chosen[columns].reset_index(drop=True)
+    result.attrs["file"] = where
+    return result
+
+
+QOF_COLUMNS = {"PRACTICE_CODE": "practice_code", "PATIENT_LIST_TYPE": "list_type",
+               "PRACTICE_LIST_SIZE": "registered"}
+
+
+def read_qof_lists(path: Path, log: QualityLog) -> pd.DataFrame:
+    """Each practice's whole list at the end of the QOF year (its TOTAL rows)."""
+    raw = read_text_csv(path, header=True, what="a QOF practice prevalence CSV",
+                        usecols=QOF_COLUMNS)
+    where = raw.attrs["file"]
+    table = pick_columns(raw, path, QOF_COLUMNS, where=where)
+    table = table[table["list_type"].str.upper() == "TOTAL"].drop_duplicates("practice_code")
+    table = table.drop(columns="list_type").copy()
+    table["registered"] = parse_numbers(table, "registered", where, log,
+                                        source_column="PRACTICE_LIST_SIZE",
+                                        record_column="practice_code")
+    check_codes(table, "practice_code", codes.PRACTICE_CODE, where, log,
+                source_column="PRACTICE_CODE")
+    table.attrs["file"] = where
+    return table.reset_index(drop=True)
 
 
 PAYMENTS_COLUMNS = {
@@ -481,17 +736,88 @@ def read_payments_lists(path: Path, log: QualityLog) -> pd.DataFrame:
     """Read list sizes from an "NHS Payments to General Practice" extract."""
     raw = read_text_csv(path, header=True,
                         what="an NHS Payments to General Practice list-size CSV")
-    lists = pick_columns(raw, path, PAYMENTS_COLUMNS)
+    where = raw.attrs["file"]
+    lists = pick_columns(raw, path, PAYMENTS_COLUMNS, where=where)
     for column, source in (
         ("registered", "Number of Registered Patients (Last Known Figure)"),
         ("weighted", "Number of Weighted Patients (Last Known Figure)"),
     ):
-        lists[column] = parse_numbers(lists, column, path, log, source_column=source,
+        lists[column] = parse_numbers(lists, column, where, log, source_column=source,
                                       record_column="practice_code")
     lists["rurality"] = lists["rurality"].where(lists["rurality"].isin(["Urban", "Rural"]))
-    check_codes(lists, "practice_code", codes.PRACTICE_CODE, path, log,
+    check_codes(lists, "practice_code", codes.PRACTICE_CODE, where, log,
                 source_column="Practice Code")
+    lists.attrs["file"] = where
     return lists
+
+
+LIST_READERS = {
+    "payments": read_payments_lists,
+    "registered": read_registered_monthly,
+    "quinary-age": read_quinary_age,
+    "qof-prevalence": read_qof_lists,
+}
+
+
+def read_lists(path: Path, layout: str, log: QualityLog) -> pd.DataFrame:
+    """Each practice's list from a list-size file of a known layout, its
+    repeats reported and dropped (``registered``, and ``weighted`` where the
+    layout has it)."""
+    lists = LIST_READERS[layout](path, log)
+    where = lists.attrs["file"]
+    lists = drop_repeats(lists, "practice_code", where, log, source_column="practice code",
+                         what="practice")
+    if "weighted" not in lists.columns:
+        lists = lists.assign(weighted=np.nan)
+    lists.attrs["file"] = where
+    return lists
+
+
+# ---------------------------------------------------------------- practice maps
+
+# gp-reg-pat-prac-map: CCG and STP columns until 2022, Sub-ICB and ICB since.
+PRACTICE_MAP_VARIANTS = {
+    "practice_code": ("PRACTICE_CODE",),
+    "practice_name": ("PRACTICE_NAME",),
+    "postcode": ("PRACTICE_POSTCODE",),
+    "network_code": ("PCN_CODE",),
+    "network_name": ("PCN_NAME",),
+    "commissioner_code": ("SUB_ICB_LOCATION_CODE", "CCG_CODE"),
+    "commissioner_ons_code": ("ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE"),
+    "commissioner_name": ("SUB_ICB_LOCATION_NAME", "CCG_NAME"),
+    "stp_code": ("ICB_CODE", "STP_CODE"),
+    "stp_ons_code": ("ONS_ICB_CODE", "ONS_STP_CODE"),
+    "stp_name": ("ICB_NAME", "STP_NAME"),
+    "region_code": ("COMM_REGION_CODE",),
+    "region_name": ("COMM_REGION_NAME",),
+}
+# The map's network code for practices in no network.
+UNALLOCATED = "U"
+
+
+def read_practice_map(path: Path, log: QualityLog) -> pd.DataFrame:
+    """Read an NHS Digital practice -> network -> commissioner -> ICB/STP map.
+
+    A practice under PCN code ``U`` ("Unallocated") is in no network: its
+    ``network_code`` comes out missing. Codes of the wrong form are reported.
+    """
+    raw = read_text_csv(path, header=True, what="an NHS Digital gp-reg-pat-prac-map CSV")
+    where = raw.attrs["file"]
+    table = pick_columns(raw, path, _first_present(raw, PRACTICE_MAP_VARIANTS, where),
+                         where=where)
+    table = table.replace("", None)
+    unallocated = table["network_code"] == UNALLOCATED
+    table.loc[unallocated, ["network_code", "network_name"]] = None
+    check_codes(table, "practice_code", codes.PRACTICE_CODE, where, log,
+                source_column="PRACTICE_CODE")
+    check_codes(table, "network_code", codes.NETWORK_CODE, where, log,
+                source_column="PCN_CODE", record_column="practice_code", allow_blank=True)
+    check_codes(table, "commissioner_code", codes.COMMISSIONER_CODE, where, log,
+                source_column="SUB_ICB_LOCATION_CODE", record_column="practice_code")
+    table = drop_repeats(table, "practice_code", where, log, source_column="PRACTICE_CODE",
+                         what="practice")
+    table.attrs["file"] = where
+    return table.reset_index(drop=True)
 
 
 def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
@@ -600,20 +926,30 @@ def read_boundaries(path: Path, columns: Mapping[str, str], log: QualityLog) -> 
 # ---------------------------------------------------------------- ONS lookups
 
 
-def read_lsoa_lookup(path: Path, commissioner_column: str) -> pd.DataFrame:
-    """Read an ONS LSOA lookup: each LSOA's commissioner (ONS code)."""
+def read_lsoa_lookup(path: Path, lsoa_column: str, commissioner_column: str,
+                     icb_column: str | None = None) -> pd.DataFrame:
+    """Read an ONS LSOA lookup: each LSOA's commissioner (and ICB), ONS codes."""
     raw = read_text_csv(path, header=True, what="an ONS LSOA lookup CSV")
-    lookup = pick_columns(raw, path, {"lsoa11_code": "lsoa_code",
-                                      commissioner_column: "commissioner_ons_code"})
+    wanted = {lsoa_column: "lsoa_code", commissioner_column: "commissioner_ons_code"}
+    if icb_column:
+        wanted[icb_column] = "icb_ons_code"
+    lookup = pick_columns(raw, path, wanted, where=raw.attrs["file"])
     return lookup.drop_duplicates("lsoa_code")
 
 
-def read_grouping_names(path: Path) -> tuple[pd.Series, pd.Series]:
-    """Region and STP names by ODS code, from NHS Digital's practice mapping file."""
-    raw = read_text_csv(path, header=True, what="an NHS Digital gp-reg-pat-prac-map CSV")
-    table = pick_columns(raw, path, {"COMM_REGION_CODE": "region_code",
-                                     "COMM_REGION_NAME": "region_name",
-                                     "STP_CODE": "stp_code", "STP_NAME": "stp_name"})
-    regions = table.drop_duplicates("region_code").set_index("region_code")["region_name"]
-    stps = table.drop_duplicates("stp_code").set_index("stp_code")["stp_name"]
-    return regions, stps
+def read_code_pairs(path: Path, ons_column: str, ods_column: str) -> pd.Series:
+    """ODS codes by ONS code, from any table that carries both (a lookup, a
+    list-size file, a practice map)."""
+    raw = read_text_csv(path, header=True, what=f"a CSV with {ons_column} and {ods_column}",
+                        usecols=[ons_column, ods_column])
+    pairs = pick_columns(raw, path, {ons_column: "ons", ods_column: "ods"},
+                         where=raw.attrs["file"])
+    pairs = pairs[(pairs["ons"] != "") & (pairs["ods"] != "")].drop_duplicates("ons")
+    return pairs.set_index("ons")["ods"]
+
+
+def read_region_names(path: Path) -> pd.Series:
+    """NHS England region names by ODS code, from a practice map file."""
+    table = read_practice_map(path, QualityLog())
+    regions = table.dropna(subset=["region_code"]).drop_duplicates("region_code")
+    return regions.set_index("region_code")["region_name"]

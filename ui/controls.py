@@ -60,11 +60,12 @@ PAGES = {
     "dashboard.py": "Overview",
     "pages/1_Network_map.py": "Network map",
     "pages/2_Coverage_gaps.py": "Coverage gaps",
-    "pages/3_Cross_CCG_networks.py": "Cross-CCG networks",
+    "pages/3_Cross_commissioner_networks.py": "Cross-commissioner networks",
     "pages/4_Funding.py": "Funding",
     "pages/5_Data_quality.py": "Data quality",
     "pages/6_Plan_a_change.py": "Plan a change",
     "pages/7_Your_own_data.py": "Your own data",
+    "pages/8_What_changed.py": "What changed",
 }
 
 
@@ -80,7 +81,7 @@ def snapshot_picker(where=st.sidebar) -> str:
     keys = data.snapshot_keys()
     if not keys:
         raise store.DataMissing(store.DATA_DIR / "manifest.json", "lists no snapshots")
-    labels = {key: data.manifest()["snapshots"][key]["label"] for key in keys}
+    labels = {key: data.snapshot(key).label for key in keys}
     url_choice("snapshot", keys, keys[-1])
     key = where.selectbox("Snapshot", keys, format_func=labels.get, key="snapshot")
     st.query_params["snapshot"] = key  # always shown, so a link names its snapshot
@@ -108,9 +109,11 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
                      region_names, where)
     inside = practices if region == "all" else practices[practices["region_code"] == region]
     areas = inside.dropna(subset=["stp_code"]).drop_duplicates("stp_code")
-    area_names = {"all": "All STPs / ICBs", **dict(zip(
+    words = data.snapshot(snapshot)
+    area_names = {"all": f"All {words.area_word}s", **dict(zip(
         areas["stp_code"], areas["stp_name"].astype("string").fillna(areas["stp_code"]), strict=True))}
-    area = _choose("STP / ICB", "area", ["all", *sorted(areas["stp_code"])], area_names, where)
+    area = _choose(words.area_word, "area", ["all", *sorted(areas["stp_code"])], area_names,
+                   where)
     if area != "all":
         inside = inside[inside["stp_code"] == area]
 
@@ -119,7 +122,7 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
     names = {"England": "All" if region != "all" or area != "all" else "All of England",
              **{c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
                                                 table["commissioner_name"], strict=True)}}
-    code = _choose("Commissioner", "commissioner",
+    code = _choose(words.commissioner_word, "commissioner",
                    ["England", *table["commissioner_code"].tolist()], names, where)
     return None if code == "England" else code
 
@@ -154,6 +157,13 @@ def page_start(*, place: bool = True) -> tuple[str, str | None]:
     return snapshot, commissioner
 
 
+def list_note(snapshot: str) -> None:
+    """Say where the list sizes are of another date than the memberships."""
+    note = data.snapshot(snapshot).list_note
+    if note:
+        st.caption(note)
+
+
 def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
     st.download_button(label, lambda: export.csv_bytes(frame),
                        file_name=name, mime="text/csv", key=f"download-{name}")
@@ -173,17 +183,17 @@ def guarded(page: Callable[[], None]) -> None:
 
 def about_the_data(snapshot: str) -> None:
     """Sources, dates and the attribution lines the licences require."""
-    record = data.manifest()["snapshots"][snapshot]
+    info = data.snapshot(snapshot)
     with st.expander("About the data", expanded=False):
+        notes = " ".join(note for note in info.notes.values() if note)
         st.markdown(
-            f"**{record['label']}**: practices, memberships and list sizes as published for "
-            f"{record['as_of']}; commissioners are {record['commissioner_kind']}. "
-            f"{record['boundary_note']} {record.get('boundary_method_note', '')}")
+            f"**{info.label}**: practices and memberships as published for {info.as_of}; "
+            f"commissioners are {info.commissioner_kind}s. {notes}")
         # A Markdown table, not st.dataframe: the data grid's script (over a
         # megabyte) would load on every page just for this short list.
         st.markdown("| Source file | Vintage | SHA-256 (first 16) |\n|---|---|---|\n" + "\n".join(
             f"| `{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…` |"
-            for source in record["sources"]))
+            for source in info.sources))
         st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
 
 

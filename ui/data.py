@@ -12,16 +12,34 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import boundaries, codes, coverage, funding, lookup, mapping, store, whatif
+from pcnmap import boundaries, changes, codes, coverage, funding, lookup, mapping, store, whatif
 
 
 @st.cache_resource(show_spinner=False)
 def manifest() -> dict:
+    """The data folder's manifest, once its every table has been checked
+    against it: a broken or mixed folder is refused, naming the table."""
+    problems = store.verify(store.DATA_DIR)
+    if problems:
+        raise store.DataMissing("The data folder is damaged:", problems[0].rstrip("."))
     return store.read_manifest(store.DATA_DIR)
 
 
 def snapshot_keys() -> list[str]:
-    return sorted(manifest().get("snapshots", {}))
+    """The shipped snapshots, oldest first."""
+    snapshots = manifest().get("snapshots", {})
+    return sorted(snapshots, key=lambda key: snapshots[key]["as_of"])
+
+
+@st.cache_resource(show_spinner=False)
+def snapshot(key: str) -> store.SnapshotInfo:
+    """A snapshot's label, words for its commissioners, years and notes."""
+    return store.snapshot_info(manifest(), key)
+
+
+def default_year(key: str) -> str:
+    """The financial year a snapshot's funding figures open on."""
+    return funding.default_year(rates(), snapshot(key).financial_years)
 
 
 @st.cache_resource(show_spinner="Loading practices…")
@@ -167,13 +185,20 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
 
 
 @st.cache_resource(show_spinner=False)
-def lsoa_graph() -> boundaries.PartGraph:
-    """Which LSOA pieces share an edge: contiguity of proposed networks."""
-    return boundaries.PartGraph(store.read_root_table(store.DATA_DIR, "lsoa_parts"),
-                                store.read_root_table(store.DATA_DIR, "lsoa_edges"))
+def lsoa_graph(snapshot: str) -> boundaries.PartGraph:
+    """Which pieces of the snapshot's LSOAs share an edge: contiguity of
+    proposed networks."""
+    return store.read_graph(store.DATA_DIR, snapshot)
 
 
 @st.cache_resource(show_spinner=False)
 def current_scenario(snapshot: str) -> whatif.Scenario:
     """The shipped snapshot as the what-if pages compare against."""
     return whatif.current_scenario(practices(snapshot), networks(snapshot))
+
+
+@st.cache_resource(show_spinner="Comparing the snapshots…", max_entries=16)
+def changes_between(before: str, after: str) -> changes.SnapshotChanges:
+    """What changed from one snapshot to another (shared by every session)."""
+    return changes.compare_snapshots(before, practices(before), networks(before), after,
+                                     practices(after), networks(after))

@@ -71,10 +71,10 @@ def upload_report(result: uploads.Uploaded) -> None:
 def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str,
                commissioner: str | None, label: str) -> None:
     """Headline figures and the affected networks, current beside ``label``."""
-    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    year = data.default_year(snapshot)
     table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
                            year=year, lsoa_networks=data.lsoa_networks(snapshot),
-                           graph=data.lsoa_graph())
+                           graph=data.lsoa_graph(snapshot))
     was, now = whatif.coverage_summary(before), whatif.coverage_summary(after)
     st.caption(f"All of England, {label}; the arrows show the difference from the shipped "
                "snapshot.")

@@ -83,4 +83,23 @@ def test_missing_data_gives_a_message_not_a_traceback(monkeypatch, tmp_path) -> 
     monkeypatch.setattr(store, "DATA_DIR", tmp_path)
     app = run()
     assert not app.exception
-    assert any("manifest.json" in e.value for e in app.error)
+    messages = [e.value for e in app.error]
+    assert any("the data folder's manifest is missing" in m for m in messages)
+    assert not any(str(tmp_path) in m for m in messages)  # no server path
+
+
+def test_a_damaged_data_folder_is_refused_naming_the_table(monkeypatch, tmp_path) -> None:
+    """A table that no longer matches the manifest (a build stopped half-way, a
+    file from another build) is refused before any page uses it."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(store.DATA_DIR, folder)
+    practices = folder / "2022-04" / "practices.parquet"
+    practices.write_bytes(practices.read_bytes()[: practices.stat().st_size // 2])
+    monkeypatch.setattr(store, "DATA_DIR", folder)
+    app = run()
+    assert not app.exception
+    messages = " ".join(e.value for e in app.error)
+    assert "the practices table of snapshot 2022-04 does not match its manifest" in messages
+    assert str(tmp_path) not in messages

@@ -12,8 +12,8 @@ from pcnmap import coverage, funding, store
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",
-         "pages/3_Cross_CCG_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py",
-         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py"]
+         "pages/3_Cross_commissioner_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py",
+         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py", "pages/8_What_changed.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +80,7 @@ def test_coverage_gaps_figures_match_the_analysis() -> None:
 
 
 def test_cross_ccg_page_lists_networks_and_sides() -> None:
-    app = run("pages/3_Cross_CCG_networks.py", snapshot="2019-12")
+    app = run("pages/3_Cross_commissioner_networks.py", snapshot="2019-12")
     practices = store.read_table(store.DATA_DIR, "2019-12", "practices")
     networks = store.read_table(store.DATA_DIR, "2019-12", "networks")
     crossing = coverage.cross_commissioner_networks(practices, networks)

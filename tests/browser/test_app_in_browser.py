@@ -360,7 +360,7 @@ def test_sidebar_names_every_page(app_url, offline) -> None:
         links = offline.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
         expect(links).to_have_count(8, timeout=30_000)
         assert [name.strip() for name in links.all_inner_texts()] == [
-            "Overview", "Network map", "Coverage gaps", "Cross-CCG networks", "Funding",
+            "Overview", "Network map", "Coverage gaps", "Cross-commissioner networks", "Funding",
             "Data quality", "Plan a change", "Your own data"]
         assert offline.locator("[data-testid='stSidebarNav']").count() == 0
 

@@ -16,32 +16,36 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap import store
+from pcnmap.catalogue import load_catalogue
 from pcnmap.geography import coverage_overlap_m2
-from pcnmap.snapshots import SNAPSHOTS
 
+SNAPSHOTS = load_catalogue().snapshots
 SNAPSHOT_TABLES = Path(__file__).parent / "snapshots"
 KEYS = list(SNAPSHOTS)
+# The snapshots whose practices are ODS's active ones (not a practice map's).
+ODS_KEYS = [key for key in KEYS if SNAPSHOTS[key].memberships.layout == "epcn"]
 
 
 @pytest.mark.parametrize("key", KEYS)
 def test_outputs_and_manifest(built_extract: Path, extract: Path, key: str) -> None:
     manifest = store.read_manifest(built_extract)["snapshots"][key]
     for name, record in manifest["outputs"].items():
-        frame = pd.read_parquet(built_extract / key / name)
-        assert len(frame) == record["rows"]
+        path = built_extract / key / f"{name}.parquet"
+        assert len(pd.read_parquet(path)) == record["rows"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
     for source in manifest["sources"]:
         digest = hashlib.sha256((extract / source["name"]).read_bytes()).hexdigest()
         assert source["sha256"] == digest
         assert source["vintage"]
     names = {s["name"] for s in manifest["sources"]}
-    assert SNAPSHOTS[key].epcn[0] in names and SNAPSHOTS[key].epraccur[0] in names
+    assert SNAPSHOTS[key].memberships.file in names and SNAPSHOTS[key].practices.file in names
     assert manifest["built_at"].startswith("20")
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", [key for key in ODS_KEYS if SNAPSHOTS[key].active == "status"])
 def test_every_active_practice_is_kept_or_reported(built_extract: Path, extract: Path,
                                                   key: str) -> None:
-    ods = pd.read_csv(extract / SNAPSHOTS[key].epraccur[0], header=None, dtype=str,
+    ods = pd.read_csv(extract / SNAPSHOTS[key].practices.file, header=None, dtype=str,
                       keep_default_na=False)
     active = set(ods.loc[(ods[12] == "A") & (ods[25] == "4"), 0])
     practices = set(store.read_table(built_extract, key, "practices")["practice_code"])
@@ -68,8 +72,16 @@ def test_coordinates_agree_with_codepoint(built_extract: Path, extract: Path, ke
     expected = np.array([positions[p.replace(" ", "")] for p in placed["postcode"]])
     assert np.abs(easting - expected[:, 0]).max() < 1.0
     assert np.abs(northing - expected[:, 1]).max() < 1.0
-    assert placed["longitude"].between(-3.2, -2.5).all()  # Lancashire and Cheshire
-    assert placed["latitude"].between(53.2, 54.0).all()
+    # Not swapped, not in the sea: each practice stands in (or by) its own
+    # commissioner's area.
+    areas = gpd.read_parquet(built_extract / key / "commissioners.parquet").to_crs(27700)
+    near = areas.set_index("commissioner_code").buffer(2000)
+    points = gpd.GeoSeries(gpd.points_from_xy(easting, northing), crs=27700)
+    # (Members from neighbouring commissioners outside the extract have no area here.)
+    inside = [near[code].contains(point)
+              for code, point in zip(placed["commissioner_code"], points, strict=True)
+              if code in near.index]
+    assert len(inside) >= 75 and np.mean(inside) >= 0.97
 
 
 def test_memberships_follow_the_dates(built_extract: Path) -> None:
@@ -97,14 +109,20 @@ def test_network_totals_are_their_members_sums(built_extract: Path) -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_cross_commissioner_flag_from_epcn(built_extract: Path, key: str) -> None:
+    """Bridgedale South Ribble PCN takes members from Chorley and South Ribble
+    (00X) and Greater Preston (01E) in every snapshot; ePCN flags it, and a
+    practice map carries no flag at all."""
     networks = store.read_table(built_extract, key, "networks").set_index("network_code")
     practices = store.read_table(built_extract, key, "practices")
-    assert networks.loc["U22273", "epcn_cross_commissioner"]
-    members = practices[practices["network_code"] == "U22273"]
+    members = practices[practices["network_code"] == "U34632"]
     assert set(members["commissioner_code"]) == {"00X", "01E"}
+    flagged = networks["epcn_cross_commissioner"]
+    if SNAPSHOTS[key].memberships.layout == "practice-map":
+        assert flagged.isna().all()
+        return
+    assert flagged["U34632"]
     single = practices.dropna(subset=["network_code"]).groupby("network_code")[
         "commissioner_code"].nunique()
-    flagged = networks["epcn_cross_commissioner"]
     assert not flagged[single[single == 1].index].any()
 
 
@@ -129,7 +147,11 @@ def test_quality_report_points_at_the_record(built_extract: Path, extract: Path)
 @pytest.mark.parametrize("key", KEYS)
 def test_commissioner_boundaries_share_edges(built_extract: Path, key: str) -> None:
     boundaries = gpd.read_parquet(built_extract / key / "commissioners.parquet")
-    assert len(boundaries) == 4 and boundaries["commissioner_code"].notna().all()
+    # The extract's four commissioners, and Frimley's D4U1Y in the newer
+    # snapshots (split in April 2026 into U2G6B and parts of D9Y0V and 92A).
+    expected = {"00R", "00X", "01E", "01F"} | {
+        "2024-10": {"D4U1Y"}, "2026-07": {"U2G6B", "D9Y0V", "92A"}}.get(key, set())
+    assert set(boundaries["commissioner_code"]) == expected
     assert boundaries.is_valid.all()
     assert coverage_overlap_m2(boundaries.geometry) < 1.0
     assert shapely.coverage_is_valid(boundaries.to_crs(27700).geometry.values)
@@ -151,7 +173,8 @@ def test_networks_table_snapshot(built_extract: Path, key: str) -> None:
     if os.environ.get("PCNMAP_UPDATE_SNAPSHOTS"):
         path.parent.mkdir(exist_ok=True)
         table.to_csv(path, index=False)
-    stored = pd.read_csv(path, dtype={"commissioner_code": str})
+    stored = pd.read_csv(path, dtype={"commissioner_code": str,
+                                      "epcn_cross_commissioner": "boolean"})
     pd.testing.assert_frame_equal(table.reset_index(drop=True), stored, check_dtype=False)
 
 
@@ -174,3 +197,27 @@ def test_region_and_stp_or_icb_names(built_extract: Path) -> None:
     assert by_snapshot["2023-01"].loc["N81011", "stp_name"] == \
         "NHS Cheshire and Merseyside Integrated Care Board"
     assert by_snapshot["2019-12"]["stp_name"].isna().all()
+
+
+def test_what_changed_between_snapshots_is_explained(built_extract: Path) -> None:
+    """South Ribble Medical Group PCN (U22273) closed before October 2024 and its
+    practices went three ways; Frimley's D4U1Y is gone in July 2026 and every
+    one of its practices is accounted for under its successors."""
+    from pcnmap import changes
+
+    def load(key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return (store.read_table(built_extract, key, "practices"),
+                store.read_table(built_extract, key, "networks"))
+
+    found = changes.compare_snapshots("2023-01", *load("2023-01"), "2024-10", *load("2024-10"))
+    split = found.networks.set_index("network_code").loc["U22273"]
+    assert split["status"] == changes.SPLIT
+    assert split["went_to"] == "U49070 (4), U34632 (2), U09100 (1)"
+    assert found.networks.set_index("network_code").loc["U49070", "came_from"] == "U22273 (4)"
+
+    later = changes.compare_snapshots("2024-10", *load("2024-10"), "2026-07", *load("2026-07"))
+    gone = later.commissioners.set_index("commissioner_code").loc["D4U1Y"]
+    assert gone["status"] == "gone"
+    assert gone["explanation"] == "now under U2G6B (41), D9Y0V (14), 92A (11)"
+    assert set(later.commissioners.loc[later.commissioners["status"] == "new",
+                                       "commissioner_code"]) == {"U2G6B", "D9Y0V", "92A"}

@@ -12,8 +12,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from pcnmap import tables
 from pcnmap.build import build
-from pcnmap.snapshots import SNAPSHOTS
+from pcnmap.catalogue import load_catalogue
+
+SNAPSHOTS = load_catalogue().snapshots
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -33,20 +36,22 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("key", list(SNAPSHOTS))
-@pytest.mark.parametrize("table", ["practices", "networks", "quality"])
-def test_shipped_tables_are_reproducible(national: Path, key: str, table: str) -> None:
-    built = pd.read_parquet(national / key / f"{table}.parquet")
-    shipped = pd.read_parquet(SHIPPED / key / f"{table}.parquet")
-    pd.testing.assert_frame_equal(built, shipped)
+SNAPSHOT_TABLES = [name for name, table in tables.TABLES.items()
+                   if table.scope == tables.SNAPSHOT]
 
 
 @pytest.mark.parametrize("key", list(SNAPSHOTS))
-def test_shipped_boundaries_are_reproducible(national: Path, key: str) -> None:
-    built = gpd.read_parquet(national / key / "commissioners.parquet")
-    shipped = gpd.read_parquet(SHIPPED / key / "commissioners.parquet")
-    assert list(built["commissioner_code"]) == list(shipped["commissioner_code"])
-    assert built.geom_equals_exact(shipped, tolerance=1e-9).all()
+@pytest.mark.parametrize("name", SNAPSHOT_TABLES)
+def test_shipped_tables_are_reproducible(national: Path, key: str, name: str) -> None:
+    """Every table of every snapshot, rebuilt from the official files, is the
+    shipped one (geometry to a nanodegree)."""
+    table = tables.TABLES[name]
+    reader = gpd.read_parquet if table.geographic else pd.read_parquet
+    built, shipped = reader(table.path(national, key)), reader(table.path(SHIPPED, key))
+    if table.geographic:
+        assert built.geom_equals_exact(shipped, tolerance=1e-9).all()
+        built, shipped = built.drop(columns="geometry"), shipped.drop(columns="geometry")
+    pd.testing.assert_frame_equal(pd.DataFrame(built), pd.DataFrame(shipped))
 
 
 def test_quality_rows_point_at_real_lines(national: Path) -> None:
@@ -58,8 +63,15 @@ def test_quality_rows_point_at_real_lines(national: Path) -> None:
         assert lines[row - 1].startswith(f'"{record}",')
 
 
-@pytest.mark.parametrize("table", ["lsoa_parts", "lsoa_edges", "funding_lists"])
-def test_shared_tables_are_reproducible(national: Path, table: str) -> None:
-    built = pd.read_parquet(national / f"{table}.parquet")
-    shipped = pd.read_parquet(SHIPPED / f"{table}.parquet")
-    pd.testing.assert_frame_equal(built, shipped)
+@pytest.mark.parametrize("name", ["lsoa_parts", "lsoa_edges"])
+@pytest.mark.parametrize("layer", ["2011", "2021"])
+def test_layer_tables_are_reproducible(national: Path, name: str, layer: str) -> None:
+    table = tables.TABLES[name]
+    pd.testing.assert_frame_equal(pd.read_parquet(table.path(national, layer)),
+                                  pd.read_parquet(table.path(SHIPPED, layer)))
+
+
+def test_funding_lists_are_reproducible(national: Path) -> None:
+    table = tables.TABLES["funding_lists"]
+    pd.testing.assert_frame_equal(pd.read_parquet(table.path(national)),
+                                  pd.read_parquet(table.path(SHIPPED)))

@@ -8,27 +8,37 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from pcnmap import store
+from pcnmap import store, tables
+from pcnmap.catalogue import load_catalogue
 from pcnmap.geography import ENGLAND_BOUNDS, coverage_overlap_m2
-from pcnmap.snapshots import SNAPSHOTS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+SNAPSHOTS = load_catalogue().snapshots
 KEYS = list(SNAPSHOTS)
+OLDER = ["2019-12", "2022-04", "2023-01"]
 
 pytestmark = pytest.mark.national
 
 
-def test_every_snapshot_is_shipped() -> None:
-    assert store.snapshot_keys(DATA) == sorted(KEYS)
+def test_every_snapshot_is_shipped_and_whole() -> None:
+    assert store.snapshot_keys(DATA) == KEYS
+    assert store.verify(DATA) == []
+
+
+def test_every_shipped_table_has_its_declared_columns() -> None:
+    for key in KEYS:
+        for name, table in tables.TABLES.items():
+            if table.scope == tables.SNAPSHOT:
+                assert tables.check_file(table, table.path(DATA, key)) is None, (key, name)
 
 
 def test_data_folder_is_small() -> None:
     size = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
-    assert size < 40 * 1024 * 1024
+    assert size < 50 * 1024 * 1024
 
 
-@pytest.mark.parametrize("key", KEYS)
-def test_snapshot_is_complete(key: str) -> None:
+@pytest.mark.parametrize("key", OLDER)
+def test_older_snapshot_is_complete(key: str) -> None:
     practices = store.read_table(DATA, key, "practices")
     networks = store.read_table(DATA, key, "networks")
     # England's practices: ODS lists about 6,450-6,850 per snapshot (the 2022
@@ -42,6 +52,58 @@ def test_snapshot_is_complete(key: str) -> None:
     assert (networks["member_count"] > 0).mean() > 0.99
     # England's registered population is about 60 million.
     assert 58e6 < practices["registered"].sum() < 64e6
+
+
+def test_july_2026_is_england_now() -> None:
+    """The newest snapshot: the practice map of 1 July 2026 (PCN code U is no
+    network), its quinary-age lists, the 36 ICBs of April 2026."""
+    practices = store.read_table(DATA, "2026-07", "practices")
+    networks = store.read_table(DATA, "2026-07", "networks")
+    with_patients = practices[practices["registered"] > 0]
+    assert len(with_patients) >= 6_100
+    assert 1_290 <= len(networks) <= 1_305 and "U" not in set(networks["network_code"])
+    assert practices["commissioner_code"].nunique() == 106
+    assert practices["stp_code"].nunique() == 36
+    assert len(store.read_geo(DATA, "2026-07", "icbs")) == 36
+    assert practices["registered"].notna().mean() >= 0.995
+    assert practices["latitude"].notna().mean() >= 0.995
+    in_network = with_patients["network_code"].notna()
+    assert with_patients.loc[in_network, "registered"].sum() / \
+        with_patients["registered"].sum() >= 0.99
+    assert 63e6 < practices["registered"].sum() < 64e6  # 63.44 million on 1 July 2026
+
+
+def test_october_2024() -> None:
+    """Practices active on 1 October 2024 by the September 2025 ODS file's
+    dates; list sizes of April 2025 (practices closed since lack one, and
+    are reported)."""
+    practices = store.read_table(DATA, "2024-10", "practices")
+    networks = store.read_table(DATA, "2024-10", "networks")
+    quality = store.read_table(DATA, "2024-10", "quality")
+    assert (practices["registered"] > 0).sum() >= 6_150
+    assert len(networks) >= 1_280
+    assert practices["latitude"].notna().mean() >= 0.995
+    without = set(practices.loc[practices["registered"].isna(), "practice_code"])
+    reported = set(quality.loc[quality["check"] == "no_list_size", "record"])
+    assert without == reported and len(without) < 0.03 * len(practices)
+    assert practices["commissioner_code"].nunique() == 106
+    assert practices["stp_code"].nunique() == 42
+
+
+def test_the_2026_sub_icb_split_is_derived_from_the_2023_shapes() -> None:
+    """D4U1Y (Frimley) was split on 1 April 2026: its 2023 shape, cut by the
+    2026 ICBs, makes U2G6B and the parts that joined D9Y0V and 92A."""
+    before = store.read_commissioners(DATA, "2024-10").to_crs(27700).set_index(
+        "commissioner_code")
+    after = store.read_commissioners(DATA, "2026-07").to_crs(27700).set_index(
+        "commissioner_code")
+    assert "D4U1Y" in before.index and "D4U1Y" not in after.index
+    assert set(after.index[after["derived"]]) == {"U2G6B", "D9Y0V", "92A"}
+    grown = sum(after.area[c] - before.area[c] for c in ("D9Y0V", "92A")) + after.area["U2G6B"]
+    assert grown == pytest.approx(before.area["D4U1Y"], rel=0.02)
+    lsoas = store.read_table(DATA, "2026-07", "lsoa_networks")
+    assert "D4U1Y" not in set(lsoas["lsoa_commissioner_code"])
+    assert lsoas["lsoa_icb_code"].nunique() == 36
 
 
 def test_active_practices_including_wales_match_the_issue_count() -> None:
@@ -73,7 +135,7 @@ def test_coordinates_are_in_england_and_not_swapped(key: str) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_commissioner_boundaries(key: str) -> None:
     commissioners = store.read_commissioners(DATA, key)
-    expected = {"2019-12": 191, "2022-04": 106, "2023-01": 106}[key]
+    expected = 191 if key == "2019-12" else 106
     assert len(commissioners) == expected
     assert commissioners["commissioner_code"].notna().all()
     assert commissioners.is_valid.all()
@@ -92,7 +154,7 @@ def test_quality_report_names_file_row_and_column(key: str) -> None:
 
 def test_epcn_cross_commissioner_counts() -> None:
     counts = {k: int(store.read_table(DATA, k, "networks")["epcn_cross_commissioner"].sum())
-              for k in KEYS}
+              for k in OLDER}
     # ePCN's own flag: about 19 networks in 2019 and 9 in 2023 span two CCGs.
     assert 15 <= counts["2019-12"] <= 25
     assert 5 <= counts["2023-01"] <= 13
@@ -102,7 +164,7 @@ def test_manifest_matches_files() -> None:
     manifest = store.read_manifest(DATA)
     for key, snapshot in manifest["snapshots"].items():
         for name, output in snapshot["outputs"].items():
-            assert len(pd.read_parquet(DATA / key / name)) == output["rows"]
+            assert len(pd.read_parquet(DATA / key / f"{name}.parquet")) == output["rows"]
         assert all(len(s["sha256"]) == 64 for s in snapshot["sources"])
 
 
@@ -177,10 +239,9 @@ def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england()
 def test_lsoa_graph_agrees_with_shipped_boundaries(key: str) -> None:
     """The app judges proposed networks' contiguity on the LSOA piece graph; for
     the published memberships it must give every network's shipped figures."""
-    from pcnmap.boundaries import PartGraph, parts_of_areas
+    from pcnmap.boundaries import parts_of_areas
 
-    graph = PartGraph(store.read_root_table(DATA, "lsoa_parts"),
-                      store.read_root_table(DATA, "lsoa_edges"))
+    graph = store.read_graph(DATA, key)
     assignment = store.read_table(DATA, key, "lsoa_networks")
     from_graph = parts_of_areas(graph, assignment.set_index("lsoa_code")["network_code"]
                                 .fillna("NONE"))

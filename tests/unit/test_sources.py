@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pcnmap import codes, sources, store
-from pcnmap.problems import QualityLog
+from pcnmap.problems import QualityLog, SourceError
 
 
 def file_lines(path: Path) -> list[str]:
@@ -187,3 +188,140 @@ def test_one_of_agrees_with_isin_and_leaves_missing_out(built_extract) -> None:
     assert with_missing.index.equals(networks.index)
     assert not codes.one_of(practices["practice_code"], []).any()
     assert codes.one_of(practices["practice_code"], set(practices["practice_code"])).all()
+
+
+# ------------------------------------------------------------------ the newer layouts
+
+
+def test_epraccur_2026_layout_reads_the_same_practices(extract: Path) -> None:
+    """ODS's new layout: status ACTIVE/INACTIVE/DORMANT, role RO76 for a GP
+    practice, the town in address line 4. Read as the classic layout would be."""
+    log = QualityLog()
+    path = extract / "ods/epraccur_2026-02.csv"
+    practices = sources.read_epraccur(path, log, "epraccur-2026")
+    assert practices.attrs["layout"] == "epraccur-2026"
+    assert set(practices["status"]) <= {"A", "C", "D", "P"}
+    riverside = practices.set_index("code").loc["P81185"]
+    assert riverside["status"] == "A" and riverside["gp"]
+    assert riverside["postcode"] == "PR5 4AY"
+    assert riverside["address"] == "194 VICTORIA ROAD, WALTON-LE-DALE, PRESTON"
+    england = sources.england_gp_practices(practices, path, log)
+    assert "P81185" in set(england["code"]) and len(england) > 100
+    # The classic file writes the same practice's address with its name first.
+    classic = sources.read_epraccur(extract / "ods/epraccur_2025-09.csv", QualityLog())
+    assert classic.set_index("code").loc["P81185", "address"] == \
+        "RIVERSIDE MEDICAL CENTRE, 194 VICTORIA ROAD, WALTON-LE-DALE, PRESTON"
+
+
+def test_an_epraccur_file_in_the_wrong_layout_is_refused(extract: Path) -> None:
+    with pytest.raises(SourceError) as caught:
+        sources.read_epraccur(extract / "ods/epraccur_2026-02.csv", QualityLog(), "epraccur")
+    message = str(caught.value)
+    assert message.startswith("epraccur_2026-02.csv")
+    assert "is in ODS's new layout" in message and "expected the classic layout" in message
+
+
+def test_an_epraccur_file_in_an_unknown_layout_names_what_was_expected(tmp_path: Path,
+                                                                       extract: Path) -> None:
+    lines = (extract / "ods/epraccur_2025-09.csv").read_text().splitlines(keepends=True)
+    path = tmp_path / "epraccur.csv"
+    path.write_text("".join(line.replace('","A","', '","OPEN","') for line in lines))
+    with pytest.raises(SourceError) as caught:
+        sources.read_epraccur(path, QualityLog())
+    message = str(caught.value)
+    assert "field 13 (status) holds ['OPEN']" in message
+    assert "classic layout" in message and "new layout" in message
+
+
+def test_active_on_a_date_by_open_and_close_dates(extract: Path) -> None:
+    """A file published after the snapshot date: Ragstone Road (K81089), closed
+    on 30 April 2025, was active on 1 October 2024; a practice closed before
+    then (J82135, 31 March 2024) was not."""
+    path = extract / "ods/epraccur_2025-09.csv"
+    practices = sources.read_epraccur(path, QualityLog())
+    active = set(sources.england_gp_practices(practices, path, QualityLog(), active="dates",
+                                              as_of=dt.date(2024, 10, 1))["code"])
+    assert "K81089" in active and "J82135" not in active
+    now = set(sources.england_gp_practices(practices, path, QualityLog())["code"])
+    assert "K81089" not in now
+
+
+def test_a_short_epraccur_row_is_reported_not_padded(tmp_path: Path, extract: Path) -> None:
+    lines = (extract / "ods/epraccur_2022-03-16.csv").read_text().splitlines(keepends=True)
+    short = lines[4].rsplit(",", 3)[0] + "\n"
+    path = tmp_path / "epraccur.csv"
+    path.write_text("".join([*lines[:4], short, *lines[5:]]))
+    log = QualityLog()
+    practices = sources.read_epraccur(path, log)
+    finding = next(f for f in log.findings if f.check == "short_row")
+    assert finding.row == 5 and "24 fields, not 27" in finding.message
+    assert len(practices) == len(lines) - 1  # the other rows all load
+
+
+def test_registered_list_new_style_read_from_its_zip(extract: Path) -> None:
+    """April 2025: Sub-ICB columns, ISO dates, no total rows, inside a zip."""
+    path = extract / "list_sizes/gp-reg-pat-prac-all_01Apr2025.zip"
+    lists = sources.read_registered_monthly(path, QualityLog())
+    assert lists.attrs["file"] == "gp-reg-pat-prac-all_01Apr2025.zip (gp-reg-pat-prac-all.csv)"
+    assert set(lists["extract_date"]) == {"2025-04-01"}
+    assert {"00X", "01E"} <= set(lists["commissioner_code"])
+    with zipfile.ZipFile(path) as archive:
+        rows = list(csv.DictReader(archive.read("gp-reg-pat-prac-all.csv").decode().splitlines()))
+    assert len(lists) == len(rows)
+    assert lists.set_index("practice_code")["registered"].to_dict() == {
+        row["CODE"]: float(row["NUMBER_OF_PATIENTS"]) for row in rows}
+
+
+def test_quinary_age_file_gives_each_practice_its_whole_list(extract: Path) -> None:
+    path = extract / "list_sizes/gp-reg-pat-prac-quin-age_01Jul2026.zip"
+    lists = sources.read_quinary_age(path, QualityLog())
+    with zipfile.ZipFile(path) as archive:
+        rows = list(csv.DictReader(
+            archive.read("gp-reg-pat-prac-quin-age.csv").decode().splitlines()))
+    totals = {row["ORG_CODE"]: float(row["NUMBER_OF_PATIENTS"]) for row in rows
+              if row["ORG_TYPE"] == "GP" and row["SEX"] == "ALL" and row["AGE_GROUP_5"] == "ALL"}
+    assert any(row["ORG_TYPE"] != "GP" for row in rows)  # a region's rows are skipped
+    assert lists.set_index("practice_code")["registered"].to_dict() == totals
+    bands = sources.read_quinary_age(path, QualityLog(), bands=True)
+    by_practice = bands.groupby("practice_code")["registered"].sum()
+    assert (by_practice.reindex(list(totals)) == pd.Series(totals)).all()
+
+
+def test_practice_map_unallocated_is_no_network(extract: Path) -> None:
+    path = extract / "list_sizes/gp-reg-pat-prac-map_01Jul2026.zip"
+    table = sources.read_practice_map(path, QualityLog())
+    with zipfile.ZipFile(path) as archive:
+        rows = list(csv.DictReader(archive.read("gp-reg-pat-prac-map.csv").decode().splitlines()))
+    unallocated = {row["PRACTICE_CODE"] for row in rows if row["PCN_CODE"] == "U"}
+    assert unallocated  # practices in no network on 1 July 2026
+    by_code = table.set_index("practice_code")
+    assert by_code.loc[sorted(unallocated), "network_code"].isna().all()
+    assert by_code.loc["P81185", "stp_code"] == "QE1"
+    assert by_code.loc["P81185", "commissioner_code"] == "01E"
+    assert "U" not in set(table["network_code"].dropna())
+
+
+def test_qof_lists_are_each_practices_total(extract: Path) -> None:
+    lists = sources.read_qof_lists(extract / "qof/PREVALENCE_2425.csv", QualityLog())
+    assert lists["practice_code"].is_unique and len(lists) > 100
+    assert lists.set_index("practice_code").loc["P81185", "registered"] > 10_000
+
+
+def test_a_zip_that_is_not_one_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lists.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.csv", "CODE\n")
+        archive.writestr("b.csv", "CODE\n")
+    with pytest.raises(SourceError) as caught:
+        sources.read_registered_monthly(path, QualityLog())
+    assert "lists.zip: holds 2 CSV files" in str(caught.value)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    path = tmp_path / "lists.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gp-reg-pat-prac-all.csv", b"CODE," + b"0" * 50_000_000)
+    with pytest.raises(SourceError) as caught:
+        sources.read_registered_monthly(path, QualityLog())
+    assert "would decompress to 50,000,005 bytes" in str(caught.value)
+    assert "compression ratio under" in str(caught.value)

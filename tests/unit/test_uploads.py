@@ -5,15 +5,18 @@ damaged on purpose."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from pcnmap import export, store, uploads
 from pcnmap.problems import SourceError
-from pcnmap.snapshots import SNAPSHOTS
+from pcnmap.catalogue import load_catalogue
 
-NEW = SNAPSHOTS["2022-04"]
+APRIL_2022 = load_catalogue().snapshots["2022-04"]
+NEW = SimpleNamespace(epraccur=(APRIL_2022.practices.file,), epcn=(APRIL_2022.memberships.file,),
+                      registered=(APRIL_2022.registered.file,), as_of=APRIL_2022.as_of)
 
 
 @pytest.fixture()

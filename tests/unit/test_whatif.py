@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from pcnmap import export, funding, store, uploads, whatif
-from pcnmap.boundaries import PartGraph
 from pcnmap.problems import QualityLog
 
 KEY, YEAR = "2023-01", "2022/23"
@@ -22,8 +21,7 @@ def snapshot(built_extract: Path) -> dict:
         "lists": store.read_root_table(built_extract, "funding_lists"),
         "book": funding.load_rates(),
         "lsoa_networks": store.read_table(built_extract, KEY, "lsoa_networks"),
-        "graph": PartGraph(store.read_root_table(built_extract, "lsoa_parts"),
-                           store.read_root_table(built_extract, "lsoa_edges")),
+        "graph": store.read_graph(built_extract, KEY),
     }
 
 

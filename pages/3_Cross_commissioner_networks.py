@@ -9,24 +9,31 @@ from streamlit_folium import st_folium
 from pcnmap import codes, coverage, mapping
 from ui import controls, data
 
-st.set_page_config(page_title="Cross-CCG networks · pcnmap", layout="wide")
+st.set_page_config(page_title="Cross-commissioner networks · pcnmap", layout="wide")
 
 
 def page() -> None:
     snapshot, _ = controls.page_start(place=False)
-    st.title("Networks crossing commissioner boundaries")
+    words = data.snapshot(snapshot)
+    st.title(f"Networks crossing {words.commissioner_word} boundaries")
     crossing = data.cross_commissioner(snapshot)
     spanning = crossing[crossing["crosses_commissioners"]]
-    disagree = crossing[~crossing["agrees_with_epcn"]]
-    st.metric("Networks with members under two or more commissioners", len(spanning))
-    st.caption("Judged from each member practice's own commissioner code (ODS), and set "
-               "beside the ePCN workbook's match flag.")
+    disagree = crossing[crossing["agrees_with_epcn"].eq(False)]
+    st.metric(f"Networks with members in two or more {words.commissioner_plural}",
+              len(spanning))
+    if crossing["epcn_cross_commissioner"].isna().all():
+        st.caption(f"Judged from each member practice's own {words.commissioner_word} code. "
+                   "This snapshot's memberships file carries no match flag to set beside it.")
+    else:
+        st.caption(f"Judged from each member practice's own {words.commissioner_word} code "
+                   "(ODS), and set beside the ePCN workbook's match flag.")
     if len(disagree):
         st.warning(f"ePCN's flag and the members' codes disagree for {len(disagree)} "
                    f"network(s): {', '.join(disagree['network_code'])}.")
     st.dataframe(crossing, hide_index=True, width="stretch")
     controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
-    with st.expander("Practices whose commissioner differs from their network's"):
+    with st.expander(f"Practices whose {words.commissioner_word} differs from their "
+                     "network's"):
         outside = coverage.practices_outside_network_commissioner(data.practices(snapshot))
         st.dataframe(outside, hide_index=True, width="stretch")
         controls.csv_download(outside, f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
@@ -51,7 +58,7 @@ def page() -> None:
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == chosen]
     fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
-    mapping.commissioner_layer(outlines, "Commissioners").add_to(fmap)
+    mapping.commissioner_layer(outlines, words.commissioner_plural.capitalize()).add_to(fmap)
     derived = data.network_boundaries(snapshot)
     derived = derived[(derived["method"] == "lsoa") & (derived["network_code"] == chosen)]
     colours = {chosen: mapping.PALETTE[0]}
