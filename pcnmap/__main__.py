@@ -24,13 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     build_command.add_argument("--catalogue", type=Path, default=CATALOGUE_FILE,
                                help="the snapshot catalogue (default pcnmap/declared/"
                                     "snapshots.toml)")
+    build_command.add_argument("--workers", type=int, default=2,
+                               help="processes building LSOA layers side by side (default 2)")
     args = parser.parse_args(argv)
 
     if not args.source.is_dir():
         print(f"error: source folder {args.source} does not exist", file=sys.stderr)
         return 2
     try:
-        result = build(args.source, args.out, args.snapshot, catalogue_path=args.catalogue)
+        result = build(args.source, args.out, args.snapshot, catalogue_path=args.catalogue,
+                       workers=max(1, args.workers))
     except KeyboardInterrupt:
         print(f"stopped: {args.out} is unchanged", file=sys.stderr)
         return 130

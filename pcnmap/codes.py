@@ -33,8 +33,13 @@ def postcode_key(raw: pd.Series) -> pd.Series:
 
     Sources pad postcodes differently (ODS ``TS18 1HU``, NHS Payments
     ``N20  0DH``, Code-Point ``N1  1AA``); only the characters matter.
+    Done by pyarrow's compute functions: pandas' regular-expression replace
+    runs in Python per value (15 s for Code-Point's 3.3 million postcodes).
     """
-    return raw.fillna("").astype(str).str.upper().str.replace(r"\s+", "", regex=True)
+    text = pa.array(raw.fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
+    keys = pc.replace_substring_regex(pc.utf8_upper(text), pattern=r"\s+", replacement="")
+    return pd.Series(keys.to_numpy(zero_copy_only=False), index=raw.index, name=raw.name,
+                     dtype="str")
 
 
 def postcode_display(key: str) -> str:

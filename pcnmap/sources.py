@@ -877,7 +877,7 @@ def read_codepoint(path: Path, wanted: Iterable[str] | None = None) -> pd.DataFr
                                   expected="postcode, quality, easting, northing, ...") from None
             frame["postcode_key"] = codes.postcode_key(frame["postcode"])
             if wanted_keys is not None:
-                frame = frame[frame["postcode_key"].isin(wanted_keys)]
+                frame = frame[codes.one_of(frame["postcode_key"], wanted_keys)]
             frames.append(frame[["postcode_key", "easting", "northing", "quality"]])
     points = pd.concat(frames, ignore_index=True)
     for column in ("easting", "northing", "quality"):
