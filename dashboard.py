@@ -20,7 +20,7 @@ def overview() -> None:
     crossing = data.cross_commissioner(snapshot)
     gaps = coverage.practices_in_no_network(data.practices(snapshot))
     year = data.default_year(snapshot)
-    uplift = data.entitlements(snapshot, year)["total"].sum()
+    uplift = data.entitlements(snapshot, year).networks["total"].sum()
 
     first = st.columns(3)
     first[0].metric("GP practices", f"{figures.practices:,}")

@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import assets, boundaries, changes, coverage, funding, lookup, mapping
+from pcnmap import assets, boundaries, changes, coverage, lookup, mapping
 from ui import controls, data
 
 st.set_page_config(page_title="Network map · pcnmap", layout="wide")
@@ -53,14 +53,17 @@ def network_panel(snapshot: str, network_code: str) -> None:
             st.caption(f"Since {data.snapshot(since).label}: " + "; ".join(parts)
                        + " (see What changed).")
     year = data.default_year(snapshot)
-    entitlement = data.entitlements(snapshot, year).set_index("network_code")
+    result = data.entitlements(snapshot, year)
+    entitlement = result.networks.set_index("network_code")
     if network_code in entitlement.index:
         row = entitlement.loc[network_code]
-        streams = {funding.STREAMS[s]: f"£{row[s]:,.0f}" for s in funding.STREAMS
-                   if s in row and row[s]}
-        st.markdown(f"**Entitlements {year}** (lists: {row['registered_list']}, "
-                    f"{row['weighted_list']}): total £{row['total']:,.0f}, "
-                    f"£{row['per_patient']:,.2f} per patient")
+        streams = {stream.label: f"£{row[stream.key]:,.0f}" for stream in result.streams
+                   if row[stream.key]}
+        st.markdown(f"**Entitlements {year}**: total £{row['total']:,.0f} (of which "
+                    f"£{row['due']:,.0f} due, the rest 'up to'), "
+                    f"£{row['per_patient']:,.2f} per patient"
+                    + (", estimated" if row["estimated"] else "") + ".")
+        st.caption(result.lists.list_note)
         st.dataframe([streams], hide_index=True)
 
 

@@ -1,4 +1,5 @@
-"""Funding: each network's entitlements by stream, and practices' participation payments."""
+"""Funding: each network's entitlements by stream, year by year, and the
+practices' own payments. Every stream, rate and list comes from the rates file."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import codes, funding, mapping
+from pcnmap import codes, funding, mapping, sources
+from pcnmap.problems import QualityLog, SourceError
 from ui import controls, data
 
 st.set_page_config(page_title="Funding · pcnmap", layout="wide")
-# Okabe and Ito's colour-blind-safe palette, one colour per stream.
-STREAM_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A7", "#F0E442"]
+SORTS = {"total": "Total", "per_patient": "Per patient", "registered": "Patients",
+         "network_name": "Name"}
 
 
 def year_picker(snapshot: str) -> str:
@@ -26,102 +28,225 @@ def year_picker(snapshot: str) -> str:
     return year
 
 
-def stacked_bars(table: pd.DataFrame, per_patient: bool) -> go.Figure:
+def stacked_bars(table: pd.DataFrame, result: funding.NetworkFunding,
+                 per_patient: bool) -> go.Figure:
+    """One bar per network, a segment per stream in its declared colour;
+    "up to" streams hatched."""
     figure = go.Figure()
-    streams = [s for s in funding.STREAMS if s in table.columns and table[s].any()]
-    for colour, stream in zip(STREAM_COLOURS, streams, strict=False):
-        values = table[stream] / table["registered"] if per_patient else table[stream]
-        figure.add_bar(name=funding.STREAMS[stream], x=table["network_name"], y=values,
-                       marker_color=colour)
+    for stream in result.streams:
+        values = table[stream.key] / table["registered"] if per_patient else table[stream.key]
+        hatched = stream.key in result.up_to
+        figure.add_bar(name=stream.label, x=table["network_name"], y=values,
+                       marker={"color": stream.colour,
+                               "pattern": {"shape": "/" if hatched else ""}},
+                       hovertemplate="%{x}<br>" + stream.label
+                       + (": £%{y:,.2f} per patient" if per_patient else ": £%{y:,.0f}")
+                       + "<extra></extra>")
     figure.update_layout(barmode="stack", height=520, legend_title_text="Stream",
                          yaxis_title="£ per registered patient" if per_patient else "£",
-                         xaxis_title=None, margin={"t": 30})
+                         yaxis_tickprefix="£", xaxis_title=None, margin={"t": 30})
     return figure
+
+
+def weighted_upload(year: str, result_lists: funding.YearLists) -> pd.DataFrame | None:
+    """For a year whose weighted lists are estimates: an NHS Payments file the
+    user brings instead (read by the pipeline's own reader)."""
+    if not result_lists.estimate_weighted:
+        return None
+    upload = st.sidebar.file_uploader(
+        "Weighted lists for this year (an NHS Payments to General Practice CSV)", type=["csv"],
+        key=f"weighted-{year}", help="Replaces the estimated weighted lists.")
+    if upload is None:
+        return None
+    space = st.session_state.setdefault("funding_space", None) or _space()
+    try:
+        path = space.save(upload.name, upload.getvalue())
+        lists = sources.read_payments_lists(path, QualityLog())
+    except SourceError as error:
+        st.sidebar.error(f"Not used: {error}")
+        return None
+    return lists[["practice_code", "weighted"]]
+
+
+def _space():
+    from pcnmap import uploads
+
+    st.session_state["funding_space"] = uploads.SessionSpace()
+    return st.session_state["funding_space"]
+
+
+def network_detail(result: funding.NetworkFunding, before: funding.NetworkFunding | None,
+                   network_code: str) -> None:
+    """One network's streams: amount, per patient, up to, estimated, change."""
+    table = result.networks.set_index("network_code")
+    row = table.loc[network_code]
+    change = (funding.year_on_year(result, before).set_index("network_code").loc[network_code]
+              if before is not None else None)
+    rows = []
+    for stream in result.streams:
+        rows.append({
+            "Stream": stream.label, "£": row[stream.key],
+            "£ per patient": row[stream.key] / row["registered"] if row["registered"] else None,
+            "Up to": "up to" if stream.key in result.up_to else "",
+            f"Change from {before.year} (£)" if before is not None else "Change (£)":
+                change[stream.key] if change is not None else None})
+    marks = funding.per_patient_benchmarks(result, network_code)
+    figures = st.columns(4)
+    figures[0].metric("Total", f"£{row['total']:,.0f}",
+                      delta=f"£{change['total']:+,.0f} on {before.year}" if change is not None
+                      else None, delta_color="off")
+    figures[1].metric("Due (not 'up to')", f"£{row['due']:,.0f}")
+    figures[2].metric("Per registered patient", f"£{marks.network:,.2f}")
+    figures[3].metric("Median per patient", f"£{marks.commissioner_median:,.2f}",
+                      help=f"Its commissioner's networks; England's median is "
+                           f"£{marks.england_median:,.2f}.")
+    st.caption(f"England's median per patient £{marks.england_median:,.2f}; its "
+               f"commissioner's £{marks.commissioner_median:,.2f}."
+               + (" Weighted and adjusted lists are estimated." if row["estimated"] else ""))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        "£": st.column_config.NumberColumn(format="£%,.0f"),
+        "£ per patient": st.column_config.NumberColumn(format="£%.2f"),
+        **{name: st.column_config.NumberColumn(format="£%+,.0f")
+           for name in rows[0] if name.startswith("Change")}} if rows else None)
 
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
     year = year_picker(snapshot)
     book = data.rates()
+    chosen = book.years[year]
     st.title(f"Network funding {year}")
-    controls.list_note(snapshot)
-    st.caption(f"Members of the {snapshot} snapshot's networks, with the lists of {year}: "
-               f"{book.years[year].list_note} Additional roles are a ceiling the network "
-               "may claim, not money paid.")
-    unverified = [r for r in book.for_year(year) + book.for_year(year, to_practice=True)
-                  if r.status != "sourced"]
+    st.caption(f"Members of the {data.snapshot(snapshot).label} snapshot's networks, with "
+               f"the lists of {year}: {chosen.list_note} Streams marked 'up to' are earned "
+               "by achievement or are ceilings the network may claim (additional roles), "
+               "not money due.")
+    if chosen.note:
+        st.caption(chosen.note)
+    rates = book.for_year(year) + book.for_year(year, "practice")
+    unverified = [rate for rate in rates if rate.status != "sourced"]
     if unverified:
-        st.warning("Rates not confirmed against a public document: " + "; ".join(
-            f"{funding.STREAMS[r.stream]} £{r.amount:,}" for r in unverified))
+        st.warning(f"{len(unverified)} of this year's {len(rates)} rates are found only in "
+                   "secondary sources (BMA or LMC summaries, the press) or carried forward: "
+                   "see Rates and their sources below.")
 
-    table = data.entitlements(snapshot, year)
     st.sidebar.caption("Care home beds aligned to a network are not in the data: enter "
-                       "them here (network code, beds) to add the £120-a-bed premium.")
+                       "them here (network code, beds) to add the care home premium.")
     beds = st.sidebar.data_editor(
         pd.DataFrame({"network_code": pd.Series(dtype=str), "care_home_beds": pd.Series(
-            dtype=float)}), num_rows="dynamic", key="beds")
-    beds = beds.dropna()
-    if len(beds):
-        table = funding.network_entitlements(data.practices(snapshot), data.funding_lists(),
-                                             book, year, dict(zip(beds["network_code"],
-                                                                  beds["care_home_beds"],
-                                                                  strict=True)))
+            dtype=float)}), num_rows="dynamic", key="beds").dropna()
+    weighted = weighted_upload(year, chosen)
+    result = data.entitlements(snapshot, year)
+    if len(beds) or weighted is not None:
+        result = funding.network_funding(data.practices(snapshot), data.funding_lists(), book,
+                                         year, dict(zip(beds["network_code"],
+                                                        beds["care_home_beds"], strict=True)),
+                                         weighted)
+    if result.estimated:
+        st.info("Estimated: no weighted list of this year is published in the data, so each "
+                "practice's weighted (and adjusted) list is its registered list times its "
+                "2022-23 weighted-to-registered ratio. Every stream paid by weighted or "
+                "adjusted patients is an estimate; upload an NHS Payments file in the "
+                "sidebar to replace it.")
+    previous = book.previous_year(year)
+    before = data.entitlements(snapshot, previous) if previous else None
+    table = result.networks
     if commissioner:
         table = table[table["commissioner_code"] == commissioner]
     view = st.radio("View", ["Total", "Per patient"], horizontal=True, key="view")
-    order = st.selectbox("Sort by", ["total", "per_patient", "registered", "network_name"],
-                         key="sort")
+    order = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort")
     shown = table.sort_values(order, ascending=order == "network_name")
     if not commissioner:
         st.info("Showing England's 60 largest by the chosen order; choose a commissioner to "
                 "see all of its networks.")
         shown = shown.head(60)
-    st.plotly_chart(stacked_bars(shown, view == "Per patient"), width="stretch",
+    st.plotly_chart(stacked_bars(shown, result, view == "Per patient"), width="stretch",
                     config={"toImageButtonOptions": {"format": "svg"}})
-    st.dataframe(shown, hide_index=True, width="stretch")
-    controls.csv_download(shown, f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}.csv")
+    labels = {s.key: s.label + (" (£)") for s in result.streams}
+    columns = {"network_code": "Network", "network_name": "Name", "members": "Practices",
+               "registered": "Registered patients", "total": "Total (£)",
+               "due": "Due, not 'up to' (£)", "per_patient": "£ per patient",
+               "estimated": "Estimated lists", **labels}
+    out = shown[list(columns)].rename(columns=columns)
+    st.dataframe(out, hide_index=True, width="stretch", column_config={
+        **{name: st.column_config.NumberColumn(format="£%,.0f") for name in out.columns
+           if name.endswith("(£)")},
+        "£ per patient": st.column_config.NumberColumn(format="£%.2f"),
+        "Registered patients": st.column_config.NumberColumn(format="%,.0f")})
+    controls.csv_download(out.round(2), f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}"
+                          f"{'-' + commissioner if commissioner else ''}.csv")
+
+    names = dict(zip(table["network_code"], table["network_name"], strict=True))
+    codes_shown = sorted(names, key=names.get)
+    if codes_shown:
+        controls.url_choice("network", codes_shown, codes_shown[0])
+        network = st.selectbox("A network's streams", codes_shown,
+                               format_func=lambda c: f"{names[c]} ({c})", key="network")
+        controls.url_store("network", network)
+        network_detail(result, before, network)
 
     if commissioner:
-        derived = data.network_boundaries(snapshot)
-        derived = derived[(derived["method"] == "lsoa")
-                          & codes.one_of(derived["network_code"], shown["network_code"])]
-        per_patient = shown.set_index("network_code")["per_patient"]
-        scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-        shapes = derived[["network_code", "network_name", "geometry"]].copy()
-        shapes["per_patient"] = shapes["network_code"].map(per_patient).round(2)
-        shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
-        fmap = controls.new_map(snapshot, derived.total_bounds)
-        folium.GeoJson(
-            shapes.to_json(), name="Uplift per patient (indicative boundaries)",
-            style_function=lambda f: {"fillColor": scale(f["properties"]["per_patient"]),
-                                      "color": "#333333", "weight": 1, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(["network_name", "per_patient"],
-                                          aliases=["Network", "£ per patient"])).add_to(fmap)
-        st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
-                   f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
-        st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
-                  key=f"funding-map-{snapshot}-{commissioner}-{year}")
+        funding_map(snapshot, commissioner, shown)
+    practice_payments(snapshot, year, commissioner)
+    with st.expander("Rates and their sources"):
+        st.dataframe([{"stream": book.streams[r.stream].label, "part": r.role,
+                       "amount": r.amount, "basis": r.basis, "from": r.start, "to": r.end,
+                       "for the period": r.per_period, "up to": r.up_to, "status": r.status,
+                       "source": book.source_text(r), "note": r.note}
+                      for r in book.for_year(year) + book.for_year(year, "practice")],
+                     hide_index=True, width="stretch")
+    controls.about_the_data(snapshot)
 
-    st.subheader("Participation payment (paid to practices)")
-    payments = data.participation(snapshot, year)
-    averages = funding.average_participation(payments)
+
+def funding_map(snapshot: str, commissioner: str, shown: pd.DataFrame) -> None:
+    derived = data.network_boundaries(snapshot)
+    derived = derived[(derived["method"] == "lsoa")
+                      & codes.one_of(derived["network_code"], shown["network_code"])]
+    if derived.empty:
+        return
+    per_patient = shown.set_index("network_code")["per_patient"]
+    scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
+    shapes = derived[["network_code", "network_name", "geometry"]].copy()
+    shapes["per_patient"] = shapes["network_code"].map(per_patient).round(2)
+    shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
+    fmap = controls.new_map(snapshot, derived.total_bounds)
+    folium.GeoJson(
+        shapes.to_json(), name="Uplift per patient (indicative boundaries)",
+        style_function=lambda f: {"fillColor": scale(f["properties"]["per_patient"]),
+                                  "color": "#333333", "weight": 1, "fillOpacity": 0.7},
+        tooltip=folium.GeoJsonTooltip(["network_name", "per_patient"],
+                                      aliases=["Network", "£ per patient"])).add_to(fmap)
+    st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
+               f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
+    st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
+              key=f"funding-map-{snapshot}-{commissioner}")
+
+
+def practice_payments(snapshot: str, year: str, commissioner: str | None) -> None:
+    book = data.rates()
+    streams = book.streams_of(year, "practice")
+    if not streams:
+        return
+    st.subheader("Paid to practices")
+    payments = data.practice_payments(snapshot, year)
+    averages = funding.averages(payments)
     england = averages.iloc[0]
-    st.metric("Average per practice, England", f"£{england['average']:,.0f}",
-              delta=f"£{england['average'] - funding.REPORTED_AVERAGE_PER_PRACTICE:,.0f} "
-                    "against the reported £14,000", delta_color="off")
+    for stream in streams:
+        reported = stream.reported_average
+        st.metric(f"{stream.label}: average per practice, England", f"£{england['average']:,.0f}",
+                  delta=(f"£{england['average'] - reported:+,.0f} against the reported "
+                         f"£{reported:,.0f}") if reported else None, delta_color="off",
+                  help=stream.reported_source or None)
     if commissioner:
         payments = payments[payments["commissioner_code"] == commissioner]
         averages = averages[averages["commissioner_code"].isin(["England", commissioner])]
-    st.dataframe(averages, hide_index=True, width="stretch")
-    st.dataframe(payments, hide_index=True, width="stretch")
-    controls.csv_download(payments, f"pcnmap-participation-{snapshot}.csv",
+    st.dataframe(averages, hide_index=True, width="stretch", column_config={
+        "average": st.column_config.NumberColumn("Average per practice", format="£%,.0f")})
+    shown = payments[["practice_code", "practice_name", "commissioner_code", "network_code",
+                      "weighted", "estimated", *(s.key for s in streams), "total"]]
+    st.dataframe(shown, hide_index=True, width="stretch")
+    controls.csv_download(shown.round(2), f"pcnmap-practice-payments-{snapshot}-"
+                          f"{year.replace('/', '-')}.csv",
                           label="Download practice payments (CSV)")
-    with st.expander("Rates and their sources"):
-        st.dataframe([{"stream": funding.STREAMS[r.stream], "role": r.role,
-                       "amount": r.amount, "basis": r.basis, "from": r.start, "to": r.end,
-                       "status": r.status, "source": book.source_text(r), "note": r.note}
-                      for r in book.for_year(year) + book.for_year(year, to_practice=True)],
-                     hide_index=True, width="stretch")
 
 
 controls.guarded(page)

@@ -234,7 +234,7 @@ def entitlements(scenario: Scenario, lists: pd.DataFrame, book: funding.RateBook
     paid.loc[covered, "network_code"] = paid.loc[covered, "covered_by"]
     home = scenario.networks.set_index("network_code")["commissioner_code"]
     paid["network_commissioner_code"] = paid["network_code"].map(home)
-    return funding.network_entitlements(paid, lists, book, year)
+    return funding.network_funding(paid, lists, book, year).networks
 
 
 def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph

@@ -108,13 +108,15 @@ def funding_lists() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Working out entitlements…")
-def entitlements(snapshot: str, year: str) -> pd.DataFrame:
-    return funding.network_entitlements(practices(snapshot), funding_lists(), rates(), year)
+def entitlements(snapshot: str, year: str) -> funding.NetworkFunding:
+    """Every network's entitlement in ``year`` (the snapshot's members)."""
+    return funding.network_funding(practices(snapshot), funding_lists(), rates(), year)
 
 
 @st.cache_resource(show_spinner=False)
-def participation(snapshot: str, year: str) -> pd.DataFrame:
-    return funding.participation_payments(practices(snapshot), funding_lists(), rates(), year)
+def practice_payments(snapshot: str, year: str) -> pd.DataFrame:
+    """The member practices' own payments in ``year``."""
+    return funding.practice_payments(practices(snapshot), funding_lists(), rates(), year)
 
 
 @st.cache_resource(show_spinner=False)

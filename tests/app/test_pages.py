@@ -93,22 +93,36 @@ def test_cross_ccg_page_lists_networks_and_sides() -> None:
 
 
 def test_funding_page_year_filter_and_views() -> None:
+    import json
+
     app = run("pages/4_Funding.py", snapshot="2023-01", commissioner="00X", year="2023/24")
     assert app.selectbox(key="year").value == "2023/24"
-    assert not app.warning  # every 2023/24 rate is sourced
+    book = funding.load_rates()
+    rates = book.for_year("2023/24") + book.for_year("2023/24", "practice")
+    unverified = sum(rate.status != "sourced" for rate in rates)
+    assert app.warning[0].value.startswith(f"{unverified} of this year's {len(rates)} rates")
     app.radio(key="view").set_value("Per patient").run()
     app.selectbox(key="sort").set_value("network_name").run()
     assert not app.exception and not app.error
-    table = funding.network_entitlements(
-        store.read_table(store.DATA_DIR, "2023-01", "practices"),
-        store.read_root_table(store.DATA_DIR, "funding_lists"), funding.load_rates(), "2023/24")
-    payments = funding.participation_payments(
-        store.read_table(store.DATA_DIR, "2023-01", "practices"),
-        store.read_root_table(store.DATA_DIR, "funding_lists"), funding.load_rates(), "2023/24")
-    assert app.metric[0].value == f"£{payments['participation'].mean():,.0f}"
-    assert len(table) > 1000
-    app.selectbox(key="year").set_value("2020/21").run()
-    assert "Clinical director" in app.warning[0].value  # unverified rate flagged
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
+    lists = store.read_root_table(store.DATA_DIR, "funding_lists")
+    payments = funding.practice_payments(practices, lists, book, "2023/24")
+    assert any(m.value == f"£{payments['total'].mean():,.0f}" for m in app.metric)
+    # The chart has every stream of the year, each in its declared colour,
+    # the "up to" ones hatched.
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    bars = {bar["name"]: bar["marker"] for bar in figure["data"]}
+    for stream in book.streams_of("2023/24"):
+        assert bars[stream.label]["color"] == stream.colour
+        assert bool(bars[stream.label]["pattern"]["shape"]) == (
+            stream.key in book.up_to("2023/24"))
+    # A network's own streams, with England's and its commissioner's medians.
+    app.selectbox(key="network").set_value("U34632").run()
+    assert any("England's median per patient" in c.value for c in app.caption)
+    # 2026/27's weighted lists are estimated, and the page says so.
+    app.selectbox(key="year").set_value("2026/27").run()
+    assert any(i.value.startswith("Estimated:") for i in app.info)
+    assert not app.exception
 
 
 def test_data_quality_page_filters_by_check() -> None:

@@ -230,7 +230,7 @@ def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england()
     # practices that merged or changed code since the 2020 list.
     for key in ("2019-12",):
         practices = store.read_table(DATA, key, "practices")
-        table = funding.network_entitlements(practices, lists, book, "2020/21")
+        table = funding.network_funding(practices, lists, book, "2020/21").networks
         for stream, rate in (("clinical_director", 0.722), ("extended_hours", 1.45)):
             assert abs(table[stream].sum() / (rate * england) - 1) < 0.05
 

@@ -51,7 +51,7 @@ def own_entitlement(snapshot: dict, practice: pd.Series) -> float:
     """What the practice's list alone is worth to a network in the year."""
     alone = snapshot["practices"][snapshot["practices"]["practice_code"]
                                   == practice["practice_code"]].assign(network_code="ALONE")
-    table = funding.network_entitlements(alone, snapshot["lists"], snapshot["book"], YEAR)
+    table = funding.network_funding(alone, snapshot["lists"], snapshot["book"], YEAR).networks
     return float(table["total"].iloc[0])
 
 
@@ -86,8 +86,7 @@ def test_a_practice_not_signing_up_is_covered_by_a_neighbour(snapshot) -> None:
     covering = after.networks.set_index("network_code").loc[row["covered_by"]]
     assert covering["covered_registered"] == pytest.approx(practice["registered"])
     # Its own participation payment stops; network money follows its patients.
-    paid = funding.participation_payments(after.practices, snapshot["lists"], snapshot["book"],
-                                          YEAR)
+    paid = funding.practice_payments(after.practices, snapshot["lists"], snapshot["book"], YEAR)
     assert practice["practice_code"] not in set(paid["practice_code"])
     table = compare(snapshot, proposal)
     assert table["population_change"].sum() == pytest.approx(0.0)
