@@ -240,3 +240,23 @@ def place_practices(practices: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.
     result["district_code"] = code
     result["district_name"] = pd.Series(code, index=result.index).map(names)
     return result
+
+
+# Metres: district outlines only frame place names on a map.
+PLACES_SIMPLIFY_M = 200.0
+
+
+def places_for_maps(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """England's districts (``E`` codes) with a point to write each name at,
+    outlines simplified as one coverage, in WGS84."""
+    england = districts[districts["code"].str.startswith("E")].reset_index(drop=True)
+    label = gpd.GeoSeries(shapely.point_on_surface(england.geometry.to_numpy()),
+                          crs=BRITISH_NATIONAL_GRID).to_crs(WGS84)
+    shapes = shapely.coverage_simplify(shapely.coverage_clean(england.geometry.to_numpy()),
+                                       PLACES_SIMPLIFY_M)
+    return gpd.GeoDataFrame({
+        "district_code": england["code"], "district_name": england["name"],
+        "label_longitude": label.x.round(5).to_numpy(),
+        "label_latitude": label.y.round(5).to_numpy()},
+        geometry=gpd.GeoSeries(shapes, crs=BRITISH_NATIONAL_GRID).to_crs(WGS84).to_numpy(),
+        crs=WGS84)

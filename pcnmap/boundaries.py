@@ -26,6 +26,7 @@ import shapely
 from pcnmap.geography import BRITISH_NATIONAL_GRID, WGS84
 
 METHODS = {
+    "catchment": "practice catchments grown in proportion to their lists",
     "lsoa": "LSOAs to the nearest practice's network",
     "voronoi": "nearest-practice cells (Voronoi) of practice sites",
 }
@@ -172,9 +173,11 @@ def dissolve(geometry: np.ndarray, keys: np.ndarray, *, exact: bool = True) -> g
                             geometry=list(shapes), crs=BRITISH_NATIONAL_GRID)
 
 
-def lsoa_boundaries(assignment: pd.DataFrame, lsoas: LsoaLayer) -> gpd.GeoDataFrame:
-    """Network boundaries from the LSOA assignment (areas of no network keyed NONE)."""
-    keys = assignment["network_code"].fillna(NO_NETWORK).to_numpy()
+def lsoa_boundaries(assignment: pd.DataFrame, lsoas: LsoaLayer, *,
+                    column: str = "network_code") -> gpd.GeoDataFrame:
+    """Network boundaries from an LSOA assignment's ``column`` (areas of no
+    network keyed NONE)."""
+    keys = assignment[column].fillna(NO_NETWORK).to_numpy()
     return dissolve(lsoas.geometry, keys).rename(columns={"key": "network_code"})
 
 
@@ -270,11 +273,12 @@ def describe_parts(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return result
 
 
-def for_display(boundaries: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Simplify a set of boundaries as one coverage and return them in WGS84."""
+def simplified(boundaries: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """A set of boundaries (in metres) simplified as one coverage, so
+    neighbours keep sharing their edges."""
     result = boundaries.copy()
     result["geometry"] = shapely.coverage_simplify(result.geometry.values, tolerance_m)
-    return result.set_crs(BRITISH_NATIONAL_GRID, allow_override=True).to_crs(WGS84)
+    return result.set_crs(BRITISH_NATIONAL_GRID, allow_override=True)
 
 
 # ---------------------------------------------------------------- contiguity without geometry

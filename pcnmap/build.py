@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap import areas, assemble, boundaries, codes, coverage, funding, sources, tables
+from pcnmap import areas, assemble, boundaries, catchments, codes, coverage, funding, sources, \
+    tables
 from pcnmap.catalogue import CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer, Snapshot, \
     load_catalogue
-from pcnmap.geography import locate_postcodes, simplify_shared_edges
+from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
@@ -109,38 +110,119 @@ def wanted_postcodes(source: Path, snapshot: Snapshot) -> set[str]:
 # ---------------------------------------------------------------- boundaries
 
 
+def _placed_lsoas(lsoas: boundaries.LsoaLayer, placed: pd.DataFrame) -> np.ndarray:
+    """The LSOA (index) each placed practice stands in; the nearest one for a
+    position just outside every LSOA (on the coast)."""
+    points = placed["point"].to_numpy()
+    tree = shapely.STRtree(lsoas.geometry)
+    found = np.full(len(points), -1, dtype=np.int64)
+    point_index, lsoa_index = tree.query(points, predicate="within")
+    found[point_index] = lsoa_index
+    missing = np.flatnonzero(found < 0)
+    if len(missing):
+        pairs = tree.query_nearest(points[missing])
+        found[missing[pairs[0]]] = pairs[1]
+    return found
+
+
+def _adjacency(geography: LayerGeography):
+    """LSOA adjacency (by index of the layer's LSOAs) from its piece graph."""
+    position = pd.Series(np.arange(len(geography.lsoas.codes)), index=geography.lsoas.codes)
+    piece_lsoa = position.reindex(geography.graph.parts["lsoa_code"]).to_numpy()
+    return catchments.lsoa_adjacency(piece_lsoa, geography.graph.edges["part_a"].to_numpy(),
+                                     geography.graph.edges["part_b"].to_numpy(),
+                                     len(position))
+
+
+def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[str, np.ndarray],
+                       lsoa_area: np.ndarray, networks: pd.DataFrame) -> pd.DataFrame:
+    """For each method and network: its area, patients per km2, and the share
+    of its area each other method also gives the network.
+
+    Shares are counted in LSOAs (their areas), each LSOA following the
+    network each method gives it (the Voronoi method's: the cell holding its
+    point), which is exact for the LSOA-based methods and close for Voronoi.
+    """
+    registered = networks.set_index("network_code")["registered"]
+    rows = []
+    for method, frame in shapes.items():
+        frame = frame[frame["network_code"] != boundaries.NO_NETWORK]
+        row = pd.DataFrame({"method": method, "network_code": frame["network_code"].to_numpy(),
+                            "area_km2": shapely.area(frame.geometry.to_numpy()) / 1e6})
+        row["patients_per_km2"] = row["network_code"].map(registered).to_numpy() / row[
+            "area_km2"].where(row["area_km2"] > 0)
+        mine = pd.Series(lsoa_network[method])
+        own = pd.Series(lsoa_area).groupby(mine).sum()
+        for other, theirs in lsoa_network.items():
+            agree = mine.to_numpy() == theirs
+            shared = pd.Series(lsoa_area[agree]).groupby(mine[agree].to_numpy()).sum()
+            row[f"shared_{other}"] = (row["network_code"].map(shared).fillna(0.0)
+                                      / row["network_code"].map(own)).to_numpy()
+        rows.append(row)
+    return pd.concat(rows, ignore_index=True)
+
+
 def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
                       lsoa_commissioner: np.ndarray, lsoa_icb: np.ndarray,
                       geography: LayerGeography) -> dict[str, pd.DataFrame]:
-    """Both methods' network boundaries (local and national display scales),
-    the LSOA assignment and the uncovered areas."""
+    """Every method's network boundaries (local and national display scales),
+    the LSOA assignments, the practice groups of each network, the methods
+    compared, and the uncovered areas."""
     lsoas = geography.lsoas
     assignment = boundaries.nearest_practice(lsoas, lsoa_commissioner, practices)
     assignment = boundaries.give_every_network_an_lsoa(assignment, lsoas, practices)
     assignment.insert(3, "lsoa_icb_code", lsoa_icb)
+    placed = boundaries.practice_points(practices).reset_index(drop=True)
+    adjacency = _adjacency(geography)
+    grown = catchments.grow(adjacency, lsoas.points, placed["point"].to_numpy(),
+                            placed["registered"].to_numpy(), _placed_lsoas(lsoas, placed))
+    codes_of = placed["practice_code"].to_numpy(dtype=object)
+    networks_of = placed["network_code"].to_numpy(dtype=object)
+    has = grown.practice >= 0
+    assignment["catchment_practice_code"] = np.where(has, codes_of[np.maximum(
+        grown.practice, 0)], None)
+    assignment["catchment_network_code"] = np.where(has, networks_of[np.maximum(
+        grown.practice, 0)], None)
+    assignment["catchment_how"] = grown.how
+    position = pd.Series(np.arange(len(placed)), index=placed["practice_code"])
+    nearest = position.reindex(assignment["practice_code"]).fillna(-1).astype(int).to_numpy()
+    groups = []
+    for method, lsoa_practice in (("lsoa", nearest), ("catchment", grown.practice)):
+        table = catchments.practice_groups(adjacency, lsoa_practice, placed)
+        groups.append(table.assign(method=method))
+    contiguity = pd.concat(groups, ignore_index=True)
+
+    unsimplified = {}
     derived, national = [], []
     for method, shapes in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
         ("voronoi", boundaries.voronoi_boundaries(practices, geography.england, lsoas)),
+        ("catchment", boundaries.lsoa_boundaries(assignment, lsoas,
+                                                 column="catchment_network_code")),
     ):
+        unsimplified[method] = shapes
         shapes = boundaries.describe_parts(shapes)
         shapes.insert(0, "method", method)
-        derived.append(boundaries.for_display(shapes, NETWORK_SIMPLIFY_M))
-        national.append(boundaries.for_display(shapes[["method", "network_code", "geometry"]],
-                                               NATIONAL_SIMPLIFY_M))
+        local = boundaries.simplified(shapes, NETWORK_SIMPLIFY_M)
+        derived.append(local)
+        # The national scale simplifies the local one further: the same
+        # picture from a fraction of the vertices.
+        national.append(boundaries.simplified(local[["method", "network_code", "geometry"]],
+                                              NATIONAL_SIMPLIFY_M))
     names = networks.set_index("network_code")
     result = pd.concat(derived, ignore_index=True)
     result["network_name"] = result["network_code"].map(names["network_name"]).fillna(
         "No network")
     result["member_count"] = result["network_code"].map(names["member_count"]).fillna(0)
     result["registered"] = result["network_code"].map(names["registered"]).fillna(0.0)
-    result = gpd.GeoDataFrame(result, geometry="geometry", crs=4326)
+    result = gpd.GeoDataFrame(result, geometry="geometry", crs=BRITISH_NATIONAL_GRID)
     national_scale = pd.concat(national, ignore_index=True)
     national_scale["network_name"] = national_scale["network_code"].map(
         names["network_name"]).fillna("No network")
     national_scale["registered"] = national_scale["network_code"].map(
         names["registered"]).fillna(0.0)
-    national_scale = gpd.GeoDataFrame(national_scale, geometry="geometry", crs=4326)
+    national_scale = gpd.GeoDataFrame(national_scale, geometry="geometry",
+                                      crs=BRITISH_NATIONAL_GRID)
 
     gap = assignment["network_code"].isna().to_numpy()
     uncovered = boundaries.dissolve(lsoas.geometry[gap],
@@ -149,9 +231,20 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
     uncovered["lsoas"] = uncovered["practice_code"].map(
         assignment.loc[gap, "practice_code"].value_counts()).astype("int64")
     uncovered["area_km2"] = (uncovered.geometry.area / 1e6).round(3)
-    uncovered = boundaries.for_display(uncovered, NETWORK_SIMPLIFY_M)
+    uncovered = boundaries.simplified(uncovered, NETWORK_SIMPLIFY_M)
+    voronoi = unsimplified["voronoi"]
+    lsoa_network = {
+        "lsoa": assignment["network_code"].to_numpy(dtype=object),
+        "voronoi": areas.code_at(voronoi.rename(columns={"network_code": "code"}),
+                                 lsoas.points, nearest=True),
+        "catchment": assignment["catchment_network_code"].to_numpy(dtype=object)}
+    for method, values in lsoa_network.items():
+        lsoa_network[method] = np.where(pd.isna(values), boundaries.NO_NETWORK, values)
     return {"network_boundaries": result, "national_boundaries": national_scale,
-            "lsoa_networks": assignment, "uncovered_areas": uncovered}
+            "lsoa_networks": assignment, "uncovered_areas": uncovered,
+            "contiguity": contiguity,
+            "method_comparison": _method_comparison(unsimplified, lsoa_network,
+                                                    lsoas.areas_km2, networks)}
 
 
 # ---------------------------------------------------------------- one snapshot
@@ -297,6 +390,13 @@ def build_snapshot(source: Path, snapshot: Snapshot,
     else:
         frames["icbs"] = gpd.GeoDataFrame(
             {"icb_code": [], "icb_ons_code": [], "icb_name": []}, geometry=[], crs=4326)
+    if snapshot.age_bands is not None:
+        bands = sources.read_quinary_age(source / snapshot.age_bands.file, log, bands=True)
+        frames["age_bands"] = bands[codes.one_of(bands["practice_code"],
+                                                         practices["practice_code"])]
+    else:
+        frames["age_bands"] = pd.DataFrame({"practice_code": [], "age_band": [],
+                                            "registered": []})
     quality = log.to_frame()
     quality.insert(0, "snapshot", snapshot.key)
     frames["quality"] = quality
@@ -334,7 +434,7 @@ def write_table(name: str, frame: pd.DataFrame, folder: Path, part: str | None =
     table = tables.TABLES[name]
     path = table.path(folder, part)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tables.conform(table, frame).to_parquet(path, index=False, compression="zstd")
+    tables.write(table, frame, path)
     return {"rows": len(frame), "bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
@@ -344,8 +444,8 @@ def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
     crossing = coverage.cross_commissioner_networks(practices, networks)
     sizes = coverage.size_check(networks)
     derived = frames["network_boundaries"]
-    lsoa = derived[(derived["method"] == "lsoa")
-                   & (derived["network_code"] != boundaries.NO_NETWORK)]
+    derived = derived[derived["network_code"] != boundaries.NO_NETWORK]
+    groups = frames["contiguity"]
     balance = coverage.patient_balance(practices)
     return {
         "practices": len(practices),
@@ -361,7 +461,12 @@ def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
         "networks_under_30000": int((sizes["size_band"] == "under").sum()),
         "networks_over_50000": int((sizes["size_band"] == "over").sum()),
         "single_practice_networks": int(sizes["single_practice"].sum()),
-        "non_contiguous_networks_lsoa": int((lsoa["significant_parts"] > 1).sum()),
+        # Networks whose practices' areas do not connect, by method; and,
+        # for those who want them, networks whose boundary has several parts.
+        "non_contiguous_networks": {method: int((table["groups"] > 1).sum())
+                                    for method, table in groups.groupby("method")},
+        "networks_in_several_parts": {method: int((table["significant_parts"] > 1).sum())
+                                      for method, table in derived.groupby("method")},
         "patients_in_networks": round(balance["in_network"]),
         "patients_in_gaps": round(balance["in_gaps"]),
         "patients_all": round(balance["all"]),
@@ -508,14 +613,26 @@ def _build_layer(source: Path, catalogue: Catalogue, layer_key: str, keys: list[
         return work
     # The piece graph lets the app judge a proposed network's contiguity
     # without shipping LSOA geometry.
-    work.layer = {
-        "note": layer.note,
-        "outputs": {"lsoa_parts": write_table("lsoa_parts", geography.graph.parts, staging,
-                                              layer.key),
-                    "lsoa_edges": write_table("lsoa_edges", geography.graph.edges, staging,
-                                              layer.key)},
-        "sources": [hashes.record(layer.file, vintage=layer.vintage)],
-    }
+    outputs = {"lsoa_parts": write_table("lsoa_parts", geography.graph.parts, staging,
+                                         layer.key),
+               "lsoa_edges": write_table("lsoa_edges", geography.graph.edges, staging,
+                                         layer.key)}
+    used = [hashes.record(layer.file, vintage=layer.vintage)]
+    rural = layer.rural_urban
+    try:
+        if rural is not None:
+            classes = sources.read_rural_urban(source / rural.file, rural.lsoa, rural.code,
+                                               rural.name, rural.flag)
+            classes = classes[classes["lsoa_code"].isin(set(geography.lsoas.codes))]
+            outputs["lsoa_rurality"] = write_table("lsoa_rurality", classes, staging, layer.key)
+            used.append(hashes.record(rural.file, vintage=layer.vintage))
+        else:
+            outputs["lsoa_rurality"] = write_table("lsoa_rurality", pd.DataFrame(
+                columns=list(tables.TABLES["lsoa_rurality"].columns)), staging, layer.key)
+    except SourceError as error:
+        work.errors.update({key: str(error) for key in keys})
+        return work
+    work.layer = {"note": layer.note, "outputs": outputs, "sources": used}
     for key in keys:
         snapshot = catalogue.snapshots[key]
         started = time.perf_counter()
@@ -605,18 +722,37 @@ def _build_into(source: Path, out: Path, staging: Path, catalogue: Catalogue, ke
         written.update(work.written)
         errors.update(work.errors)
     hashes = _Sources(source)
+    shared: dict[str, dict[str, object]] = {}
+    try:
+        newest = catalogue.postcode_releases[0]
+        postcodes = sources.read_codepoint_england(source / newest.file)
+        shared["postcodes"] = {
+            **write_table("postcodes", pd.DataFrame({
+                "postcode": postcodes["postcode"],
+                "easting_10m": (postcodes["easting"] // 10).astype("int32"),
+                "northing_10m": (postcodes["northing"] // 10).astype("int32")}), staging),
+            "sources": [hashes.record(newest.file, vintage=newest.vintage)]}
+        shared["places"] = {**write_table("places", areas.places_for_maps(districts), staging),
+                            "sources": [hashes.record(catalogue.places.file,
+                                                      vintage=catalogue.places.vintage)]}
+    except SourceError as error:
+        errors["postcodes and places"] = str(error)
     try:
         book = funding.load_rates(rates_path)
         lists = read_funding_lists(source, book)
     except (SourceError, ValueError) as error:
         errors["funding lists"] = str(error)
-        if (out / "funding_lists.parquet").exists():
-            shutil.copy2(out / "funding_lists.parquet", staging / "funding_lists.parquet")
     else:
-        manifest["shared"] = {"funding_lists": {
+        shared["funding_lists"] = {
             **write_table("funding_lists", lists, staging),
             "sources": [hashes.record(entry.file, list=name, describes=entry.describes)
-                        for name, entry in book.lists.items()]}}
+                        for name, entry in book.lists.items()]}
+    # A shared table not rebuilt this time keeps its last good build.
+    manifest["shared"] = {**manifest.get("shared", {}), **shared}
+    for name in manifest["shared"]:
+        path = tables.TABLES[name].path(staging)
+        if not path.exists() and tables.TABLES[name].path(out).exists():
+            shutil.copy2(tables.TABLES[name].path(out), path)
     manifest["snapshots"] = dict(sorted(manifest["snapshots"].items(),
                                         key=lambda item: item[1]["as_of"]))
     manifest["generator"] = "python -m pcnmap build"

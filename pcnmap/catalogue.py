@@ -25,6 +25,7 @@ MEMBERSHIP_LAYOUTS = ("epcn", "practice-map")
 LIST_LAYOUTS = ("payments", "registered", "quinary-age", "qof-prevalence")
 WEIGHTED_LAYOUTS = ("payments",)
 NAME_LAYOUTS = ("practice-map",)
+AGE_LAYOUTS = ("quinary-age",)
 ACTIVE_RULES = ("status", "dates")
 
 
@@ -96,6 +97,17 @@ class LsoaLookup:
 
 
 @dataclass(frozen=True)
+class RuralUrban:
+    """The ONS rural-urban classification of an LSOA layer: its file and columns."""
+
+    file: str
+    lsoa: str
+    code: str
+    name: str
+    flag: str
+
+
+@dataclass(frozen=True)
 class LsoaLayer:
     """An LSOA boundary layer network boundaries are derived from."""
 
@@ -106,6 +118,7 @@ class LsoaLayer:
     name: str
     note: str
     england_prefix: str | None = None
+    rural_urban: RuralUrban | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,7 @@ class Snapshot:
     lsoa_commissioners: LsoaLookup | None = None
     icbs: AreaLayer | None = None
     region_names: SourceFile | None = None
+    age_bands: SourceFile | None = None
     list_note: str = ""
 
     @property
@@ -141,7 +155,7 @@ class Snapshot:
         """Every (file, vintage) the snapshot reads, without repeats."""
         found: list[tuple[str, str]] = []
         for item in (self.practices, self.memberships, self.registered, self.weighted,
-                     self.fallback_registered, self.region_names):
+                     self.fallback_registered, self.region_names, self.age_bands):
             if item is not None:
                 found.append((item.file, item.vintage))
         for layer in (self.commissioners, self.icbs):
@@ -294,7 +308,8 @@ def _snapshot(entry: _Entry, layers: Mapping[str, LsoaLayer]) -> Snapshot:
                                     ("registered", LIST_LAYOUTS, True),
                                     ("weighted", WEIGHTED_LAYOUTS, False),
                                     ("fallback_registered", LIST_LAYOUTS, False),
-                                    ("region_names", NAME_LAYOUTS, False)):
+                                    ("region_names", NAME_LAYOUTS, False),
+                                    ("age_bands", AGE_LAYOUTS, False)):
         table = entry.table(name)
         if table is None and required:
             raise CatalogueError(f"{entry.where}: [snapshot.{name}] is missing")
@@ -336,9 +351,15 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     layer_tables = top.get("lsoa_layers", kind=dict)
     for key, table in layer_tables.items():
         entry = _Entry(table, f"{path.name}: [lsoa_layers.{key}]")
+        rural = entry.table("rural_urban")
         layers[key] = LsoaLayer(key, entry.get("file"), entry.get("vintage"), entry.get("code"),
                                 entry.get("name"), entry.get("note"),
-                                entry.get("england_prefix", None))
+                                entry.get("england_prefix", None),
+                                None if rural is None else RuralUrban(
+                                    rural.get("file"), rural.get("lsoa"), rural.get("code"),
+                                    rural.get("class"), rural.get("flag")))
+        if rural is not None:
+            rural.done()
         entry.done()
     postcodes = _Entry(top.get("postcodes", kind=dict), f"{path.name}: [postcodes]")
     releases = []

@@ -887,6 +887,55 @@ def read_codepoint(path: Path, wanted: Iterable[str] | None = None) -> pd.DataFr
     return points[placed].drop_duplicates("postcode_key").reset_index(drop=True)
 
 
+ENGLAND_COUNTRY = "E92000001"
+
+
+def read_codepoint_england(path: Path) -> pd.DataFrame:
+    """England's placed postcodes of a Code-Point Open release: ``postcode``
+    (the key, no spaces), ``easting`` and ``northing`` (metres), sorted."""
+    require_file(path, "an OS Code-Point Open zip")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(path, f"is not a readable zip archive ({error})",
+                          expected="OS Code-Point Open as OS releases it (a zip)") from None
+    frames = []
+    with archive:
+        for member in archive.namelist():
+            if not (member.lower().startswith("data/csv/") and member.lower().endswith(".csv")):
+                continue
+            try:
+                frames.append(pd.read_csv(
+                    io.BytesIO(archive.read(member)), header=None, usecols=[0, 1, 2, 3, 4],
+                    names=["postcode", "quality", "easting", "northing", "country"],
+                    dtype={"postcode": str, "country": str}, keep_default_na=False))
+            except (ValueError, pd.errors.ParserError, zipfile.BadZipFile, OSError) as error:
+                raise SourceError(path, f"member {member} is not Code-Point CSV ({error})",
+                                  expected="postcode, quality, easting, northing, "
+                                           "country, ...") from None
+    if not frames:
+        raise SourceError(path, "holds no Data/CSV/<area>.csv files",
+                          expected="OS Code-Point Open's Data/CSV folder")
+    points = pd.concat(frames, ignore_index=True)
+    placed = (points["country"] == ENGLAND_COUNTRY) & (points["quality"] < 90) & (
+        points["easting"] > 0)
+    points = points[placed]
+    result = pd.DataFrame({"postcode": codes.postcode_key(points["postcode"]).to_numpy(),
+                           "easting": points["easting"].to_numpy(),
+                           "northing": points["northing"].to_numpy()})
+    return result.drop_duplicates("postcode").sort_values("postcode").reset_index(drop=True)
+
+
+def read_rural_urban(path: Path, lsoa_column: str, code_column: str, class_column: str,
+                     flag_column: str) -> pd.DataFrame:
+    """The ONS rural-urban classification of each LSOA."""
+    raw = read_text_csv(path, header=True, what="an ONS rural-urban classification CSV")
+    table = pick_columns(raw, path, {lsoa_column: "lsoa_code", code_column: "rural_urban_code",
+                                     class_column: "rural_urban_class",
+                                     flag_column: "urban_rural"}, where=raw.attrs["file"])
+    return table.drop(columns="source_row").drop_duplicates("lsoa_code")
+
+
 # ---------------------------------------------------------------- boundaries
 
 

@@ -133,7 +133,8 @@ def read(data_dir: Path, name: str, part: str | None = None) -> pd.DataFrame:
         raise DataMissing(where, "is missing")
     try:
         wrong = tables.check_file(table, path)
-        frame = (gpd.read_parquet if table.geographic else pd.read_parquet)(path)
+        frame = gpd.read_parquet(path).to_crs(4326) if table.geographic else \
+            pd.read_parquet(path)
     except Exception as error:  # pyarrow raises many kinds for a damaged file
         raise DataMissing(where, f"cannot be read ({type(error).__name__})") from None
     if wrong:

@@ -17,11 +17,13 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import shapely
 
 # Column types, as pandas holds them and as Parquet stores them.
 TEXT, REAL, WHOLE, MAYBE_WHOLE, FLAG, MAYBE_FLAG, DAY, REALS, SHAPE = (
     "text", "real", "whole", "maybe_whole", "flag", "maybe_flag", "day", "reals", "shape")
-# Piece numbers of the LSOA graph: half the bytes of whole numbers.
+# Piece numbers of the LSOA graph and grid positions in 10 m: half the
+# bytes of whole numbers.
 PIECE = "piece"
 _PANDAS = {TEXT: "str", REAL: "float64", WHOLE: "int64", MAYBE_WHOLE: "Int64",
            FLAG: "bool", MAYBE_FLAG: "boolean", DAY: "datetime64[us]", PIECE: "int32"}
@@ -38,12 +40,17 @@ SNAPSHOT, LAYER, SHARED = "snapshot", "layer", "shared"
 
 @dataclass(frozen=True)
 class Table:
-    """One output table: its file name, scope and typed columns."""
+    """One output table: its file name, scope and typed columns.
+
+    ``sorted_columns`` are stored delta-encoded (sorted keys and the
+    positions of neighbouring postcodes differ little): a third of the bytes.
+    """
 
     name: str
     scope: str  # SNAPSHOT: <snapshot>/, LAYER: lsoa-<layer>/, SHARED: the folder itself
     columns: Mapping[str, str]
     description: str
+    sorted_columns: tuple[str, ...] = ()
 
     @property
     def geographic(self) -> bool:
@@ -59,8 +66,9 @@ class Table:
         return Path(folder) / sub / f"{self.name}.parquet"
 
 
-def _table(name: str, scope: str, description: str, **columns: str) -> Table:
-    return Table(name, scope, columns, description)
+def _table(name: str, scope: str, description: str, *, sorted_columns: tuple[str, ...] = (),
+           **columns: str) -> Table:
+    return Table(name, scope, columns, description, sorted_columns)
 
 
 _BOUNDARY = {"commissioner_code": TEXT, "commissioner_ons_code": TEXT,
@@ -99,7 +107,16 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     _table("lsoa_networks", SNAPSHOT, "Each LSOA's nearest practice and its network",
            lsoa_code=TEXT, lsoa_name=TEXT, lsoa_commissioner_code=TEXT, lsoa_icb_code=TEXT,
            practice_code=TEXT, network_code=TEXT, distance_m=REAL, own_commissioner=FLAG,
-           area_km2=REAL, reassigned=FLAG),
+           area_km2=REAL, reassigned=FLAG, catchment_practice_code=TEXT,
+           catchment_network_code=TEXT, catchment_how=TEXT),
+    _table("contiguity", SNAPSHOT,
+           "Each network's member practices in groups whose areas connect, by method",
+           network_code=TEXT, groups=WHOLE, group_practices=TEXT, between=TEXT,
+           separation_km=REAL, method=TEXT),
+    _table("method_comparison", SNAPSHOT,
+           "Each method's area of each network, its density and what it shares with the others",
+           method=TEXT, network_code=TEXT, area_km2=REAL, patients_per_km2=REAL,
+           shared_lsoa=REAL, shared_voronoi=REAL, shared_catchment=REAL),
     _table("uncovered_areas", SNAPSHOT, "Areas whose nearest practice is in no network",
            practice_code=TEXT, lsoas=WHOLE, area_km2=REAL, geometry=SHAPE),
     _table("quality", SNAPSHOT, "The data-quality report: every record the build could not place",
@@ -111,6 +128,17 @@ TABLES: dict[str, Table] = {table.name: table for table in (
            part_a=PIECE, part_b=PIECE),
     _table("funding_lists", SHARED, "Every list-size file the funding model uses",
            list_name=TEXT, practice_code=TEXT, registered=REAL, weighted=REAL),
+    _table("age_bands", SNAPSHOT, "Each practice's patients by five-year age band, where known",
+           practice_code=TEXT, age_band=TEXT, registered=REAL),
+    _table("lsoa_rurality", LAYER, "The ONS rural-urban class of each of the layer's LSOAs",
+           lsoa_code=TEXT, rural_urban_code=TEXT, rural_urban_class=TEXT, urban_rural=TEXT),
+    _table("postcodes", SHARED,
+           "England's live postcodes (Code-Point Open) and their positions in 10 m units",
+           sorted_columns=("postcode", "easting_10m", "northing_10m"),
+           postcode=TEXT, easting_10m=PIECE, northing_10m=PIECE),
+    _table("places", SHARED, "England's local authority districts, for map labels and search",
+           district_code=TEXT, district_name=TEXT, label_longitude=REAL, label_latitude=REAL,
+           geometry=SHAPE),
 )}
 
 
@@ -148,3 +176,27 @@ def check_schema(table: Table, schema: pa.Schema) -> str | None:
 def check_file(table: Table, path: Path) -> str | None:
     """:func:`check_schema` for a Parquet file (only its footer is read)."""
     return check_schema(table, pq.read_schema(path))
+
+
+# Geometry is stored in metres on the British National Grid, to the metre:
+# a third of the bytes of the same shapes in degrees (a metre is far finer
+# than any map here draws). The reader turns it back into WGS84.
+STORED_CRS = 27700
+STORED_PRECISION_M = 1.0
+
+
+def write(table: Table, frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as ``table`` declares it (see :func:`conform`)."""
+    conformed = conform(table, frame)
+    if table.geographic:
+        conformed = conformed.to_crs(STORED_CRS)
+        conformed["geometry"] = shapely.set_precision(conformed.geometry.to_numpy(),
+                                                      STORED_PRECISION_M)
+    if not table.sorted_columns:
+        conformed.to_parquet(path, index=False, compression="zstd")
+        return
+    encodings = {column: ("DELTA_BYTE_ARRAY" if table.columns[column] == TEXT
+                          else "DELTA_BINARY_PACKED") for column in table.sorted_columns}
+    pq.write_table(pa.Table.from_pandas(conformed, preserve_index=False), path,
+                   compression="zstd", compression_level=19, use_dictionary=False,
+                   column_encoding=encodings)

@@ -34,7 +34,7 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from pcnmap import codes, coverage, funding
+from pcnmap import catchments, codes, coverage, funding
 from pcnmap.boundaries import PartGraph, parts_of_areas
 from pcnmap.problems import QualityLog
 
@@ -237,14 +237,32 @@ def entitlements(scenario: Scenario, lists: pd.DataFrame, book: funding.RateBook
     return funding.network_funding(paid, lists, book, year).networks
 
 
-def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph
-               ) -> pd.DataFrame:
-    """Each network's separate parts under the LSOA method, for this scenario."""
+# The LSOA-based methods a proposal's areas can follow: each LSOA keeps its
+# practice (nearest, or catchment) and follows that practice's network.
+AREA_COLUMNS = {"lsoa": "practice_code", "catchment": "catchment_practice_code"}
+
+
+def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph,
+               method: str = "catchment") -> pd.DataFrame:
+    """Each network's separate parts and separate groups of practices, for
+    this scenario, by an LSOA-based method (the shipped practice areas, each
+    following its practice's proposed network, or the one covering it)."""
     practice = scenario.practices.set_index("practice_code")
     network = practice["network_code"].where(practice["network_code"].notna(),
                                              practice["covered_by"])
-    keys = lsoa_networks.set_index("lsoa_code")["practice_code"].map(network)
-    return parts_of_areas(graph, keys)
+    lsoa_practice = lsoa_networks.set_index("lsoa_code")[AREA_COLUMNS[method]]
+    parts = parts_of_areas(graph, lsoa_practice.map(network))
+    placed = scenario.practices.dropna(subset=["easting"]).assign(
+        network_code=lambda frame: frame["practice_code"].map(network)).reset_index(drop=True)
+    position = pd.Series(np.arange(len(placed)), index=placed["practice_code"])
+    lsoas = pd.Series(np.arange(len(lsoa_networks)), index=lsoa_networks["lsoa_code"])
+    adjacency = catchments.lsoa_adjacency(
+        lsoas.reindex(graph.parts["lsoa_code"]).to_numpy(), graph.edges["part_a"].to_numpy(),
+        graph.edges["part_b"].to_numpy(), len(lsoas))
+    rows = position.reindex(lsoa_practice.to_numpy()).fillna(-1).astype(int).to_numpy()
+    groups = catchments.practice_groups(adjacency, rows, placed)
+    groups = groups.set_index("network_code")["groups"].astype("Int64")
+    return parts.assign(groups=parts["network_code"].map(groups))
 
 
 def changed_networks(before: Scenario, after: Scenario) -> set[str]:
@@ -272,12 +290,13 @@ def _restricted(scenario: Scenario, networks: set[str]) -> Scenario:
 
 def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
             book: funding.RateBook, year: str, lsoa_networks: pd.DataFrame | None = None,
-            graph: PartGraph | None = None) -> pd.DataFrame:
+            graph: PartGraph | None = None, method: str = "catchment") -> pd.DataFrame:
     """The networks that change, side by side (``_before``/``_after`` columns).
 
     Funding and contiguity are worked out for those networks only: a
     network's entitlement depends on its own lists (and England's, which the
-    lists carry), its parts on its own areas.
+    lists carry), its parts and groups of practices on its own areas (by
+    ``method``, one of :data:`AREA_COLUMNS`).
     """
     affected = changed_networks(before, after)
     sides = []
@@ -290,9 +309,10 @@ def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
         else:
             table["funding"] = 0.0
         if lsoa_networks is not None and graph is not None:
-            parts = contiguity(scenario, lsoa_networks, graph).set_index("network_code")
-            table["significant_parts"] = parts["significant_parts"].reindex(
-                table.index).fillna(0).astype("int64")
+            parts = contiguity(scenario, lsoa_networks, graph, method).set_index(
+                "network_code")
+            for column in ("significant_parts", "groups"):
+                table[column] = parts[column].reindex(table.index).fillna(0).astype("int64")
         sides.append(table.drop(columns=["member_codes"]).add_suffix(f"_{label}"))
     joined = sides[0].join(sides[1], how="outer")
     names = joined["network_name_after"].fillna(joined["network_name_before"])

@@ -27,6 +27,8 @@ COLUMNS = {
     "size_band_before": "Size now", "size_band_after": "Size proposed",
     "crosses_commissioners_before": "Crosses commissioners now",
     "crosses_commissioners_after": "Crosses commissioners proposed",
+    "groups_before": "Separate groups of practices now",
+    "groups_after": "Separate groups of practices proposed",
     "significant_parts_before": "Separate parts now",
     "significant_parts_after": "Separate parts proposed",
     "funding_before": "Entitlement now (£)", "funding_after": "Entitlement proposed (£)",

@@ -221,3 +221,49 @@ def test_what_changed_between_snapshots_is_explained(built_extract: Path) -> Non
     assert gone["explanation"] == "now under U2G6B (41), D9Y0V (14), 92A (11)"
     assert set(later.commissioners.loc[later.commissioners["status"] == "new",
                                        "commissioner_code"]) == {"U2G6B", "D9Y0V", "92A"}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_each_practice_catchment_is_one_connected_area(built_extract: Path, key: str) -> None:
+    from pcnmap import catchments
+
+    graph = store.read_graph(built_extract, key)
+    assignment = store.read_table(built_extract, key, "lsoa_networks")
+    position = pd.Series(np.arange(len(assignment)), index=assignment["lsoa_code"])
+    piece = position.reindex(graph.parts["lsoa_code"]).to_numpy()
+    adjacency = catchments.lsoa_adjacency(piece, graph.edges["part_a"].to_numpy(),
+                                          graph.edges["part_b"].to_numpy(), len(position))
+    grown = assignment[assignment["catchment_how"] != "isolated"]
+    assert assignment["catchment_practice_code"].notna().all()
+    for practice, lsoas in grown.groupby("catchment_practice_code"):
+        members = position[lsoas["lsoa_code"]].to_numpy()
+        assert catchments.connected(adjacency, members) == 1, practice
+    # Every placed practice has a catchment, and larger lists reach further.
+    practices = store.read_table(built_extract, key, "practices").dropna(subset=["easting"])
+    sizes = assignment["catchment_practice_code"].value_counts()
+    assert set(practices["practice_code"]) <= set(sizes.index)
+    # (Counting the LSOAs grown within each practice's share, not those left
+    # over at the extract's edges.)
+    grown_sizes = grown.loc[grown["catchment_how"] == "grown",
+                            "catchment_practice_code"].value_counts()
+    listed = practices.set_index("practice_code")["registered"].dropna()
+    assert listed.corr(grown_sizes.reindex(listed.index).fillna(0).astype(float)) > 0.5
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_contiguity_groups_name_every_flagged_networks_practices(built_extract: Path,
+                                                                key: str) -> None:
+    groups = store.read_table(built_extract, key, "contiguity")
+    practices = store.read_table(built_extract, key, "practices").dropna(subset=["easting"])
+    members = practices.dropna(subset=["network_code"]).groupby("network_code")[
+        "practice_code"].agg(set)
+    for _, row in groups.iterrows():
+        named = set(row["group_practices"].replace("|", " ").split())
+        # A catchment for every placed member; a member nearest to no LSOA
+        # has no area by the LSOA method.
+        if row["method"] == "catchment":
+            assert named == members[row["network_code"]]
+        assert named <= members[row["network_code"]]
+        assert row["groups"] == row["group_practices"].count("|") + 1
+        assert (row["groups"] > 1) == bool(row["between"]) or row["groups"] == 1
+    assert set(groups["method"]) == {"lsoa", "catchment"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -252,3 +253,37 @@ def test_lsoa_graph_agrees_with_shipped_boundaries(key: str) -> None:
     assert (both["parts"] == both["parts_graph"]).all()
     assert (both["significant_parts"] == both["significant_parts_graph"]).all()
     assert (both["area_km2"] - both["area_km2_graph"]).abs().max() < 0.01
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_each_practice_catchment_is_one_connected_area(key: str) -> None:
+    """The catchment method's promise, in every snapshot: each practice's
+    catchment is one connected area (LSOAs touching nothing, islands, go to
+    their nearest practice and are left out of the check)."""
+    from pcnmap import catchments
+
+    graph = store.read_graph(DATA, key)
+    assignment = store.read_table(DATA, key, "lsoa_networks")
+    position = pd.Series(np.arange(len(assignment)), index=assignment["lsoa_code"])
+    adjacency = catchments.lsoa_adjacency(
+        position.reindex(graph.parts["lsoa_code"]).to_numpy(),
+        graph.edges["part_a"].to_numpy(), graph.edges["part_b"].to_numpy(), len(position))
+    grown = assignment[assignment["catchment_how"] != "isolated"]
+    assert (assignment["catchment_how"] == "isolated").sum() < 20
+    broken = [practice for practice, lsoas in grown.groupby("catchment_practice_code")
+              if catchments.connected(adjacency, position[lsoas["lsoa_code"]].to_numpy()) != 1]
+    assert broken == []
+
+
+def test_non_contiguous_networks_follow_from_the_rule_and_are_reported() -> None:
+    """The count is what the rule gives, recorded per snapshot and method in
+    the manifest; each flagged network names its groups of practices."""
+    manifest = store.read_manifest(DATA)
+    for key in KEYS:
+        groups = store.read_table(DATA, key, "contiguity")
+        counted = groups[groups["groups"] > 1].groupby("method").size().to_dict()
+        assert manifest["snapshots"][key]["analysis"]["non_contiguous_networks"] == counted
+        flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
+        assert flagged["group_practices"].str.contains(r"\|").all()
+        networks = len(store.read_table(DATA, key, "networks"))
+        assert len(flagged) < 0.25 * networks  # not a third of England any more
