@@ -220,7 +220,8 @@ class DataLayer(folium.map.Layer):
 # The browser side of pcnmap's own layers (see the file's notes). The first
 # of them on a map carries it in its script, as streamlit-folium runs only the
 # layers' scripts.
-LAYERS_JS = Path(__file__).with_name("layers.js").read_text(encoding="utf-8")
+LAYERS_FILE = Path(__file__).with_name("layers.js")
+LAYERS_JS = LAYERS_FILE.read_text(encoding="utf-8")
 
 
 class ManyShapes(DataLayer):

@@ -1,0 +1,128 @@
+// layers.js on its own, with Node's test runner: the real Leaflet (from the
+// installed package, path in LEAFLET_JS) on a minimal stand-in for a
+// browser, a stand-in map, and the layers' projection, hit testing and
+// tooltips checked against Leaflet's own arithmetic.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
+
+const leafletPath = process.env.LEAFLET_JS;
+const layersPath = process.env.LAYERS_JS;
+
+// What Leaflet reads of a browser as it loads, and no more.
+function browser() {
+  const element = () => ({ style: {}, getContext: () => null, appendChild() {} });
+  const context = {
+    navigator: { userAgent: "node", platform: "node", maxTouchPoints: 0 },
+    document: { documentElement: { style: {} }, createElement: element,
+                getElementsByTagName: () => [] },
+    devicePixelRatio: 1,
+    console,
+  };
+  context.window = context;
+  context.self = context;
+  vm.createContext(context);
+  vm.runInContext(readFileSync(leafletPath, "utf8"), context);
+  vm.runInContext(readFileSync(layersPath, "utf8"), context);
+  return context;
+}
+
+// A stand-in map at ``zoom`` whose pixel origin is Leaflet's own for a view
+// centred on ``centre``: what the layers ask a map for.
+function map(L, zoom, centre) {
+  const crs = L.CRS.EPSG3857;
+  const origin = crs.latLngToPoint(L.latLng(centre), zoom).subtract([683, 384]).round();
+  return {
+    options: { crs },
+    getZoom: () => zoom,
+    getPixelOrigin: () => origin,
+    latLngToLayerPoint: (latlng) => crs.latLngToPoint(L.latLng(latlng), zoom)._subtract(origin)
+      .round(),
+  };
+}
+
+const networks = [["U00001", "North &amp; Coast PCN", "#332288"], ["", "In no network", "#EE3377"]];
+const rows = [
+  [53.76, -2.70, 0, "P81001", "RIVERSIDE &lt;b&gt;", "PR1 1AA", "9,000"],
+  [53.70, -2.60, 1, "P81002", "HILL &#36;{x}", "PR2 2BB", "4,000"],
+];
+
+test("practices are projected exactly as Leaflet projects them", () => {
+  const { L } = browser();
+  for (const zoom of [6, 9, 13]) {
+    const layer = new L.PcnmapPractices(networks, rows);
+    layer._map = map(L, zoom, [53.7, -2.65]);
+    layer._project();
+    rows.forEach((row, i) => {
+      const expected = layer._map.latLngToLayerPoint([row[0], row[1]]);
+      assert.deepEqual([layer._points[i].x, layer._points[i].y], [expected.x, expected.y]);
+    });
+  }
+});
+
+test("the practice under the pointer is hit, and nothing beside it", () => {
+  const { L } = browser();
+  const layer = new L.PcnmapPractices(networks, rows);
+  layer._map = map(L, 11, [53.73, -2.65]);
+  layer._clickTolerance = () => 0;
+  layer._project();
+  const second = layer._points[1];
+  assert.equal(layer._containsPoint(L.point(second.x + 3, second.y - 2)), true);
+  assert.equal(layer.hit, 1);
+  assert.equal(layer.featureAt(1).properties.code, "P81002");
+  assert.equal(layer._containsPoint(L.point(second.x + 40, second.y)), false);
+  assert.equal(layer.hit, -1);
+  assert.equal(layer.indexOf("P81001"), 0);
+  assert.equal(layer.indexOf("Q00000"), -1);
+});
+
+function square(west, south, east, north, properties) {
+  return { type: "Feature", properties,
+           geometry: { type: "Polygon", coordinates: [[[west, south], [east, south],
+                                                        [east, north], [west, north],
+                                                        [west, south]]] } };
+}
+
+test("a shape is hit inside its outline, by the even-odd rule", () => {
+  const { L } = browser();
+  const donut = { type: "Feature", properties: { network_code: "U00002" },
+                  geometry: { type: "Polygon", coordinates: [
+                    [[-2.9, 53.5], [-2.5, 53.5], [-2.5, 53.9], [-2.9, 53.9], [-2.9, 53.5]],
+                    [[-2.8, 53.6], [-2.6, 53.6], [-2.6, 53.8], [-2.8, 53.8], [-2.8, 53.6]]] } };
+  const layer = new L.PcnmapShapes({ features: [donut] }, {});
+  layer._map = map(L, 9, [53.7, -2.7]);
+  layer._project();
+  const at = (lng, lat) => layer._map.latLngToLayerPoint([lat, lng]);
+  assert.equal(layer._containsPoint(at(-2.85, 53.7)), true);   // in the ring
+  assert.equal(layer._containsPoint(at(-2.70, 53.7)), false);  // in the hole
+  assert.equal(layer._containsPoint(at(-3.20, 53.7)), false);  // outside
+});
+
+test("of two overlapping shapes, the one drawn last is hit", () => {
+  const { L } = browser();
+  const layer = new L.PcnmapShapes({ features: [
+    square(-3, 53, -2, 54, { name: "under" }), square(-2.6, 53.4, -2.4, 53.6, { name: "over" })] },
+    {});
+  layer._map = map(L, 8, [53.5, -2.5]);
+  layer._project();
+  assert.equal(layer._containsPoint(layer._map.latLngToLayerPoint([53.5, -2.5])), true);
+  assert.equal(layer.featureAt(layer.hit).properties.name, "over");
+});
+
+test("tooltips join the escaped text as it is, never unescaping it", () => {
+  const { L } = browser();
+  const group = L.pcnmapPractices(networks, rows,
+                                  ["Practice", "ODS code", "Postcode", "Network", "Patients"]);
+  const layer = group.getLayers()[0];
+  layer.hit = 1;
+  const html = group.getTooltip()._content(layer);
+  assert.match(html, /HILL &#36;\{x\}/);
+  assert.match(html, /In no network/);
+  assert.doesNotMatch(html, /\$\{x\}/);
+  layer.hit = 0;
+  const first = group.getTooltip()._content(layer);
+  assert.match(first, /RIVERSIDE &lt;b&gt;/);
+  assert.match(first, /North &amp; Coast PCN/);
+  assert.doesNotMatch(first, /<b>/);
+});
