@@ -3,7 +3,8 @@
     python bench/run.py --source ../shared/data
 
 Measures, on the shipped data/ and this machine:
-  * the build of all three snapshots (seconds, peak memory);
+  * the build of every snapshot of the catalogue (seconds, peak memory, the
+    data folder's size, each snapshot's own seconds);
   * cold start: `streamlit run` to the overview drawn in headless Chromium
     (already open; nothing cached), a few times, and the app's resident
     memory, then memory per extra browser session;
@@ -45,7 +46,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-SNAPSHOT = "2023-01"
+SNAPSHOT = "2026-07"
 COMMISSIONER = "00X"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 OVERVIEW_PICTURE = ".pcnmap-picture svg path"
@@ -127,13 +128,20 @@ def free_port() -> int:
 
 
 def measure_build(source: Path) -> dict:
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "data"
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "pcnmap", "build", "--source", str(source),
-                        "--out", out], cwd=ROOT, check=True, capture_output=True)
+                        "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
         seconds = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        manifest = json.loads((out / "manifest.json").read_text())
+    # The largest of the build and its worker processes.
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"build_seconds": round(seconds, 1), "build_peak_mb": round(peak)}
+    return {"build_seconds": round(seconds, 1), "build_peak_mb": round(peak),
+            "data_mb": round(size / 1e6, 1),
+            "snapshot_seconds": {key: record["build_seconds"]
+                                 for key, record in manifest["snapshots"].items()}}
 
 
 def watched_context(browser, thresholds: list[int]):
@@ -466,21 +474,28 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--only-build", action="store_true",
+                        help="measure the build alone (no browser needed)")
     parser.add_argument("--sessions", type=int, default=3, help="extra browser sessions")
     parser.add_argument("--cold-starts", type=int, default=3,
                         help="times the app is started cold (figures are medians)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="draws of each map (figures are medians, with their range)")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
 
     results: dict = {"date": dt.date.today().isoformat(),
                      "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
                                 f"{len(__import__('os').sched_getaffinity(0))} cores, "
                                 f"Python {platform.python_version()}"}
     if not args.skip_build:
-        print("building all three snapshots…", flush=True)
+        print("building every snapshot…", flush=True)
         results.update(measure_build(args.source))
+    if args.only_build:
+        for key, value in results.items():
+            print(f"{key:<24}  {value}")
+        return
+
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
