@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 
 from pcnmap import areas, assemble, boundaries, catchments, codes, coverage, funding, sources, \
-    tables
+    store, tables
 from pcnmap.catalogue import CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer, Snapshot, \
     load_catalogue
 from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
@@ -419,14 +419,6 @@ def build_snapshot(source: Path, snapshot: Snapshot,
 # ---------------------------------------------------------------- writing
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_table(name: str, frame: pd.DataFrame, folder: Path, part: str | None = None
                 ) -> dict[str, object]:
     """Write one output table as its catalogue declares it; return its record
@@ -435,7 +427,7 @@ def write_table(name: str, frame: pd.DataFrame, folder: Path, part: str | None =
     path = table.path(folder, part)
     path.parent.mkdir(parents=True, exist_ok=True)
     tables.write(table, frame, path)
-    return {"rows": len(frame), "bytes": path.stat().st_size, "sha256": _sha256(path)}
+    return {"rows": len(frame), "bytes": path.stat().st_size, "sha256": store.sha256(path)}
 
 
 def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
@@ -502,7 +494,7 @@ class _Sources:
 
     def record(self, relative: str, **extra: object) -> dict[str, object]:
         if relative not in self.hashes:
-            self.hashes[relative] = _sha256(self.source / relative)
+            self.hashes[relative] = store.sha256(self.source / relative)
         return {"name": relative, "sha256": self.hashes[relative], **extra}
 
 

@@ -72,7 +72,8 @@ def snapshot_keys(data_dir: Path = DATA_DIR) -> list[str]:
     return sorted(snapshots, key=lambda key: snapshots[key].get("as_of", key))
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """A file's SHA-256, read a megabyte at a time."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -111,7 +112,7 @@ def verify(data_dir: Path = DATA_DIR) -> list[str]:
         path = table.path(folder, part)
         if not path.exists():
             problems.append(f"{_where(name, part)} is missing")
-        elif _sha256(path) != output.get("sha256"):
+        elif sha256(path) != output.get("sha256"):
             problems.append(f"{_where(name, part)} does not match its manifest (changed "
                             "or left half-written since the build)")
         else:
