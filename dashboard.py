@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pcnmap import coverage, funding
+from pcnmap.model import coverage, funding
 from ui import controls, data
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")

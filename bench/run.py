@@ -324,7 +324,8 @@ def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> di
     import geopandas as gpd
     import pandas as pd
 
-    from pcnmap import boundaries, sources, store
+    from pcnmap import store
+    from pcnmap.pipeline import boundaries, sources
     from pcnmap.problems import QualityLog
 
     practices = store.read_table(store.DATA_DIR, SNAPSHOT, "practices")
@@ -363,7 +364,7 @@ def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> di
 def open_baseline(browser, path: Path, features: int) -> float:
     """Seconds from opening ``path`` to its map drawn (in whichever of its
     frames holds the map), with Leaflet served locally as for pcnmap."""
-    from pcnmap.assets import leaflet_folder
+    from pcnmap.maps.assets import leaflet_folder
 
     folder = leaflet_folder()
     context = watched_context(browser, [features])

@@ -7,7 +7,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import assets, boundaries, changes, coverage, lookup, mapping
+from pcnmap.maps import assets, mapping
+from pcnmap.model import changes, coverage, lookup
+from pcnmap.pipeline import boundaries
 from ui import controls, data
 
 st.set_page_config(page_title="Network map · pcnmap", layout="wide")

@@ -7,7 +7,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, codes, coverage, mapping
+from pcnmap import codes
+from pcnmap.maps import mapping
+from pcnmap.model import coverage
+from pcnmap.pipeline import boundaries
 from ui import controls, data
 
 st.set_page_config(page_title="Coverage gaps · pcnmap", layout="wide")

@@ -6,7 +6,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import codes, coverage, mapping
+from pcnmap import codes
+from pcnmap.maps import mapping
+from pcnmap.model import coverage
 from ui import controls, data
 
 st.set_page_config(page_title="Cross-commissioner networks · pcnmap", layout="wide")

@@ -10,7 +10,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import codes, funding, mapping, sources
+from pcnmap import codes
+from pcnmap.maps import mapping
+from pcnmap.model import funding
+from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
 from ui import controls, data
 

@@ -10,7 +10,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, codes, lookup, mapping, uploads, whatif
+from pcnmap import codes, uploads
+from pcnmap.maps import mapping
+from pcnmap.model import lookup, whatif
+from pcnmap.pipeline import boundaries
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 

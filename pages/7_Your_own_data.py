@@ -9,7 +9,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pcnmap import uploads, whatif
+from pcnmap import uploads
+from pcnmap.model import whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 

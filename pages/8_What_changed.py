@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pcnmap import changes, lookup
+from pcnmap.model import changes, lookup
 from ui import controls, data
 
 st.set_page_config(page_title="What changed · pcnmap", layout="wide")

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from pcnmap.build import build
-from pcnmap.catalogue import CATALOGUE_FILE
+from pcnmap.pipeline.build import build
+from pcnmap.pipeline.catalogue import CATALOGUE_FILE
 
 
 def main(argv: list[str] | None = None) -> int:

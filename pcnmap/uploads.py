@@ -28,7 +28,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from pcnmap import assemble, codes, sources, whatif
+from pcnmap import codes
+from pcnmap.model import whatif
+from pcnmap.pipeline import assemble, sources
 from pcnmap.export import FORMULA_START
 from pcnmap.problems import QualityLog, SourceError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap.build import build
+from pcnmap.pipeline.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACT = ROOT / "tests" / "fixtures" / "source"

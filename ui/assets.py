@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pcnmap.assets import MapAssets, leaflet_folder
+from pcnmap.maps.assets import MapAssets, leaflet_folder
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "leaflet"
 

@@ -11,7 +11,9 @@ import streamlit as st
 
 import folium
 
-from pcnmap import codes, export, lookup, mapping, store
+from pcnmap import codes, export, store
+from pcnmap.maps import mapping
+from pcnmap.model import lookup
 from ui import data
 from ui.assets import map_assets
 

@@ -12,7 +12,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from pcnmap import boundaries, changes, codes, coverage, funding, lookup, mapping, store, whatif
+from pcnmap import codes, store
+from pcnmap.maps import mapping
+from pcnmap.model import changes, coverage, funding, lookup, whatif
+from pcnmap.pipeline import boundaries
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pcnmap import funding, uploads, whatif
+from pcnmap import uploads
+from pcnmap.model import funding, whatif
 from ui import controls, data
 
 RULES = (

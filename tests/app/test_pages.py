@@ -8,7 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pcnmap import coverage, funding, store
+from pcnmap import store
+from pcnmap.model import coverage, funding
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",

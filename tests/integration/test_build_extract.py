@@ -16,8 +16,8 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap import store
-from pcnmap.catalogue import load_catalogue
-from pcnmap.geography import coverage_overlap_m2
+from pcnmap.pipeline.catalogue import load_catalogue
+from pcnmap.pipeline.geography import coverage_overlap_m2
 
 SNAPSHOTS = load_catalogue().snapshots
 SNAPSHOT_TABLES = Path(__file__).parent / "snapshots"
@@ -203,7 +203,7 @@ def test_what_changed_between_snapshots_is_explained(built_extract: Path) -> Non
     """South Ribble Medical Group PCN (U22273) closed before October 2024 and its
     practices went three ways; Frimley's D4U1Y is gone in July 2026 and every
     one of its practices is accounted for under its successors."""
-    from pcnmap import changes
+    from pcnmap.model import changes
 
     def load(key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         return (store.read_table(built_extract, key, "practices"),
@@ -225,7 +225,7 @@ def test_what_changed_between_snapshots_is_explained(built_extract: Path) -> Non
 
 @pytest.mark.parametrize("key", KEYS)
 def test_each_practice_catchment_is_one_connected_area(built_extract: Path, key: str) -> None:
-    from pcnmap import catchments
+    from pcnmap.pipeline import catchments
 
     graph = store.read_graph(built_extract, key)
     assignment = store.read_table(built_extract, key, "lsoa_networks")

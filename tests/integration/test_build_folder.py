@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import build as pipeline
+from pcnmap.pipeline import build as pipeline
 from pcnmap import store
-from pcnmap.catalogue import CATALOGUE_FILE
+from pcnmap.pipeline.catalogue import CATALOGUE_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import funding, store
+from pcnmap import store
+from pcnmap.model import funding
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 NETWORK = "U34632"

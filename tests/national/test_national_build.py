@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from pcnmap import tables
-from pcnmap.build import build
-from pcnmap.catalogue import load_catalogue
+from pcnmap.pipeline.build import build
+from pcnmap.pipeline.catalogue import load_catalogue
 
 SNAPSHOTS = load_catalogue().snapshots
 

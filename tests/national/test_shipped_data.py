@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from pcnmap import store, tables
-from pcnmap.catalogue import load_catalogue
-from pcnmap.geography import ENGLAND_BOUNDS, coverage_overlap_m2
+from pcnmap.pipeline.catalogue import load_catalogue
+from pcnmap.pipeline.geography import ENGLAND_BOUNDS, coverage_overlap_m2
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SNAPSHOTS = load_catalogue().snapshots
@@ -170,7 +170,7 @@ def test_manifest_matches_files() -> None:
 
 
 def test_cross_commissioner_networks_follow_from_members() -> None:
-    from pcnmap import coverage
+    from pcnmap.model import coverage
 
     found = {}
     for key in ("2019-12", "2023-01"):
@@ -192,7 +192,7 @@ def test_cross_commissioner_networks_follow_from_members() -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_patients_in_networks_plus_gaps_is_everyone(key: str) -> None:
-    from pcnmap import coverage
+    from pcnmap.model import coverage
 
     practices = store.read_table(DATA, key, "practices")
     balance = coverage.patient_balance(practices)
@@ -205,7 +205,7 @@ def test_patients_in_networks_plus_gaps_is_everyone(key: str) -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_derived_boundaries_cover_england_without_overlap(key: str) -> None:
-    from pcnmap.boundaries import METHODS, NO_NETWORK
+    from pcnmap.pipeline.boundaries import METHODS, NO_NETWORK
 
     derived = gpd.read_parquet(DATA / key / "network_boundaries.parquet")
     networks = store.read_table(DATA, key, "networks")
@@ -222,7 +222,7 @@ def test_derived_boundaries_cover_england_without_overlap(key: str) -> None:
 
 
 def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england() -> None:
-    from pcnmap import funding
+    from pcnmap.model import funding
 
     book = funding.load_rates()
     lists = pd.read_parquet(DATA / "funding_lists.parquet")
@@ -240,7 +240,7 @@ def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england()
 def test_lsoa_graph_agrees_with_shipped_boundaries(key: str) -> None:
     """The app judges proposed networks' contiguity on the LSOA piece graph; for
     the published memberships it must give every network's shipped figures."""
-    from pcnmap.boundaries import parts_of_areas
+    from pcnmap.pipeline.boundaries import parts_of_areas
 
     graph = store.read_graph(DATA, key)
     assignment = store.read_table(DATA, key, "lsoa_networks")
@@ -260,7 +260,7 @@ def test_each_practice_catchment_is_one_connected_area(key: str) -> None:
     """The catchment method's promise, in every snapshot: each practice's
     catchment is one connected area (LSOAs touching nothing, islands, go to
     their nearest practice and are left out of the check)."""
-    from pcnmap import catchments
+    from pcnmap.pipeline import catchments
 
     graph = store.read_graph(DATA, key)
     assignment = store.read_table(DATA, key, "lsoa_networks")

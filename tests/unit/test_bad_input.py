@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import sources
-from pcnmap.build import build
+from pcnmap.pipeline import sources
+from pcnmap.pipeline.build import build
 from pcnmap.problems import QualityLog, SourceError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from pcnmap import boundaries, sources, store
-from pcnmap.geography import coverage_overlap_m2
+from pcnmap import store
+from pcnmap.pipeline import boundaries, sources
+from pcnmap.pipeline.geography import coverage_overlap_m2
 from pcnmap.problems import QualityLog
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap.catalogue import CATALOGUE_FILE, CatalogueError, load_catalogue
+from pcnmap.pipeline.catalogue import CATALOGUE_FILE, CatalogueError, load_catalogue
 
 
 def test_the_shipped_catalogue_declares_five_snapshots_oldest_first() -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from pcnmap import catchments
+from pcnmap.pipeline import catchments
 
 
 def line(count: int) -> tuple[csr_matrix, np.ndarray]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pcnmap import changes
+from pcnmap.model import changes
 
 
 def practices(rows: list[tuple[str, str | None, str]]) -> pd.DataFrame:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import coverage, store
+from pcnmap import store
+from pcnmap.model import coverage
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import funding, store
+from pcnmap import store
+from pcnmap.model import funding
 
 NETWORK = "U34632"
 

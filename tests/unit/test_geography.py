@@ -8,7 +8,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from pcnmap import geography
+from pcnmap.pipeline import geography
 
 
 def test_grid_to_lonlat_is_not_axis_swapped() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap import assets, mapping
+from pcnmap.maps import assets, mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 

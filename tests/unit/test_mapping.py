@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from streamlit_folium import generate_leaflet_string
 
-from pcnmap import assets, lookup, mapping, store
+from pcnmap import store
+from pcnmap.maps import assets, mapping
+from pcnmap.model import lookup
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}`'
 

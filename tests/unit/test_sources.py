@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import codes, sources, store
+from pcnmap import codes, store
+from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
 
 

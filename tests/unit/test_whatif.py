@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import export, funding, store, uploads, whatif
+from pcnmap import export, store, uploads
+from pcnmap.model import funding, whatif
 from pcnmap.problems import QualityLog
 
 KEY, YEAR = "2023-01", "2022/23"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DECLARED = Path(__file__).resolve().parent / "declared"
+DECLARED = Path(__file__).resolve().parents[1] / "declared"
 CATALOGUE_FILE = DECLARED / "snapshots.toml"
 
 # The layouts each kind of source may have (the readers in pcnmap.sources).

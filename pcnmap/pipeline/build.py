@@ -30,11 +30,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap import areas, assemble, boundaries, catchments, codes, coverage, funding, sources, \
-    store, tables
-from pcnmap.catalogue import CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer, Snapshot, \
-    load_catalogue
-from pcnmap.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
+from pcnmap import codes, store, tables
+from pcnmap.model import coverage, funding
+from pcnmap.pipeline import areas, assemble, boundaries, catchments, sources
+from pcnmap.pipeline.catalogue import (CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer,
+                                       Snapshot, load_catalogue)
+from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.boundaries import NO_NETWORK, practice_points
+from pcnmap.pipeline.boundaries import NO_NETWORK, practice_points
 
 # Network Contract DES specification: networks "typically" serve 30,000 to
 # 50,000 registered patients.

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap import sources
-from pcnmap.boundaries import LsoaLayer, polygonal
-from pcnmap.catalogue import AreaLayer, Boundary, LsoaLookup, Places
-from pcnmap.geography import BRITISH_NATIONAL_GRID, WGS84
+from pcnmap.pipeline import sources
+from pcnmap.pipeline.boundaries import LsoaLayer, polygonal
+from pcnmap.pipeline.catalogue import AreaLayer, Boundary, LsoaLookup, Places
+from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, WGS84
 from pcnmap.problems import QualityLog, SourceError
 
 # A piece of a split area smaller than this is an artefact of two

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.geography import BRITISH_NATIONAL_GRID, WGS84
+from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, WGS84
 
 METHODS = {
     "catchment": "practice catchments grown in proportion to their lists",

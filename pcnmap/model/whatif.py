@@ -34,8 +34,10 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from pcnmap import catchments, codes, coverage, funding
-from pcnmap.boundaries import PartGraph, parts_of_areas
+from pcnmap import codes
+from pcnmap.model import coverage, funding
+from pcnmap.pipeline import catchments
+from pcnmap.pipeline.boundaries import PartGraph, parts_of_areas
 from pcnmap.problems import QualityLog
 
 # A new network's code: NEW and a number, so it cannot clash with an ODS code.

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-RATES_FILE = Path(__file__).resolve().parent / "declared" / "funding_rates.toml"
+RATES_FILE = Path(__file__).resolve().parents[1] / "declared" / "funding_rates.toml"
 BASES = ("registered", "weighted", "adjusted", "per_bed", "per_role", "national_share")
 PAID_TO = ("network", "practice")
 STATUSES = ("sourced", "unverified")

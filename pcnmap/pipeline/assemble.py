@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from pcnmap import codes
-from pcnmap.geography import in_england_bounds
+from pcnmap.pipeline.geography import in_england_bounds
 from pcnmap.problems import QualityLog
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.assets import MapAssets, use_assets
+from pcnmap.maps.assets import MapAssets, use_assets
 
 # Paul Tol's "muted" qualitative scheme: distinguishable by colour-blind
 # viewers (Tol, Colour schemes, SRON/EPS/TN/09-002).
