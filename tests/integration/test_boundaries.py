@@ -104,17 +104,6 @@ def test_voronoi_with_co_located_practices(
     assert coverage_overlap_m2(shapes.geometry) < shapely.area(england) * 0.001
 
 
-def test_describe_parts_counts_significant_parts() -> None:
-    big = shapely.box(0, 0, 1000, 1000)  # 1 km2
-    islet = shapely.box(5000, 0, 5100, 100)  # 0.01 km2
-    second = shapely.box(8000, 0, 8500, 500)  # 0.25 km2
-    shapes = gpd.GeoDataFrame({"network_code": ["A", "B"]}, geometry=[
-        shapely.MultiPolygon([big, islet]), shapely.MultiPolygon([big, second])], crs=27700)
-    described = boundaries.describe_parts(shapes)
-    assert described["parts"].tolist() == [2, 2]
-    assert described["significant_parts"].tolist() == [1, 2]
-    assert described["part_areas_km2"].iloc[1] == [1.0, 0.25]
-
 
 @pytest.mark.parametrize("key", ["2019-12", "2022-04", "2023-01"])
 def test_built_boundaries(built_extract: Path, key: str) -> None:
@@ -159,17 +148,3 @@ def test_part_graph_counts_the_parts_a_dissolve_gives(lsoas: boundaries.LsoaLaye
     assert from_graph["parts"].to_dict() == shapes["parts"].to_dict()
     assert from_graph["significant_parts"].to_dict() == shapes["significant_parts"].to_dict()
     assert from_graph["area_km2"].round(2).to_dict() == shapes["area_km2"].round(2).to_dict()
-
-
-def test_corner_contact_does_not_join_parts() -> None:
-    squares = np.array([shapely.box(0, 0, 1000, 1000), shapely.box(1000, 1000, 2000, 2000),
-                        shapely.box(1000, 0, 2000, 1000)])
-    layer = boundaries.LsoaLayer(np.array(["A", "B", "C"]), np.array(["a", "b", "c"]), squares,
-                                 shapely.point_on_surface(squares))
-    graph = boundaries.part_graph(layer)
-    # A and B meet only at a corner; each shares an edge with C.
-    assert sorted(map(tuple, graph.edges.to_numpy())) == [(0, 2), (1, 2)]
-    apart = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "Y"}))
-    assert apart.set_index("network_code")["significant_parts"].to_dict() == {"X": 2, "Y": 1}
-    joined = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "X"}))
-    assert joined["significant_parts"].tolist() == [1]

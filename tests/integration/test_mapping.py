@@ -26,12 +26,6 @@ def practices(built_extract: Path) -> pd.DataFrame:
     return frame
 
 
-def test_escape_neutralises_html_and_template_strings() -> None:
-    escaped = mapping.escape(HOSTILE)
-    for raw in ("<", ">", "${", "`", '"'):
-        assert raw not in escaped
-    assert mapping.escape(None) == ""
-
 
 def test_hostile_name_never_reaches_the_page_raw(practices, built_extract) -> None:
     derived = gpd.read_parquet(built_extract / "2023-01/network_boundaries.parquet")
@@ -127,12 +121,3 @@ def test_layer_script_travels_once_per_map(practices, built_extract) -> None:
         assert script.index("L.PcnmapShapes = ") < script.index("L.pcnmapShapes(")
         assert script.count("L.pcnmapShapes(") == 3  # basemap, commissioners, networks
         assert script.count("L.pcnmapPractices(") == 1
-
-
-def test_script_string_keeps_text_inside_its_literal() -> None:
-    text = '{"name":"it\'s </script> a\\\\b\\n \u2028"}'
-    literal = mapping.script_string(text)
-    assert "</" not in literal and "\n" not in literal and "\u2028" not in literal
-    assert literal[0] == literal[-1] == "'" and "'" not in literal[1:-1].replace("\\'", "")
-    # Python reads the other escapes as JavaScript does.
-    assert ast.literal_eval(literal.replace("<\\/", "</")) == text
