@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pcnmap.model import coverage, funding
+from pcnmap.model import coverage
 from ui import controls, data
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")

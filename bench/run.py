@@ -322,7 +322,6 @@ def server_seconds(page_file: str, query: dict[str, str], runs: int = 3) -> floa
 def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> dict:
     """geopandas explore() of the same practices and unsimplified LSOA boundaries."""
     import geopandas as gpd
-    import pandas as pd
 
     from pcnmap import store
     from pcnmap.pipeline import boundaries, sources

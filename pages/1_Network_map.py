@@ -8,8 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap.maps import assets, mapping
-from pcnmap.model import changes, coverage, lookup
-from pcnmap.pipeline import boundaries
+from pcnmap.model import changes, coverage, lookup, methods
 from ui import controls, data
 
 st.set_page_config(page_title="Network map · pcnmap", layout="wide")
@@ -77,14 +76,14 @@ def select_network(code: str) -> None:
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
-    method = st.sidebar.radio("Network boundaries", list(boundaries.METHODS),
-                              format_func=boundaries.METHODS.get, key="method")
+    method = st.sidebar.radio("Network boundaries", list(methods.METHODS),
+                              format_func=methods.METHODS.get, key="method")
     outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
     layers = st.sidebar.multiselect(
         "Layers", ["Practices", "Network boundaries", outlines_name],
         default=["Practices", "Network boundaries", outlines_name], key="layers")
     st.title("Network map")
-    st.caption(boundaries.INDICATIVE_NOTE)
+    st.caption(methods.INDICATIVE_NOTE)
 
     region = st.query_params.get("region")
     area = st.query_params.get("area")
@@ -131,7 +130,7 @@ def page() -> None:
     # The map returns its last click on every rerun; only a new click selects,
     # so the picker and the back button are not overridden by an old one.
     click = repr(sorted(properties.items())) if properties else None
-    if code and code != boundaries.NO_NETWORK and click != st.session_state.get("_map_click"):
+    if code and code != methods.NO_NETWORK and click != st.session_state.get("_map_click"):
         select_network(code)
     st.session_state["_map_click"] = click
 

@@ -9,8 +9,7 @@ from streamlit_folium import st_folium
 
 from pcnmap import codes
 from pcnmap.maps import mapping
-from pcnmap.model import coverage
-from pcnmap.pipeline import boundaries
+from pcnmap.model import coverage, methods
 from ui import controls, data
 
 st.set_page_config(page_title="Coverage gaps · pcnmap", layout="wide")
@@ -99,9 +98,9 @@ def page() -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, f"pcnmap-network-sizes-{snapshot}.csv")
     with tabs[3]:
-        st.caption(f"{boundaries.INDICATIVE_NOTE} A network counts as non-contiguous when its "
+        st.caption(f"{methods.INDICATIVE_NOTE} A network counts as non-contiguous when its "
                    f"boundary has more than one part of at least "
-                   f"{boundaries.SIGNIFICANT_PART_KM2} km².")
+                   f"{methods.SIGNIFICANT_PART_KM2} km².")
         st.dataframe(split, hide_index=True, width="stretch")
         controls.csv_download(split.astype({"part_areas_km2": str}),
                               f"pcnmap-non-contiguous-{snapshot}.csv")

@@ -12,8 +12,7 @@ from streamlit_folium import st_folium
 
 from pcnmap import codes, uploads
 from pcnmap.maps import mapping
-from pcnmap.model import lookup, whatif
-from pcnmap.pipeline import boundaries
+from pcnmap.model import lookup, methods, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -148,7 +147,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     st.subheader("Map of the proposal")
     st.caption("Practices take their proposed network's colour (new networks black; a "
                "practice not signing up its covering network's). Boundaries are today's, "
-               + boundaries.INDICATIVE_NOTE[0].lower() + boundaries.INDICATIVE_NOTE[1:])
+               + methods.INDICATIVE_NOTE[0].lower() + methods.INDICATIVE_NOTE[1:])
     layers = data.network_map_layers(snapshot, "lsoa", commissioner, None, None)
     colours = dict(data.network_colours(snapshot, "lsoa"))
     colours.update({f"{code}*": colour for code, colour in colours.items()})

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from pcnmap import tables
-from pcnmap.pipeline.boundaries import PartGraph
+from pcnmap.model.contiguity import PartGraph
 
 # The app reads its data from here; PCNMAP_DATA points it elsewhere (a small
 # fixture folder in the page tests, a fresh build to try).

@@ -29,9 +29,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pcnmap import codes
+from pcnmap.export import FORMULA_START
 from pcnmap.model import whatif
 from pcnmap.pipeline import assemble, sources
-from pcnmap.export import FORMULA_START
 from pcnmap.problems import QualityLog, SourceError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

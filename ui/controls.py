@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import folium
 import pandas as pd
 import streamlit as st
-
-import folium
 
 from pcnmap import codes, export, store
 from pcnmap.maps import mapping

@@ -14,8 +14,7 @@ import streamlit as st
 
 from pcnmap import codes, store
 from pcnmap.maps import mapping
-from pcnmap.model import changes, coverage, funding, lookup, whatif
-from pcnmap.pipeline import boundaries
+from pcnmap.model import changes, contiguity, coverage, funding, lookup, whatif
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,7 +189,7 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
 
 
 @st.cache_resource(show_spinner=False)
-def lsoa_graph(snapshot: str) -> boundaries.PartGraph:
+def lsoa_graph(snapshot: str) -> contiguity.PartGraph:
     """Which pieces of the snapshot's LSOAs share an edge: contiguity of
     proposed networks."""
     return store.read_graph(store.DATA_DIR, snapshot)

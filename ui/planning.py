@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import uploads
-from pcnmap.model import funding, whatif
+from pcnmap.model import whatif
 from ui import controls, data
 
 RULES = (

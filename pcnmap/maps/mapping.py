@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 
 import folium
-from branca.element import Element, Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Element, Template
 
 from pcnmap.maps.assets import MapAssets, use_assets
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.pipeline.boundaries import NO_NETWORK, practice_points
+from pcnmap.model.contiguity import practice_points
+from pcnmap.model.methods import NO_NETWORK
 
 # Network Contract DES specification: networks "typically" serve 30,000 to
 # 50,000 registered patients.

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote, unquote
 
 import numpy as np
@@ -36,9 +35,7 @@ import pandas as pd
 
 from pcnmap import codes
 from pcnmap.model import coverage, funding
-from pcnmap.pipeline import catchments
-from pcnmap.pipeline.boundaries import PartGraph, parts_of_areas
-from pcnmap.problems import QualityLog
+from pcnmap.model.contiguity import PartGraph, lsoa_adjacency, parts_of_areas, practice_groups
 
 # A new network's code: NEW and a number, so it cannot clash with an ODS code.
 NEW_NETWORK_CODE = re.compile(r"^NEW\d{1,3}$")
@@ -258,11 +255,11 @@ def contiguity(scenario: Scenario, lsoa_networks: pd.DataFrame, graph: PartGraph
         network_code=lambda frame: frame["practice_code"].map(network)).reset_index(drop=True)
     position = pd.Series(np.arange(len(placed)), index=placed["practice_code"])
     lsoas = pd.Series(np.arange(len(lsoa_networks)), index=lsoa_networks["lsoa_code"])
-    adjacency = catchments.lsoa_adjacency(
+    adjacency = lsoa_adjacency(
         lsoas.reindex(graph.parts["lsoa_code"]).to_numpy(), graph.edges["part_a"].to_numpy(),
         graph.edges["part_b"].to_numpy(), len(lsoas))
     rows = position.reindex(lsoa_practice.to_numpy()).fillna(-1).astype(int).to_numpy()
-    groups = catchments.practice_groups(adjacency, rows, placed)
+    groups = practice_groups(adjacency, rows, placed)
     groups = groups.set_index("network_code")["groups"].astype("Int64")
     return parts.assign(groups=parts["network_code"].map(groups))
 

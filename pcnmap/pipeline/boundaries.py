@@ -23,18 +23,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, WGS84
-
-METHODS = {
-    "catchment": "practice catchments grown in proportion to their lists",
-    "lsoa": "LSOAs to the nearest practice's network",
-    "voronoi": "nearest-practice cells (Voronoi) of practice sites",
-}
-INDICATIVE_NOTE = (
-    "Indicative boundaries derived by pcnmap from practice locations; networks "
-    "have no official boundary."
-)
-NO_NETWORK = "NONE"  # the pseudo-network of areas nearest a practice in no network
+from pcnmap.model.contiguity import PartGraph, practice_points
+from pcnmap.model.methods import NO_NETWORK, SIGNIFICANT_PART_KM2
+from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID
 
 
 @dataclass(frozen=True)
@@ -65,13 +56,6 @@ def prepare_lsoas(lsoas: gpd.GeoDataFrame) -> LsoaLayer:
         geometry=geometry,
         points=shapely.point_on_surface(geometry),
     )
-
-
-def practice_points(practices: pd.DataFrame) -> pd.DataFrame:
-    """Practices with a position, with their grid coordinates as points."""
-    placed = practices.dropna(subset=["easting", "northing"]).copy()
-    placed["point"] = shapely.points(placed["easting"].to_numpy(), placed["northing"].to_numpy())
-    return placed
 
 
 def nearest_practice(
@@ -250,11 +234,6 @@ def polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-# A separate part smaller than this (a coastal islet, a sliver between
-# neighbours) does not make a network non-contiguous.
-SIGNIFICANT_PART_KM2 = 0.1
-
-
 def describe_parts(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add each boundary's area, its separate parts and the parts' areas.
 
@@ -281,24 +260,6 @@ def simplified(boundaries: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataF
     return result.set_crs(BRITISH_NATIONAL_GRID, allow_override=True)
 
 
-# ---------------------------------------------------------------- contiguity without geometry
-
-
-@dataclass(frozen=True)
-class PartGraph:
-    """Which pieces of England's LSOAs share an edge.
-
-    An LSOA can have several separate pieces (islands), so the graph's nodes
-    are pieces: ``parts`` has ``lsoa_code`` and ``area_km2`` per piece and
-    ``edges`` the pairs of pieces (``part_a`` < ``part_b``, positions in
-    ``parts``) whose boundaries share a line, not just a point. Counting the
-    connected pieces of a set of LSOAs then gives the separate parts of their
-    union without any geometry, which is how a proposed network's contiguity
-    is judged in the app.
-    """
-
-    parts: pd.DataFrame
-    edges: pd.DataFrame
 
 
 def part_graph(lsoas: LsoaLayer) -> PartGraph:
@@ -317,36 +278,3 @@ def part_graph(lsoas: LsoaLayer) -> PartGraph:
                           "part_b": second[shared_edge].astype("int32")})
     return PartGraph(parts, edges.sort_values(["part_a", "part_b"]).reset_index(drop=True))
 
-
-def parts_of_areas(graph: PartGraph, lsoa_keys: pd.Series) -> pd.DataFrame:
-    """Separate parts of each key's LSOAs, judged on the piece graph.
-
-    ``lsoa_keys`` maps LSOA code to a key (a network code; missing for areas
-    of no network). Returns per key ``parts``, ``significant_parts`` (parts of
-    at least :data:`SIGNIFICANT_PART_KM2`) and ``area_km2``, the same figures
-    :func:`describe_parts` gives for the dissolved shapes.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    keys = graph.parts["lsoa_code"].map(lsoa_keys).to_numpy()
-    a, b = graph.edges["part_a"].to_numpy(), graph.edges["part_b"].to_numpy()
-    key_a, key_b = keys[a], keys[b]
-    # Pieces join only when both belong to the same key.
-    same = pd.notna(key_a) & (key_a == key_b)
-    size = len(keys)
-    matrix = coo_matrix((np.ones(int(same.sum()), dtype=np.int8), (a[same], b[same])),
-                        shape=(size, size))
-    _, component = connected_components(matrix, directed=False)
-    pieces = pd.DataFrame({"key": keys, "component": component,
-                           "area_km2": graph.parts["area_km2"].to_numpy()}).dropna(
-        subset=["key"])
-    areas = pieces.groupby(["key", "component"])["area_km2"].sum()
-    grouped = areas.groupby(level="key")
-    result = pd.DataFrame({
-        "parts": grouped.size(),
-        "significant_parts": grouped.agg(lambda s: int((s >= SIGNIFICANT_PART_KM2).sum())),
-        "area_km2": grouped.sum().round(3),
-    })
-    result.index.name = "network_code"
-    return result.reset_index()

@@ -14,7 +14,6 @@ half-written data folder: the old one stays as it was.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import os
@@ -31,10 +30,16 @@ import pandas as pd
 import shapely
 
 from pcnmap import codes, store, tables
-from pcnmap.model import coverage, funding
+from pcnmap.model import contiguity, coverage, funding, methods
 from pcnmap.pipeline import areas, assemble, boundaries, catchments, sources
-from pcnmap.pipeline.catalogue import (CATALOGUE_FILE, Catalogue, CatalogueError, LsoaLayer,
-                                       Snapshot, load_catalogue)
+from pcnmap.pipeline.catalogue import (
+    CATALOGUE_FILE,
+    Catalogue,
+    CatalogueError,
+    LsoaLayer,
+    Snapshot,
+    load_catalogue,
+)
 from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
 from pcnmap.problems import QualityLog, SourceError
 
@@ -47,7 +52,7 @@ NETWORK_SIMPLIFY_M = 100.0
 NATIONAL_SIMPLIFY_M = 1000.0
 ENGLAND_CLIP_M = 25.0
 # The note every derived boundary carries (also in the manifest).
-INDICATIVE_NOTE = boundaries.INDICATIVE_NOTE
+INDICATIVE_NOTE = methods.INDICATIVE_NOTE
 
 
 @dataclass
@@ -69,7 +74,7 @@ class LayerGeography:
     lsoas: boundaries.LsoaLayer
     england: shapely.Geometry
     repairs: QualityLog
-    graph: boundaries.PartGraph
+    graph: contiguity.PartGraph
 
 
 def read_layer_geography(source: Path, layer: LsoaLayer) -> LayerGeography:
@@ -130,7 +135,7 @@ def _adjacency(geography: LayerGeography):
     """LSOA adjacency (by index of the layer's LSOAs) from its piece graph."""
     position = pd.Series(np.arange(len(geography.lsoas.codes)), index=geography.lsoas.codes)
     piece_lsoa = position.reindex(geography.graph.parts["lsoa_code"]).to_numpy()
-    return catchments.lsoa_adjacency(piece_lsoa, geography.graph.edges["part_a"].to_numpy(),
+    return contiguity.lsoa_adjacency(piece_lsoa, geography.graph.edges["part_a"].to_numpy(),
                                      geography.graph.edges["part_b"].to_numpy(),
                                      len(position))
 
@@ -147,7 +152,7 @@ def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[s
     registered = networks.set_index("network_code")["registered"]
     rows = []
     for method, frame in shapes.items():
-        frame = frame[frame["network_code"] != boundaries.NO_NETWORK]
+        frame = frame[frame["network_code"] != methods.NO_NETWORK]
         row = pd.DataFrame({"method": method, "network_code": frame["network_code"].to_numpy(),
                             "area_km2": shapely.area(frame.geometry.to_numpy()) / 1e6})
         row["patients_per_km2"] = row["network_code"].map(registered).to_numpy() / row[
@@ -173,7 +178,7 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
     assignment = boundaries.nearest_practice(lsoas, lsoa_commissioner, practices)
     assignment = boundaries.give_every_network_an_lsoa(assignment, lsoas, practices)
     assignment.insert(3, "lsoa_icb_code", lsoa_icb)
-    placed = boundaries.practice_points(practices).reset_index(drop=True)
+    placed = contiguity.practice_points(practices).reset_index(drop=True)
     adjacency = _adjacency(geography)
     grown = catchments.grow(adjacency, lsoas.points, placed["point"].to_numpy(),
                             placed["registered"].to_numpy(), _placed_lsoas(lsoas, placed))
@@ -189,9 +194,9 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
     nearest = position.reindex(assignment["practice_code"]).fillna(-1).astype(int).to_numpy()
     groups = []
     for method, lsoa_practice in (("lsoa", nearest), ("catchment", grown.practice)):
-        table = catchments.practice_groups(adjacency, lsoa_practice, placed)
+        table = contiguity.practice_groups(adjacency, lsoa_practice, placed)
         groups.append(table.assign(method=method))
-    contiguity = pd.concat(groups, ignore_index=True)
+    practice_groups = pd.concat(groups, ignore_index=True)
 
     unsimplified = {}
     derived, national = [], []
@@ -240,10 +245,10 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
                                  lsoas.points, nearest=True),
         "catchment": assignment["catchment_network_code"].to_numpy(dtype=object)}
     for method, values in lsoa_network.items():
-        lsoa_network[method] = np.where(pd.isna(values), boundaries.NO_NETWORK, values)
+        lsoa_network[method] = np.where(pd.isna(values), methods.NO_NETWORK, values)
     return {"network_boundaries": result, "national_boundaries": national_scale,
             "lsoa_networks": assignment, "uncovered_areas": uncovered,
-            "contiguity": contiguity,
+            "contiguity": practice_groups,
             "method_comparison": _method_comparison(unsimplified, lsoa_network,
                                                     lsoas.areas_km2, networks)}
 
@@ -437,7 +442,7 @@ def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
     crossing = coverage.cross_commissioner_networks(practices, networks)
     sizes = coverage.size_check(networks)
     derived = frames["network_boundaries"]
-    derived = derived[derived["network_code"] != boundaries.NO_NETWORK]
+    derived = derived[derived["network_code"] != methods.NO_NETWORK]
     groups = frames["contiguity"]
     balance = coverage.patient_balance(practices)
     return {

@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from pcnmap import store
+from pcnmap.model import contiguity, methods
 from pcnmap.pipeline import boundaries, sources
 from pcnmap.pipeline.geography import coverage_overlap_m2
 from pcnmap.problems import QualityLog
@@ -52,7 +53,7 @@ def test_nearest_practice_prefers_own_commissioner(
     chosen = by_code.loc[assignment["practice_code"], "commissioner_code"].to_numpy()
     assert (chosen == commissioner).all()
     # Check the rule against a brute-force search for a sample of LSOAs.
-    placed = boundaries.practice_points(practices)
+    placed = contiguity.practice_points(practices)
     for index in range(0, len(assignment), 40):
         own = placed[placed["commissioner_code"] == commissioner[index]]
         distances = shapely.distance(own["point"].to_numpy(), lsoas.points[index])
@@ -110,12 +111,12 @@ def test_built_boundaries(built_extract: Path, key: str) -> None:
     derived = gpd.read_parquet(built_extract / key / "network_boundaries.parquet")
     networks = store.read_table(built_extract, key, "networks")
     with_members = set(networks.loc[networks["member_count"] > 0, "network_code"])
-    for method in boundaries.METHODS:
+    for method in methods.METHODS:
         shapes = derived[derived["method"] == method]
         placed = store.read_table(built_extract, key, "practices").dropna(
             subset=["easting", "network_code"])
         assert set(placed["network_code"]) <= set(shapes["network_code"])
-        assert set(shapes["network_code"]) - {boundaries.NO_NETWORK} <= with_members
+        assert set(shapes["network_code"]) - {methods.NO_NETWORK} <= with_members
         assert shapes.is_valid.all()
         assert coverage_overlap_m2(shapes.geometry) < shapes.to_crs(27700).area.sum() * 0.001
 
@@ -141,7 +142,7 @@ def test_part_graph_counts_the_parts_a_dissolve_gives(lsoas: boundaries.LsoaLaye
     # Deal the real LSOAs into a few keys by code so that most keys come out
     # in several pieces; the graph must agree with the geometry on every one.
     keys = pd.Series([f"K{int(code[-3:]) % 7}" for code in lsoas.codes], index=lsoas.codes)
-    from_graph = boundaries.parts_of_areas(graph, keys).set_index("network_code")
+    from_graph = contiguity.parts_of_areas(graph, keys).set_index("network_code")
     shapes = boundaries.describe_parts(boundaries.dissolve(lsoas.geometry, keys.to_numpy()))
     shapes = shapes.set_index("key")
     assert (shapes["parts"] > 1).all()

@@ -16,6 +16,7 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap import store
+from pcnmap.model import contiguity
 from pcnmap.pipeline.catalogue import load_catalogue
 from pcnmap.pipeline.geography import coverage_overlap_m2
 
@@ -225,19 +226,18 @@ def test_what_changed_between_snapshots_is_explained(built_extract: Path) -> Non
 
 @pytest.mark.parametrize("key", KEYS)
 def test_each_practice_catchment_is_one_connected_area(built_extract: Path, key: str) -> None:
-    from pcnmap.pipeline import catchments
 
     graph = store.read_graph(built_extract, key)
     assignment = store.read_table(built_extract, key, "lsoa_networks")
     position = pd.Series(np.arange(len(assignment)), index=assignment["lsoa_code"])
     piece = position.reindex(graph.parts["lsoa_code"]).to_numpy()
-    adjacency = catchments.lsoa_adjacency(piece, graph.edges["part_a"].to_numpy(),
+    adjacency = contiguity.lsoa_adjacency(piece, graph.edges["part_a"].to_numpy(),
                                           graph.edges["part_b"].to_numpy(), len(position))
     grown = assignment[assignment["catchment_how"] != "isolated"]
     assert assignment["catchment_practice_code"].notna().all()
     for practice, lsoas in grown.groupby("catchment_practice_code"):
         members = position[lsoas["lsoa_code"]].to_numpy()
-        assert catchments.connected(adjacency, members) == 1, practice
+        assert contiguity.connected(adjacency, members) == 1, practice
     # Every placed practice has a catchment, and larger lists reach further.
     practices = store.read_table(built_extract, key, "practices").dropna(subset=["easting"])
     sizes = assignment["catchment_practice_code"].value_counts()

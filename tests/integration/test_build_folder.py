@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap.pipeline import build as pipeline
 from pcnmap import store
+from pcnmap.pipeline import build as pipeline
 from pcnmap.pipeline.catalogue import CATALOGUE_FILE
 
 ROOT = Path(__file__).resolve().parents[2]

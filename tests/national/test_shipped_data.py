@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pcnmap import store, tables
+from pcnmap.model import contiguity
 from pcnmap.pipeline.catalogue import load_catalogue
 from pcnmap.pipeline.geography import ENGLAND_BOUNDS, coverage_overlap_m2
 
@@ -205,7 +206,7 @@ def test_patients_in_networks_plus_gaps_is_everyone(key: str) -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_derived_boundaries_cover_england_without_overlap(key: str) -> None:
-    from pcnmap.pipeline.boundaries import METHODS, NO_NETWORK
+    from pcnmap.model.methods import METHODS, NO_NETWORK
 
     derived = gpd.read_parquet(DATA / key / "network_boundaries.parquet")
     networks = store.read_table(DATA, key, "networks")
@@ -240,7 +241,7 @@ def test_2020_21_clinical_director_and_extended_hours_match_rate_times_england()
 def test_lsoa_graph_agrees_with_shipped_boundaries(key: str) -> None:
     """The app judges proposed networks' contiguity on the LSOA piece graph; for
     the published memberships it must give every network's shipped figures."""
-    from pcnmap.pipeline.boundaries import parts_of_areas
+    from pcnmap.model.contiguity import parts_of_areas
 
     graph = store.read_graph(DATA, key)
     assignment = store.read_table(DATA, key, "lsoa_networks")
@@ -260,18 +261,17 @@ def test_each_practice_catchment_is_one_connected_area(key: str) -> None:
     """The catchment method's promise, in every snapshot: each practice's
     catchment is one connected area (LSOAs touching nothing, islands, go to
     their nearest practice and are left out of the check)."""
-    from pcnmap.pipeline import catchments
 
     graph = store.read_graph(DATA, key)
     assignment = store.read_table(DATA, key, "lsoa_networks")
     position = pd.Series(np.arange(len(assignment)), index=assignment["lsoa_code"])
-    adjacency = catchments.lsoa_adjacency(
+    adjacency = contiguity.lsoa_adjacency(
         position.reindex(graph.parts["lsoa_code"]).to_numpy(),
         graph.edges["part_a"].to_numpy(), graph.edges["part_b"].to_numpy(), len(position))
     grown = assignment[assignment["catchment_how"] != "isolated"]
     assert (assignment["catchment_how"] == "isolated").sum() < 20
     broken = [practice for practice, lsoas in grown.groupby("catchment_practice_code")
-              if catchments.connected(adjacency, position[lsoas["lsoa_code"]].to_numpy()) != 1]
+              if contiguity.connected(adjacency, position[lsoas["lsoa_code"]].to_numpy()) != 1]
     assert broken == []
 
 

@@ -12,8 +12,6 @@ from pcnmap.problems import QualityLog, SourceError
 from tests.editing import rewrite_line
 
 
-
-
 def test_renamed_csv_column_names_file_row_and_column(extract_copy: Path) -> None:
     path = extract_copy / "list_sizes/nhs-payments-gp-2019-20_list-sizes.csv"
     rewrite_line(path, 1, "Practice Code", "Practice Cd")

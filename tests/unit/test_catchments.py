@@ -7,13 +7,14 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
+from pcnmap.model import contiguity
 from pcnmap.pipeline import catchments
 
 
 def line(count: int) -> tuple[csr_matrix, np.ndarray]:
     """LSOAs in a row, each touching the next, 1 km apart."""
     a = np.arange(count - 1)
-    adjacency = catchments.lsoa_adjacency(np.arange(count), a, a + 1, count)
+    adjacency = contiguity.lsoa_adjacency(np.arange(count), a, a + 1, count)
     return adjacency, shapely.points(np.arange(count) * 1000.0, np.zeros(count))
 
 
@@ -25,7 +26,7 @@ def test_catchments_grow_in_proportion_to_lists_and_stay_connected() -> None:
     assert (grown.practice == [0] * 9 + [1] * 3).all()
     for practice in (0, 1):
         members = np.flatnonzero(grown.practice == practice)
-        assert catchments.connected(adjacency, members) == 1
+        assert contiguity.connected(adjacency, members) == 1
 
 
 def test_a_practice_sharing_a_building_starts_beside_it() -> None:
@@ -34,7 +35,7 @@ def test_a_practice_sharing_a_building_starts_beside_it() -> None:
     grown = catchments.grow(adjacency, points, sites, np.array([4_000, 2_000]),
                             np.array([2, 2]))
     assert grown.practice[2] == 0  # the larger takes the building's LSOA
-    assert catchments.connected(adjacency, np.flatnonzero(grown.practice == 1)) == 1
+    assert contiguity.connected(adjacency, np.flatnonzero(grown.practice == 1)) == 1
     assert (grown.practice >= 0).all()
     assert (grown.practice == 0).sum() == 4 and (grown.practice == 1).sum() == 2
 
@@ -47,7 +48,7 @@ def test_left_over_lsoas_join_a_touching_catchment_and_islands_the_nearest() -> 
     nearest practice."""
     _, points = line(5)
     points = np.concatenate([points, shapely.points([9_000.0, 20_000.0], [0.0, 0.0])])
-    adjacency = catchments.lsoa_adjacency(np.arange(7), np.arange(4), np.arange(1, 5), 7)
+    adjacency = contiguity.lsoa_adjacency(np.arange(7), np.arange(4), np.arange(1, 5), 7)
     sites = shapely.points([0.0, 4_000.0, 9_000.0], [0.0, 0.0, 0.0])
     grown = catchments.grow(adjacency, points, sites, np.array([1, 1, 5]),
                             np.array([0, 4, 5]))
@@ -69,7 +70,7 @@ def test_practices_one_lsoa_apart_connect_and_further_apart_do_not() -> None:
     # A | B | A | C C | A : the first two A's are one LSOA apart (B's), the
     # third two LSOAs beyond the second.
     lsoa_practice = np.array([0, 1, 2, 3, 4, 5, 5])
-    groups = catchments.practice_groups(adjacency, lsoa_practice, table).set_index(
+    groups = contiguity.practice_groups(adjacency, lsoa_practice, table).set_index(
         "network_code")
     assert groups.loc["U00001", "groups"] == 2
     assert groups.loc["U00001", "group_practices"] == "P00000 P00002 | P00005"

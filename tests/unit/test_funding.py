@@ -11,10 +11,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from pcnmap import store
 from pcnmap.model import funding
 
 NETWORK = "U34632"

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from pcnmap.model import contiguity
 from pcnmap.pipeline import boundaries
 
 
@@ -30,8 +31,8 @@ def test_corner_contact_does_not_join_parts() -> None:
     graph = boundaries.part_graph(layer)
     # A and B meet only at a corner; each shares an edge with C.
     assert sorted(map(tuple, graph.edges.to_numpy())) == [(0, 2), (1, 2)]
-    apart = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "Y"}))
+    apart = contiguity.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "Y"}))
     assert apart.set_index("network_code")["significant_parts"].to_dict() == {"X": 2, "Y": 1}
-    joined = boundaries.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "X"}))
+    joined = contiguity.parts_of_areas(graph, pd.Series({"A": "X", "B": "X", "C": "X"}))
     assert joined["significant_parts"].tolist() == [1]
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pcnmap import export, store, uploads
-from pcnmap.problems import SourceError
 from pcnmap.pipeline.catalogue import load_catalogue
+from pcnmap.problems import SourceError
 
 APRIL_2022 = load_catalogue().snapshots["2022-04"]
 NEW = SimpleNamespace(epraccur=(APRIL_2022.practices.file,), epcn=(APRIL_2022.memberships.file,),

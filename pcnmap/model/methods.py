@@ -1,0 +1,30 @@
+"""The derived boundary methods: their names, notes and shared constants.
+
+Networks have no official boundary; every method is indicative, and each
+screen showing one names it and its assumption.
+"""
+
+from __future__ import annotations
+
+METHODS = {
+    "catchment": "practice catchments grown in proportion to their lists",
+    "lsoa": "LSOAs to the nearest practice's network",
+    "voronoi": "nearest-practice cells (Voronoi) of practice sites",
+}
+INDICATIVE_NOTE = (
+    "Indicative boundaries derived by pcnmap from practice locations; networks "
+    "have no official boundary."
+)
+NO_NETWORK = "NONE"  # the pseudo-network of areas nearest a practice in no network
+
+# A separate part smaller than this (a coastal islet, a sliver between
+# neighbours) does not make a network non-contiguous.
+SIGNIFICANT_PART_KM2 = 0.1
+
+# What the modelled catchments assume, said wherever they are shown.
+CATCHMENT_NOTE = (
+    "Modelled catchments: each practice claims the LSOAs nearest it, touching "
+    "what it already holds, in proportion to its registered list (LSOAs hold "
+    "roughly equal numbers of residents). Patients really live across wider, "
+    "overlapping areas; no registration-by-area data is available."
+)
