@@ -76,8 +76,7 @@ def select_network(code: str) -> None:
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
-    method = st.sidebar.radio("Network boundaries", list(methods.METHODS),
-                              format_func=methods.METHODS.get, key="method")
+    method = controls.method_picker()
     outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
     layers = st.sidebar.multiselect(
         "Layers", ["Practices", "Network boundaries", outlines_name],

@@ -21,6 +21,7 @@ def only(frame, commissioner, column="commissioner_code"):
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
+    method = controls.method_picker()
     st.title("Coverage gaps")
     controls.list_note(snapshot)
     practices = controls.in_chosen_area(data.practices(snapshot))
@@ -29,8 +30,8 @@ def page() -> None:
     areas = only(coverage.uncovered_areas(data.lsoa_networks(snapshot)), commissioner,
                  "lsoa_commissioner_code")
     sizes = only(coverage.size_check(data.networks(snapshot)), commissioner)
-    split = coverage.non_contiguous(data.network_boundaries(snapshot))
-    split = split[split["method"] == "lsoa"]
+    split = coverage.non_contiguous(data.contiguity(snapshot), data.network_boundaries(snapshot),
+                                    method)
     if commissioner:
         mine = set(practices.loc[practices["commissioner_code"] == commissioner,
                                  "network_code"].dropna())
@@ -61,7 +62,7 @@ def page() -> None:
                                                  "fillOpacity": 0.5}).add_to(fmap)
     shapes = data.network_boundaries(snapshot) if commissioner else \
         data.national_boundaries(snapshot)
-    shapes = shapes[shapes["method"] == "lsoa"]
+    shapes = shapes[shapes["method"] == method]
     for label, network_codes, colour in (
             ("Networks under 30,000 patients",
              sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
@@ -98,12 +99,25 @@ def page() -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, f"pcnmap-network-sizes-{snapshot}.csv")
     with tabs[3]:
-        st.caption(f"{methods.INDICATIVE_NOTE} A network counts as non-contiguous when its "
-                   f"boundary has more than one part of at least "
-                   f"{methods.SIGNIFICANT_PART_KM2} km².")
-        st.dataframe(split, hide_index=True, width="stretch")
-        controls.csv_download(split.astype({"part_areas_km2": str}),
-                              f"pcnmap-non-contiguous-{snapshot}.csv")
+        if method == "voronoi":
+            st.caption(f"{methods.INDICATIVE_NOTE} By the Voronoi method a network counts as "
+                       "non-contiguous when its boundary has more than one part of at least "
+                       f"{methods.SIGNIFICANT_PART_KM2} km² (its cells do not follow LSOAs, "
+                       "so its practices' areas are not judged).")
+        else:
+            st.caption(f"{methods.INDICATIVE_NOTE} A network counts as non-contiguous when "
+                       "its practices' areas do not connect (touching, or at most one LSOA "
+                       "apart): each group of member practices is named, with the networks "
+                       "between them and how far apart they are. Parts of the boundary are "
+                       "counted too, for those who want them.")
+        columns = {"network_code": "Network", "network_name": "Name",
+                   "groups": "Groups of practices", "group_practices": "The groups",
+                   "between": "What lies between", "separation_km": "Apart (km)",
+                   "significant_parts": "Parts of at least 0.1 km²", "parts": "All parts",
+                   "area_km2": "Area (km²)"}
+        shown = split.rename(columns=columns)
+        st.dataframe(shown, hide_index=True, width="stretch")
+        controls.csv_download(shown, f"pcnmap-non-contiguous-{snapshot}-{method}.csv")
     with tabs[4]:
         table = only(coverage.commissioner_coverage(practices), commissioner)
         st.dataframe(table, hide_index=True, width="stretch")

@@ -62,7 +62,8 @@ def page() -> None:
     fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
     mapping.commissioner_layer(outlines, words.commissioner_plural.capitalize()).add_to(fmap)
     derived = data.network_boundaries(snapshot)
-    derived = derived[(derived["method"] == "lsoa") & (derived["network_code"] == chosen)]
+    method = controls.method_picker()
+    derived = derived[(derived["method"] == method) & (derived["network_code"] == chosen)]
     colours = {chosen: mapping.PALETTE[0]}
     if len(derived):
         mapping.network_layer(derived, colours, "Network (indicative)").add_to(fmap)

@@ -202,7 +202,7 @@ def page() -> None:
 
 def funding_map(snapshot: str, commissioner: str, shown: pd.DataFrame) -> None:
     derived = data.network_boundaries(snapshot)
-    derived = derived[(derived["method"] == "lsoa")
+    derived = derived[(derived["method"] == controls.method_picker())
                       & codes.one_of(derived["network_code"], shown["network_code"])]
     if derived.empty:
         return

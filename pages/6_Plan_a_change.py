@@ -148,15 +148,17 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     st.caption("Practices take their proposed network's colour (new networks black; a "
                "practice not signing up its covering network's). Boundaries are today's, "
                + methods.INDICATIVE_NOTE[0].lower() + methods.INDICATIVE_NOTE[1:])
-    layers = data.network_map_layers(snapshot, "lsoa", commissioner, None, None)
-    colours = dict(data.network_colours(snapshot, "lsoa"))
+    method = st.session_state.get("method", next(iter(methods.METHODS)))
+    layers = data.network_map_layers(snapshot, method, commissioner, None, None)
+    colours = dict(data.network_colours(snapshot, method))
     colours.update({f"{code}*": colour for code, colour in colours.items()})
     colours.update(dict.fromkeys(proposal.new_networks, "#000000"))
     shown = whatif.practices_for_map(after)
     local = shown[(shown["commissioner_code"] == commissioner)
                   | codes.one_of(shown["practice_code"], proposal.memberships)]
     fmap = controls.new_map(snapshot, layers["bounds"])
-    mapping.commissioner_layer(layers["commissioners"], f"{data.snapshot(snapshot).commissioner_word} boundary").add_to(fmap)
+    word = data.snapshot(snapshot).commissioner_word
+    mapping.commissioner_layer(layers["commissioners"], f"{word} boundary").add_to(fmap)
     if layers["networks"]:
         mapping.network_layer(layers["networks"], colours,
                               "Today's network boundaries (indicative)").add_to(fmap)
@@ -170,6 +172,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
+    method = controls.method_picker()
     st.title("Plan a change")
     st.caption(planning.RULES)
     practices, networks = data.practices(snapshot), data.networks(snapshot)
@@ -197,7 +200,7 @@ def page() -> None:
         st.info("No change proposed yet: pick another network for a practice, make a new "
                 "network, or load a configuration. Every change is kept in the page's "
                 "address, so a link shares the proposal.")
-    planning.comparison(data.current_scenario(snapshot), after, snapshot,
+    planning.comparison(data.current_scenario(snapshot), after, snapshot, method,
                         commissioner, "proposed")
     if commissioner:
         proposal_map(snapshot, commissioner, after, proposal)

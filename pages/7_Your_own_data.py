@@ -75,7 +75,8 @@ def page() -> None:
         after = whatif.apply(mine_practices, mine_networks, proposal)
     if len(result.files):
         st.subheader(f"Your files beside the shipped {snapshot} snapshot")
-        planning.comparison(before, after, snapshot, commissioner, "your files")
+        planning.comparison(before, after, snapshot, controls.method_picker(), commissioner,
+                            "your files")
         controls.csv_download(whatif.configuration_table(after),
                               f"pcnmap-configuration-own-{as_of}.csv",
                               "Download your files' configuration (CSV)")

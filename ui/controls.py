@@ -12,7 +12,7 @@ import streamlit as st
 
 from pcnmap import codes, export, store
 from pcnmap.maps import mapping
-from pcnmap.model import lookup
+from pcnmap.model import lookup, methods
 from ui import data
 from ui.assets import map_assets
 
@@ -67,6 +67,7 @@ PAGES = {
     "pages/6_Plan_a_change.py": "Plan a change",
     "pages/7_Your_own_data.py": "Your own data",
     "pages/8_What_changed.py": "What changed",
+    "pages/9_Boundary_methods.py": "Boundary methods",
 }
 
 
@@ -126,6 +127,19 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
     code = _choose(words.commissioner_word, "commissioner",
                    ["England", *table["commissioner_code"].tolist()], names, where)
     return None if code == "England" else code
+
+
+def method_picker(where=st.sidebar) -> str:
+    """Choose how network boundaries are derived (URL parameter ``method``;
+    the catchment method by default). Says the method's assumption."""
+    options = list(methods.METHODS)
+    url_choice("method", options, options[0])
+    method = where.radio("Network boundaries (indicative)", options,
+                         format_func=methods.METHODS.get, key="method")
+    url_store("method", method, options[0])
+    if method == "catchment":
+        where.caption(methods.CATCHMENT_NOTE)
+    return method
 
 
 def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:

@@ -189,6 +189,26 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
 
 
 @st.cache_resource(show_spinner=False)
+def contiguity(snapshot: str) -> pd.DataFrame:
+    """Each network's groups of practices whose areas connect, by method."""
+    return store.read_table(store.DATA_DIR, snapshot, "contiguity")
+
+
+@st.cache_resource(show_spinner=False)
+def method_comparison(snapshot: str) -> pd.DataFrame:
+    """Each method's area of each network and what it shares with the others'."""
+    return store.read_table(store.DATA_DIR, snapshot, "method_comparison")
+
+
+@st.cache_resource(show_spinner=False)
+def method_summaries(snapshot: str) -> list[coverage.MethodSummary]:
+    """The boundary methods side by side."""
+    return coverage.method_summaries(method_comparison(snapshot), contiguity(snapshot),
+                                     network_boundaries(snapshot), lsoa_networks(snapshot),
+                                     practices(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
 def lsoa_graph(snapshot: str) -> contiguity.PartGraph:
     """Which pieces of the snapshot's LSOAs share an edge: contiguity of
     proposed networks."""

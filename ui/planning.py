@@ -15,9 +15,11 @@ RULES = (
     "Rules: a practice that does not sign up is covered by the network of its nearest member "
     "practice of the same commissioner, and network payments follow its patients; it gets no "
     "participation payment itself (pcnmap's reading of the Network Contract DES; local "
-    "agreements can differ). Contiguity uses the indicative LSOA method: each area stays "
-    "with its nearest practice. Funding uses the published list sizes the rates file names "
-    "for the year.")
+    "agreements can differ). Contiguity follows the boundary method chosen in the sidebar "
+    "(practice catchments, or the nearest practice by LSOA; the Voronoi method's cells do not "
+    "follow LSOAs, so catchments stand in for it): each area stays with its practice and "
+    "follows the practice's proposed network. Funding uses the list sizes the rates file "
+    "names for the year.")
 
 COLUMNS = {
     "network_code": "Network", "network_name": "Name", "status": "Status",
@@ -71,13 +73,14 @@ def upload_report(result: uploads.Uploaded) -> None:
         controls.csv_download(shown, "pcnmap-upload-problems.csv", "Download the problems (CSV)")
 
 
-def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str,
+def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, method: str,
                commissioner: str | None, label: str) -> None:
     """Headline figures and the affected networks, current beside ``label``."""
     year = data.default_year(snapshot)
     table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
                            year=year, lsoa_networks=data.lsoa_networks(snapshot),
-                           graph=data.lsoa_graph(snapshot))
+                           graph=data.lsoa_graph(snapshot),
+                           method=method if method in whatif.AREA_COLUMNS else "catchment")
     was, now = whatif.coverage_summary(before), whatif.coverage_summary(after)
     st.caption(f"All of England, {label}; the arrows show the difference from the shipped "
                "snapshot.")

@@ -9,6 +9,8 @@ stay inside one commissioner.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -82,15 +84,81 @@ def size_check(networks: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def non_contiguous(boundaries: pd.DataFrame) -> pd.DataFrame:
-    """Networks whose derived boundary has more than one significant separate part."""
-    networks = boundaries[(boundaries["network_code"] != NO_NETWORK)
-                          & (boundaries["significant_parts"] > 1)]
-    columns = ["method", "network_code", "network_name", "significant_parts", "parts",
-               "area_km2", "part_areas_km2"]
-    present = [c for c in columns if c in networks.columns]
-    return pd.DataFrame(networks[present]).sort_values(
-        ["significant_parts", "network_code"], ascending=[False, True]).reset_index(drop=True)
+def non_contiguous(groups: pd.DataFrame, boundaries: pd.DataFrame, method: str
+                   ) -> pd.DataFrame:
+    """The networks a method flags as non-contiguous, with why.
+
+    For the LSOA-based methods (those with practice ``groups``), a network is
+    flagged when its practices' areas do not connect: its groups of member
+    practices, what lies between them and how far apart they are are named.
+    The Voronoi method has no practice areas on the LSOA graph, so there a
+    network is flagged when its boundary has more than one part of at least
+    :data:`~pcnmap.model.methods.SIGNIFICANT_PART_KM2`. Every row also says
+    how many parts the boundary has, for those who want them.
+    """
+    shapes = boundaries[(boundaries["method"] == method)
+                        & (boundaries["network_code"] != NO_NETWORK)]
+    parts = pd.DataFrame(shapes[["network_code", "network_name", "significant_parts", "parts",
+                                 "area_km2"]])
+    mine = groups[groups["method"] == method]
+    if len(mine):
+        flagged = mine[mine["groups"] > 1].merge(parts, on="network_code", how="left")
+        order = ["groups", "network_code"]
+    else:
+        flagged = parts[parts["significant_parts"] > 1].assign(
+            groups=pd.NA, group_practices="", between="", separation_km=float("nan"))
+        order = ["significant_parts", "network_code"]
+    columns = ["network_code", "network_name", "groups", "group_practices", "between",
+               "separation_km", "significant_parts", "parts", "area_km2"]
+    return flagged[columns].sort_values(order, ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MethodSummary:
+    """How one boundary method behaves on a snapshot."""
+
+    method: str
+    networks: int
+    flagged: int
+    in_several_parts: int
+    shared_with: dict[str, float]
+    density_iqr: tuple[float, float]
+    practice_area_correlation: float | None
+
+
+# The column of lsoa_networks naming each LSOA's practice, by method.
+PRACTICE_AREAS = {"lsoa": "practice_code", "catchment": "catchment_practice_code"}
+
+
+def method_summaries(comparison: pd.DataFrame, groups: pd.DataFrame,
+                     boundaries: pd.DataFrame, lsoa_networks: pd.DataFrame,
+                     practices: pd.DataFrame) -> list[MethodSummary]:
+    """Each method side by side: networks flagged, networks in several parts,
+    the median share of a network's area the other methods also give it, the
+    spread of patients per km2 (quartiles), and, for the LSOA-based methods,
+    how closely a practice's area (its LSOAs, each holding about the same
+    number of residents) follows its registered list (correlation)."""
+    registered = practices.set_index("practice_code")["registered"].dropna()
+    summaries = []
+    for method, table in comparison.groupby("method", sort=False):
+        shapes = boundaries[(boundaries["method"] == method)
+                            & (boundaries["network_code"] != NO_NETWORK)]
+        mine = groups[groups["method"] == method]
+        flagged = (int((mine["groups"] > 1).sum()) if len(mine)
+                   else int((shapes["significant_parts"] > 1).sum()))
+        shared = {other.removeprefix("shared_"): float(table[other].median())
+                  for other in table.columns if other.startswith("shared_")
+                  and other != f"shared_{method}"}
+        density = table["patients_per_km2"].dropna()
+        correlation = None
+        if method in PRACTICE_AREAS:
+            held = lsoa_networks[PRACTICE_AREAS[method]].value_counts()
+            correlation = float(registered.corr(held.reindex(registered.index).fillna(0)
+                                                .astype(float)))
+        summaries.append(MethodSummary(
+            method, len(table), flagged, int((shapes["significant_parts"] > 1).sum()), shared,
+            (float(density.quantile(0.25)), float(density.quantile(0.75))), correlation))
+    return summaries
 
 
 def commissioner_coverage(practices: pd.DataFrame) -> pd.DataFrame:

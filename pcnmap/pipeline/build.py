@@ -145,9 +145,9 @@ def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[s
     """For each method and network: its area, patients per km2, and the share
     of its area each other method also gives the network.
 
-    Shares are counted in LSOAs (their areas), each LSOA following the
-    network each method gives it (the Voronoi method's: the cell holding its
-    point), which is exact for the LSOA-based methods and close for Voronoi.
+    Between the LSOA-based methods shares are counted in LSOAs (exact);
+    with the Voronoi method, whose cells cut through LSOAs, by intersecting
+    the shapes as displayed (simplified 100 m).
     """
     registered = networks.set_index("network_code")["registered"]
     rows = []
@@ -157,13 +157,21 @@ def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[s
                             "area_km2": shapely.area(frame.geometry.to_numpy()) / 1e6})
         row["patients_per_km2"] = row["network_code"].map(registered).to_numpy() / row[
             "area_km2"].where(row["area_km2"] > 0)
-        mine = pd.Series(lsoa_network[method])
-        own = pd.Series(lsoa_area).groupby(mine).sum()
-        for other, theirs in lsoa_network.items():
-            agree = mine.to_numpy() == theirs
-            shared = pd.Series(lsoa_area[agree]).groupby(mine[agree].to_numpy()).sum()
-            row[f"shared_{other}"] = (row["network_code"].map(shared).fillna(0.0)
-                                      / row["network_code"].map(own)).to_numpy()
+        for other in shapes:
+            if method in lsoa_network and other in lsoa_network:
+                mine, theirs = pd.Series(lsoa_network[method]), lsoa_network[other]
+                own = pd.Series(lsoa_area).groupby(mine).sum()
+                agree = mine.to_numpy() == theirs
+                shared = pd.Series(lsoa_area[agree]).groupby(mine[agree].to_numpy()).sum()
+                row[f"shared_{other}"] = (row["network_code"].map(shared).fillna(0.0)
+                                          / row["network_code"].map(own)).to_numpy()
+            else:
+                theirs = shapes[other].set_index("network_code").geometry
+                overlap = shapely.area(shapely.intersection(
+                    frame.geometry.to_numpy(),
+                    theirs.reindex(frame["network_code"]).to_numpy())) / 1e6
+                row[f"shared_{other}"] = np.nan_to_num(overlap) / row["area_km2"].where(
+                    row["area_km2"] > 0).to_numpy()
         rows.append(row)
     return pd.concat(rows, ignore_index=True)
 
@@ -198,7 +206,6 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
         groups.append(table.assign(method=method))
     practice_groups = pd.concat(groups, ignore_index=True)
 
-    unsimplified = {}
     derived, national = [], []
     for method, shapes in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
@@ -206,7 +213,6 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
         ("catchment", boundaries.lsoa_boundaries(assignment, lsoas,
                                                  column="catchment_network_code")),
     ):
-        unsimplified[method] = shapes
         shapes = boundaries.describe_parts(shapes)
         shapes.insert(0, "method", method)
         local = boundaries.simplified(shapes, NETWORK_SIMPLIFY_M)
@@ -238,19 +244,17 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
         assignment.loc[gap, "practice_code"].value_counts()).astype("int64")
     uncovered["area_km2"] = (uncovered.geometry.area / 1e6).round(3)
     uncovered = boundaries.simplified(uncovered, NETWORK_SIMPLIFY_M)
-    voronoi = unsimplified["voronoi"]
     lsoa_network = {
         "lsoa": assignment["network_code"].to_numpy(dtype=object),
-        "voronoi": areas.code_at(voronoi.rename(columns={"network_code": "code"}),
-                                 lsoas.points, nearest=True),
         "catchment": assignment["catchment_network_code"].to_numpy(dtype=object)}
     for method, values in lsoa_network.items():
         lsoa_network[method] = np.where(pd.isna(values), methods.NO_NETWORK, values)
     return {"network_boundaries": result, "national_boundaries": national_scale,
             "lsoa_networks": assignment, "uncovered_areas": uncovered,
             "contiguity": practice_groups,
-            "method_comparison": _method_comparison(unsimplified, lsoa_network,
-                                                    lsoas.areas_km2, networks)}
+            "method_comparison": _method_comparison(
+                {shapes["method"].iloc[0]: shapes for shapes in derived}, lsoa_network,
+                lsoas.areas_km2, networks)}
 
 
 # ---------------------------------------------------------------- one snapshot

@@ -14,7 +14,7 @@ from pcnmap.model import coverage, funding
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",
          "pages/3_Cross_commissioner_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py",
-         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py", "pages/8_What_changed.py"]
+         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py", "pages/8_What_changed.py", "pages/9_Boundary_methods.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -138,3 +138,29 @@ def test_presentation_mode_is_in_the_url() -> None:
     assert app.toggle[0].value is True
     app.toggle[0].set_value(False).run()
     assert "present" not in app.query_params
+
+
+def test_boundary_methods_page_compares_the_three() -> None:
+    from pcnmap.model import methods
+
+    app = run("pages/9_Boundary_methods.py", snapshot="2026-07")
+    assert not app.exception and not app.error
+    table = app.dataframe[0].value.set_index("Method")
+    assert list(table.index) == [methods.METHODS[m] for m in ("lsoa", "voronoi", "catchment")] \
+        or set(table.index) == set(methods.METHODS.values())
+    groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
+    flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
+    assert table.loc[methods.METHODS["catchment"], "Flagged non-contiguous"] == len(flagged)
+
+
+def test_coverage_gaps_names_each_flagged_networks_groups() -> None:
+    app = run("pages/2_Coverage_gaps.py", snapshot="2026-07", method="catchment")
+    assert app.radio(key="method").value == "catchment"
+    groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
+    flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Non-contiguous networks (indicative)"] == f"{len(flagged):,}"
+    table = next(frame.value for frame in app.dataframe if "The groups" in frame.value.columns)
+    assert set(table["Network"]) == set(flagged["network_code"])
+    app.radio(key="method").set_value("voronoi").run()
+    assert "method" in app.query_params and not app.exception

@@ -97,15 +97,19 @@ def test_commissioner_coverage_percentages(snapshot_2019) -> None:
 
 
 def test_uncovered_areas_and_non_contiguous(built_extract: Path) -> None:
-    import geopandas as gpd
-
     assignment = pd.read_parquet(built_extract / "2019-12/lsoa_networks.parquet")
     uncovered = coverage.uncovered_areas(assignment)
     assert len(uncovered) == assignment["network_code"].isna().sum()
     practices = store.read_table(built_extract, "2019-12", "practices").set_index(
         "practice_code")
     assert practices.loc[uncovered["practice_code"], "network_code"].isna().all()
-    derived = gpd.read_parquet(built_extract / "2019-12/network_boundaries.parquet")
-    split = coverage.non_contiguous(derived)
+    derived = store.read_geo(built_extract, "2019-12", "network_boundaries")
+    groups = store.read_table(built_extract, "2019-12", "contiguity")
+    for method in ("lsoa", "catchment"):
+        split = coverage.non_contiguous(groups, derived, method)
+        flagged = groups[(groups["method"] == method) & (groups["groups"] > 1)]
+        assert set(split["network_code"]) == set(flagged["network_code"])
+        assert (split["groups"] > 1).all() and split["group_practices"].str.contains("|").all()
+    # The Voronoi method, with no practice areas on the LSOA graph, flags by parts.
+    split = coverage.non_contiguous(groups, derived, "voronoi")
     assert (split["significant_parts"] > 1).all()
-    assert "U04914" in set(split.loc[split["method"] == "lsoa", "network_code"])
