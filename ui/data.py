@@ -14,7 +14,8 @@ import streamlit as st
 
 from pcnmap import codes, store
 from pcnmap.maps import mapping
-from pcnmap.model import changes, contiguity, coverage, funding, lookup, whatif
+from pcnmap.model import changes, coverage, funding, lookup, whatif
+from pcnmap.model.contiguity import PartGraph
 
 
 @st.cache_resource(show_spinner=False)
@@ -209,7 +210,7 @@ def method_summaries(snapshot: str) -> list[coverage.MethodSummary]:
 
 
 @st.cache_resource(show_spinner=False)
-def lsoa_graph(snapshot: str) -> contiguity.PartGraph:
+def lsoa_graph(snapshot: str) -> PartGraph:
     """Which pieces of the snapshot's LSOAs share an edge: contiguity of
     proposed networks."""
     return store.read_graph(store.DATA_DIR, snapshot)
