@@ -11,8 +11,6 @@ from pcnmap.maps import assets, mapping
 from pcnmap.model import changes, coverage, lookup, methods
 from ui import controls, data
 
-st.set_page_config(page_title="Network map · pcnmap", layout="wide")
-
 
 def network_panel(snapshot: str, network_code: str) -> None:
     networks = data.networks(snapshot).set_index("network_code")
@@ -158,4 +156,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

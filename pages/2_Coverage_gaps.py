@@ -12,8 +12,6 @@ from pcnmap.maps import mapping
 from pcnmap.model import coverage, methods
 from ui import controls, data
 
-st.set_page_config(page_title="Coverage gaps · pcnmap", layout="wide")
-
 
 def only(frame, commissioner, column="commissioner_code"):
     return frame if commissioner is None else frame[frame[column] == commissioner]
@@ -125,4 +123,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

@@ -11,8 +11,6 @@ from pcnmap.maps import mapping
 from pcnmap.model import coverage
 from ui import controls, data
 
-st.set_page_config(page_title="Cross-commissioner networks · pcnmap", layout="wide")
-
 
 def page() -> None:
     snapshot, _ = controls.page_start(place=False)
@@ -74,4 +72,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

@@ -17,7 +17,6 @@ from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
 from ui import controls, data
 
-st.set_page_config(page_title="Funding · pcnmap", layout="wide")
 SORTS = {"total": "Total", "per_patient": "Per patient", "registered": "Patients",
          "network_name": "Name"}
 
@@ -252,4 +251,4 @@ def practice_payments(snapshot: str, year: str, commissioner: str | None) -> Non
                           label="Download practice payments (CSV)")
 
 
-controls.guarded(page)
+page()

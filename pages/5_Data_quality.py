@@ -7,8 +7,6 @@ import streamlit as st
 from pcnmap.problems import CHECKS
 from ui import controls, data
 
-st.set_page_config(page_title="Data quality · pcnmap", layout="wide")
-
 
 def page() -> None:
     snapshot, _ = controls.page_start(place=False)
@@ -34,4 +32,4 @@ def page() -> None:
     st.json(record.get("analysis", {}), expanded=False)
 
 
-controls.guarded(page)
+page()

@@ -16,8 +16,6 @@ from pcnmap.model import lookup, methods, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
-st.set_page_config(page_title="Plan a change · pcnmap", layout="wide")
-
 NOT_SIGNING = "Not signing up (covered by a neighbour)"
 NO_NETWORK = "In no network (as now)"
 
@@ -207,4 +205,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

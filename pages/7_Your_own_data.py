@@ -14,8 +14,6 @@ from pcnmap.model import whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
-st.set_page_config(page_title="Your own data · pcnmap", layout="wide")
-
 
 def read_files(files: list) -> uploads.Uploaded:
     """Check and read the uploads once per set of files (kept for this session only)."""
@@ -83,4 +81,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

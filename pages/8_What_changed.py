@@ -8,8 +8,6 @@ import streamlit as st
 from pcnmap.model import changes, lookup
 from ui import controls, data
 
-st.set_page_config(page_title="What changed · pcnmap", layout="wide")
-
 NETWORK_COLUMNS = {
     "network_code": "Network", "status": "Change", "network_name_before": "Name before",
     "network_name_after": "Name now", "members_before": "Practices before",
@@ -76,4 +74,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

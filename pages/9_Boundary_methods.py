@@ -9,8 +9,6 @@ import streamlit as st
 from pcnmap.model import methods
 from ui import controls, data
 
-st.set_page_config(page_title="Boundary methods · pcnmap", layout="wide")
-
 
 def page() -> None:
     snapshot, _ = controls.page_start(place=False)
@@ -71,4 +69,4 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-controls.guarded(page)
+page()

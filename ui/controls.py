@@ -55,29 +55,6 @@ def url_store(key: str, value, default=None) -> None:
         st.session_state[f"_url_{key}"] = str(value)
 
 
-# The pages in the order a meeting meets them, with the names the sidebar shows
-# (Streamlit's own list would call the start page after its file, "dashboard").
-PAGES = {
-    "dashboard.py": "Overview",
-    "pages/1_Network_map.py": "Network map",
-    "pages/2_Coverage_gaps.py": "Coverage gaps",
-    "pages/3_Cross_commissioner_networks.py": "Cross-commissioner networks",
-    "pages/4_Funding.py": "Funding",
-    "pages/5_Data_quality.py": "Data quality",
-    "pages/6_Plan_a_change.py": "Plan a change",
-    "pages/7_Your_own_data.py": "Your own data",
-    "pages/8_What_changed.py": "What changed",
-    "pages/9_Boundary_methods.py": "Boundary methods",
-}
-
-
-def page_links() -> None:
-    """The sidebar's list of pages, named for people."""
-    for path, label in PAGES.items():
-        st.sidebar.page_link(path, label=label)
-    st.sidebar.divider()
-
-
 def snapshot_picker(where=st.sidebar) -> str:
     """Choose a snapshot (URL parameter ``snapshot``)."""
     keys = data.snapshot_keys()
@@ -162,10 +139,10 @@ def presentation_toggle() -> bool:
 
 
 def page_start(*, place: bool = True) -> tuple[str, str | None]:
-    """The sidebar every page begins with: the page list, the snapshot, the
-    place (region, STP/ICB, commissioner) when the page filters by it, and
-    the presentation switch. Returns the snapshot and the commissioner."""
-    page_links()
+    """The sidebar every page begins with (below the navigation): the
+    snapshot, the place (region, STP/ICB, commissioner) when the page filters
+    by it, and the presentation switch. Returns the snapshot and the
+    commissioner."""
     snapshot = snapshot_picker()
     commissioner = commissioner_picker(snapshot) if place else None
     presentation_toggle()

@@ -1,4 +1,4 @@
-"""AppTest of the overview page (dashboard.py) on the shipped data."""
+"""AppTest of the overview page (the start page) on the shipped data."""
 
 from __future__ import annotations
 

@@ -10,11 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from pcnmap import store
 from pcnmap.model import coverage, funding
+from ui import pages
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["dashboard.py", "pages/1_Network_map.py", "pages/2_Coverage_gaps.py",
-         "pages/3_Cross_commissioner_networks.py", "pages/4_Funding.py", "pages/5_Data_quality.py",
-         "pages/6_Plan_a_change.py", "pages/7_Your_own_data.py", "pages/8_What_changed.py", "pages/9_Boundary_methods.py"]
+PAGES = [page.path for page in pages.PAGES]
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +25,7 @@ def fresh_cache():
 def run(page: str, **query: str) -> AppTest:
     """Run ``page`` as the app does: from the main script (its links resolve there)."""
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    if page != "dashboard.py":
+    if page != pages.PAGES[0].path:
         app.switch_page(page)
     for name, value in query.items():
         app.query_params[name] = value
@@ -134,7 +133,7 @@ def test_data_quality_page_filters_by_check() -> None:
 
 
 def test_presentation_mode_is_in_the_url() -> None:
-    app = run("dashboard.py", present="1")
+    app = run(pages.PAGES[0].path, present="1")
     assert app.toggle[0].value is True
     app.toggle[0].set_value(False).run()
     assert "present" not in app.query_params
@@ -164,3 +163,13 @@ def test_coverage_gaps_names_each_flagged_networks_groups() -> None:
     assert set(table["Network"]) == set(flagged["network_code"])
     app.radio(key="method").set_value("voronoi").run()
     assert "method" in app.query_params and not app.exception
+
+
+def test_the_page_list_is_the_pages_folder() -> None:
+    """One file and one line in ui/pages.py make a page; nothing else lists them."""
+    files = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))
+    assert sorted(PAGES) == files
+    assert len({page.url_path for page in pages.PAGES}) == len(pages.PAGES)
+    for path in files:
+        text = (ROOT / path).read_text()
+        assert "set_page_config" not in text and "guarded" not in text
