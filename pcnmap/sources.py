@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from pcnmap import codes
+from pcnmap import codes, safety
 from pcnmap.problems import QualityLog, SourceError
 
 # ---------------------------------------------------------------- helpers
@@ -320,7 +320,8 @@ def _load_sheet(
             f"its sheets are {workbook.sheetnames}",
             expected="an NHS Digital ePCN workbook",
         )
-    rows = workbook[sheet_name].iter_rows(values_only=True)
+    # issue16 hook: rows read with the declared dimension ignored, capped (pcnmap.safety).
+    rows = safety.sheet_rows(workbook[sheet_name], path)
     header = next(rows, None)
     if header is None:
         raise SourceError(path, f"sheet {sheet_name!r} is empty", row=1,
@@ -380,6 +381,7 @@ def read_epcn(path: Path, log: QualityLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     require_file(path, "an NHS Digital ePCN workbook (.xlsx)")
     from openpyxl import load_workbook
 
+    safety.check_workbook(path)  # issue16 hook: zip and declared sizes, before parsing
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
