@@ -76,6 +76,7 @@ CHECKS = {
     "unknown_code": "A code in an uploaded file is not in the snapshot",
     "invalid_value": "A value breaks the uploaded file's declared schema",
     "active_text": "A name holds a spreadsheet formula or HTML and is kept as plain text",
+    "wrong_field_count": "A line has more or fewer fields than the file's other lines",
 }
 
 

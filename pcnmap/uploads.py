@@ -28,11 +28,16 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from pcnmap import assemble, codes, sources, whatif
+from pcnmap import assemble, codes, sources, textfiles, whatif
 from pcnmap.export import FORMULA_START
 from pcnmap.problems import QualityLog, SourceError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Streamlit's server.maxUploadSize (.streamlit/config.toml) is in megabytes,
+# and its browser side counts a megabyte as 1,000,000 bytes (except on
+# Windows, 1,048,576): the smaller is the cap every user meets, so pcnmap
+# refuses above it too and says the same number.
+MAX_UPLOAD_MB = 10
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 SUFFIXES = (".csv", ".xlsx")
 KINDS = {
     "epraccur": "ODS GP practices (epraccur.csv)",
@@ -69,8 +74,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }),
     "registered": pa.DataFrameSchema({
         "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "registered": pa.Column(float, pa.Check.ge(0, error="a patient count of 0 or more"),
-                                nullable=False, coerce=True),
+        "registered": pa.Column(float, pa.Check(
+            lambda n: (n >= 0) & (n <= textfiles.MAX_COUNT) & (n % 1 == 0),
+            error=f"a patient count: a whole number from 0 to {textfiles.MAX_COUNT:,}"),
+            nullable=False, coerce=True),
     }),
     "configuration": pa.DataFrameSchema({
         "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
@@ -169,8 +176,8 @@ def kind_of(name: str, data: bytes) -> str:
         raise SourceError(shown, f"is a {suffix or 'file without an extension'}",
                           expected="a .csv or .xlsx file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise SourceError(shown, f"is {len(data) / 1024 / 1024:.1f} MB",
-                          expected=f"at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+        raise SourceError(shown, f"is {len(data) / 1e6:.1f} MB ({len(data):,} bytes)",
+                          expected=f"at most {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes)")
     if not data.strip():
         raise SourceError(shown, "file is empty", expected="a CSV or XLSX with data")
     if suffix == ".xlsx":
@@ -178,6 +185,10 @@ def kind_of(name: str, data: bytes) -> str:
             raise SourceError(shown, "is not an Excel workbook (no XLSX signature)",
                               expected="an .xlsx workbook as NHS Digital publishes it")
         return "epcn"
+    wide = textfiles.wide_encoding(data)
+    if wide:
+        raise SourceError(shown, f"is {wide} text", expected="a CSV file as UTF-8 text "
+                          "(in Excel: Save As, \"CSV UTF-8\")")
     if data.startswith(b"PK") or b"\x00" in data[:4096]:
         raise SourceError(shown, "is binary, not text", expected="a CSV text file")
     first_line = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
@@ -233,18 +244,46 @@ def read_uploads(paths: list[Path], uploaded: Uploaded | None = None) -> Uploade
     result = uploaded or Uploaded()
     for path in paths:
         try:
-            kind = kind_of(path.name, path.read_bytes())
-            _read_kind(path, kind, result)
+            data = path.read_bytes()
+            kind = kind_of(path.name, data)
+            left_out = set() if kind == "epcn" else check_text(path, data, kind, result.log)
+            _read_kind(path, kind, result, left_out)
             result.files[kind] = path
         except SourceError as error:
             result.errors.append(error)
     return result
 
 
-def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
+def check_text(path: Path, data: bytes, kind: str, log: QualityLog) -> set[int]:
+    """Check a CSV upload's text before its reader runs: UTF-8, and the same
+    number of fields on every line (the reader would pad a short line with
+    blanks, or refuse the file for a long one).
+
+    Each line with another count is logged with its row and emptied in the
+    saved file (kept as a line, so the rows after it keep their numbers);
+    returns those rows, for the caller to leave out.
+    """
+    text = textfiles.decode(data, path, what=KINDS[kind], header=kind != "epraccur")
+    fields, ragged = textfiles.ragged_lines(
+        text, path, fields=sources.EPRACCUR_FIELD_COUNT if kind == "epraccur" else None)
+    for row, count in ragged.items():
+        if count:  # a blank line is emptied too, silently: it holds nothing
+            log.add("wrong_field_count", path, row, f"field {min(count, fields) + 1}",
+                    f"line {row}", count, f"has {count} fields where the file's lines have "
+                    f"{fields}; row left out")
+    if ragged:
+        path.write_text(textfiles.blank_lines(text, set(ragged), fields), encoding="utf-8")
+    return set(ragged)
+
+
+def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> None:
     log = result.log
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[~frame["source_row"].isin(left_out)] if left_out else frame
+
     if kind == "epraccur":
-        everything = sources.read_epraccur(path, log)
+        everything = kept(sources.read_epraccur(path, log))
         england = sources.drop_repeats(
             sources.england_gp_practices(everything, path, log), "code", path, log,
             source_column="field 1 (organisation code)", what="practice code")
@@ -273,20 +312,26 @@ def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
         networks.attrs["sheet"], members.attrs["sheet"] = details, partners
         result.networks, result.members = networks, members
     elif kind == "registered":
-        lists = sources.drop_repeats(sources.read_registered_monthly(path, log), "practice_code",
-                                     path, log, source_column="CODE", what="practice")
+        lists = sources.drop_repeats(kept(sources.read_registered_monthly(path, log)),
+                                     "practice_code", path, log, source_column="CODE",
+                                     what="practice")
         result.registered = validate(lists, "registered", path, log,
                                      record_column="practice_code",
                                      columns={"practice_code": "CODE",
                                               "registered": "NUMBER_OF_PATIENTS"})
     else:
-        result.configuration = read_configuration(path, log)
+        result.configuration = read_configuration(path, log, left_out)
 
 
-def read_configuration(path: Path, log: QualityLog) -> pd.DataFrame:
-    """A configuration CSV: practice_code, network_code (blank: not signing up), network_name."""
+def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozenset()
+                       ) -> pd.DataFrame:
+    """A configuration CSV: practice_code, network_code (blank: not signing up), network_name.
+
+    Rows in ``left_out`` (already reported) are dropped before any check.
+    """
     raw = sources.read_text_csv(path, header=True, what="a configuration CSV ("
                                 + ", ".join(whatif.CONFIGURATION_COLUMNS) + ")")
+    raw = raw[~raw["source_row"].isin(left_out)]
     raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
     if "network_name" not in raw.columns:
         raw["network_name"] = ""

@@ -1,0 +1,75 @@
+"""Text checks before a CSV reader: each fault named by row and field, on the
+real extracts' text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pcnmap import sources, textfiles
+from pcnmap.problems import SourceError
+
+EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
+EPRACCUR = EXTRACT / "ods" / "epraccur_2023-01.csv"
+REGISTERED = EXTRACT / "list_sizes" / "gp-reg-pat-prac-all_01Apr2022.csv"
+
+
+def test_the_real_files_pass() -> None:
+    for path in (EPRACCUR, REGISTERED):
+        text = textfiles.decode(path.read_bytes(), path, what="x", header=path == REGISTERED)
+        fields, ragged = textfiles.ragged_lines(
+            text, path, fields=27 if path == EPRACCUR else None)
+        assert ragged == {} and fields == (27 if path == EPRACCUR else 10)
+
+
+def test_a_first_line_of_the_wrong_width_stops_the_file() -> None:
+    lines = EPRACCUR.read_text().splitlines(keepends=True)
+    lines[0] = ",".join(lines[0].split(",")[:26]) + "\n"
+    with pytest.raises(SourceError) as caught:
+        textfiles.ragged_lines("".join(lines), EPRACCUR, fields=27)
+    assert str(caught.value) == ("epraccur_2023-01.csv, row 1: has 26 fields a row "
+                                 "(expected 27 fields a row)")
+
+
+def test_lines_and_fields_are_capped() -> None:
+    header = REGISTERED.read_text().splitlines()[0]
+    with pytest.raises(SourceError, match=r"row 1: line 1 has 5,000 fields"):
+        textfiles.ragged_lines("," * 4_999 + "\n", REGISTERED)
+    lines = REGISTERED.read_text().splitlines(keepends=True)
+    long = "".join([header + "\n", *lines[1:2] * (textfiles.MAX_LINES + 5)])
+    with pytest.raises(SourceError) as caught:
+        textfiles.ragged_lines(long, REGISTERED)
+    assert caught.value.row == textfiles.MAX_LINES + 1
+    assert "goes on past line 100,000" in str(caught.value)
+    huge_field = header + "\n" + '"' + "x" * 200_000 + '",,,,,,\n'
+    with pytest.raises(SourceError, match=r"row 2: is not well-formed CSV \(field larger"):
+        textfiles.ragged_lines(huge_field, REGISTERED)
+
+
+def test_blanked_lines_keep_every_row_number(tmp_path: Path) -> None:
+    text = REGISTERED.read_text()
+    blanked = textfiles.blank_lines(text, {3, 5}, 10)
+    path = tmp_path / REGISTERED.name
+    path.write_text(blanked)
+    frame = sources.read_text_csv(path, header=True, what="x")
+    original = sources.read_text_csv(REGISTERED, header=True, what="x")
+    assert list(frame["source_row"]) == list(original["source_row"])
+    assert (frame.set_index("source_row").loc[[3, 5]] == "").all().all()
+    pd.testing.assert_frame_equal(frame[~frame["source_row"].isin([3, 5])],
+                                  original[~original["source_row"].isin([3, 5])])
+
+
+def test_wide_encodings_without_a_mark() -> None:
+    text = EPRACCUR.read_text()
+    assert textfiles.wide_encoding(text.encode("utf-16-le")) == "UTF-16"
+    assert textfiles.wide_encoding(text.encode("utf-16-be")) == "UTF-16"
+    assert textfiles.wide_encoding(text.encode("utf-8")) is None
+
+
+def test_implausible_counts() -> None:
+    numbers = pd.to_numeric(pd.Series(["12", "inf", "-inf", "1e308", "1000001", "999999",
+                                       "12.5", "-1", "", "0"]), errors="coerce")
+    assert textfiles.implausible_counts(numbers).tolist() == [
+        False, True, True, True, True, False, True, True, False, False]
