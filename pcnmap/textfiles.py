@@ -28,6 +28,7 @@ from pcnmap.problems import SourceError
 
 MAX_LINES = 100_000  # the national epraccur has about 13,000, a list-size file 7,000
 MAX_FIELDS = 1_024
+MAX_LINE_CHARACTERS = 100_000  # an epraccur line has about 260
 # The largest English practice lists about 100,000 patients.
 MAX_COUNT = 1_000_000
 BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
@@ -104,10 +105,17 @@ def ragged_lines(text: str, path, *, fields: int | None = None) -> tuple[int, di
 
     ``fields`` is the count a line must have (epraccur's 27); by default the
     first line's (the header's). A file longer than :data:`MAX_LINES`, a line
-    wider than :data:`MAX_FIELDS` fields, a first line of the wrong count or
+    longer than :data:`MAX_LINE_CHARACTERS` or wider than :data:`MAX_FIELDS`
+    fields, a first line of the wrong count or
     text the csv module cannot split is a :class:`~pcnmap.problems.SourceError`
     naming the row.
     """
+    # Measured before splitting: csv would make a list of every field first.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise SourceError(path, f"line {number:,} is {len(line):,} characters long",
+                              row=number, expected=f"lines of at most "
+                                                   f"{MAX_LINE_CHARACTERS:,} characters")
     reader = csv.reader(io.StringIO(text, newline=""))
     ragged: dict[int, int] = {}
     line = 1

@@ -12,15 +12,20 @@ Every upload is checked before any of it is used:
   what was expected) and left out; the good rows load.
 
 Uploads are written only into a :class:`SessionSpace` (a private temporary
-folder per browser session, removed with it). Workbooks are read as data
-(openpyxl, cached values); nothing in a file is executed or unpickled.
+folder per browser session, removed with it, or by the next server should
+this one be killed). Workbooks are read as data (openpyxl, cached values);
+nothing in a file is executed or unpickled. The app reads uploads in a
+worker process with limits (:mod:`pcnmap.worker`), after
+:mod:`pcnmap.safety` and :mod:`pcnmap.textfiles` have checked them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,26 +117,31 @@ def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
         return SCHEMAS[schema].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
+    whole = failures[failures["index"].isna()]
+    if len(whole):
+        # A whole-column failure (a wrong type): every row of it is unusable.
+        failure = whole.iloc[0]
+        raise SourceError(path, f"column {columns.get(failure.column, failure.column)!r}: "
+                          f"{failure.check}", column=columns.get(failure.column),
+                          expected=str(failure.check))
+    failures = failures.dropna(subset=["index"])
     logged = {(f.file, f.row, f.column) for f in log.findings}
-    bad_index = set()
-    for failure in failures.itertuples():
-        if pd.isna(failure.index):
-            # A whole-column failure (a wrong type): every row of it is unusable.
-            raise SourceError(path, f"column {columns.get(failure.column, failure.column)!r}: "
-                              f"{failure.check}", column=columns.get(failure.column),
-                              expected=str(failure.check))
-        index = failure.index
-        bad_index.add(index)
-        row = int(frame.at[index, "source_row"])
-        column = columns.get(failure.column, failure.column)
+    rows = frame.loc[failures["index"], "source_row"].tolist()
+    records = frame.loc[failures["index"], record_column].tolist()
+    found: dict[tuple[str, str], list] = {}
+    for row, record, name, check, case in zip(rows, records, failures["column"],
+                                              failures["check"].astype(str),
+                                              failures["failure_case"], strict=True):
+        column = columns.get(name, name)
         if (path.name, row, column) in logged:
             continue
         logged.add((path.name, row, column))
-        check = str(failure.check)
-        log.add(_finding_kind(check), path, row, column,
-                frame.at[index, record_column], failure.failure_case,
-                f"{failure.failure_case!r} is not allowed here (expected {check}); row left out")
-    return frame.drop(index=[i for i in bad_index if i in frame.index])
+        found.setdefault((column, check), []).append(
+            (row, record, case, f"{case!r} is not allowed here (expected {check}); row left out"))
+    for (column, check), items in found.items():
+        rows, records, values, messages = zip(*items, strict=True)
+        log.add_rows(_finding_kind(check), path, rows, column, records, values, messages)
+    return frame.drop(index=frame.index.intersection(failures["index"]))
 
 
 def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
@@ -143,11 +153,22 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
     """
     text = frame[column].fillna("").astype(str)
     active = text.str.startswith(FORMULA_START) | text.str.contains(MARKUP)
-    for index in frame.index[active]:
-        log.add("active_text", path, frame.at[index, "source_row"], source_column,
-                frame.at[index, record_column], text[index],
-                "holds a spreadsheet formula or HTML; kept as plain text, never run",
-                severity="info")
+    log.add_rows("active_text", path, frame.loc[active, "source_row"], source_column,
+                 frame.loc[active, record_column], text[active],
+                 "holds a spreadsheet formula or HTML; kept as plain text, never run",
+                 severity="info")
+
+
+def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
+                 source_column: str, what: str) -> pd.DataFrame:
+    """:func:`pcnmap.sources.drop_repeats` (keep the first row for each value,
+    log every repeat), at a microsecond a repeat: a hostile upload can hold
+    a hundred thousand."""
+    repeated = frame[column].duplicated(keep="first")
+    log.add_rows("duplicate_record", path, frame.loc[repeated, "source_row"], source_column,
+                 frame.loc[repeated, column], frame.loc[repeated, column],
+                 f"{what} appears more than once; the first row is used")
+    return frame[~repeated]
 
 
 def _unescape(text: pd.Series) -> pd.Series:
@@ -203,11 +224,51 @@ def kind_of(name: str, data: bytes) -> str:
                       row=1, expected="one of: " + "; ".join(KINDS.values()))
 
 
+# Every session's folder lives here, named for the server's process id.
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / f"pcnmap-uploads-{os.getuid()}"
+# A folder this old goes even if a process of its id runs (ids are reused).
+MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep(root: Path) -> list[Path]:
+    """Remove the upload folders under ``root`` that no running server owns:
+    those whose server process has gone (killed, so it could not clean up)
+    and any older than :data:`MAX_AGE_SECONDS`. Returns what it removed."""
+    removed = []
+    for folder in root.iterdir() if root.is_dir() else ():
+        pid, _, _ = folder.name.partition("-")
+        if pid.isdigit() and (_age(folder) > MAX_AGE_SECONDS or not _running(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _age(folder: Path) -> float:
+    try:
+        return time.time() - folder.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 class SessionSpace:
-    """A private temporary folder for one browser session's uploads."""
+    """A private temporary folder for one browser session's uploads, under
+    ``root`` (by default :data:`UPLOAD_ROOT`); making one sweeps the root."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="pcnmap-upload-", dir=root))
+        root = root or UPLOAD_ROOT
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sweep(root)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
     def save(self, name: str, data: bytes) -> Path:
         target = self.path / safe_name(name)
@@ -237,6 +298,8 @@ class Uploaded:
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     log: QualityLog = field(default_factory=QualityLog)
+    # Each file read in a worker (pcnmap.worker): the worker's peak memory in bytes.
+    peak_memory: dict[str, int] = field(default_factory=dict)
 
 
 def read_uploads(paths: list[Path], uploaded: Uploaded | None = None) -> Uploaded:
@@ -284,7 +347,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
 
     if kind == "epraccur":
         everything = kept(sources.read_epraccur(path, log))
-        england = sources.drop_repeats(
+        england = drop_repeats(
             sources.england_gp_practices(everything, path, log), "code", path, log,
             source_column="field 1 (organisation code)", what="practice code")
         assemble.check_postcodes(england, path, log)
@@ -297,7 +360,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
     elif kind == "epcn":
         networks, members = sources.read_epcn(path, log)
         details, partners = networks.attrs["sheet"], members.attrs["sheet"]
-        networks = sources.drop_repeats(networks, "network_code", path, log,
+        networks = drop_repeats(networks, "network_code", path, log,
                                         source_column=f"{details}: PCN Code",
                                         what="network code")
         networks = validate(networks, "epcn_networks", path, log, record_column="network_code",
@@ -312,7 +375,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
         networks.attrs["sheet"], members.attrs["sheet"] = details, partners
         result.networks, result.members = networks, members
     elif kind == "registered":
-        lists = sources.drop_repeats(kept(sources.read_registered_monthly(path, log)),
+        lists = drop_repeats(kept(sources.read_registered_monthly(path, log)),
                                      "practice_code", path, log, source_column="CODE",
                                      what="practice")
         result.registered = validate(lists, "registered", path, log,
@@ -340,7 +403,7 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
         table[column] = _unescape(table[column].str.strip())
     table["practice_code"] = table["practice_code"].str.upper()
     table["network_code"] = table["network_code"].str.upper()
-    table = sources.drop_repeats(table, "practice_code", path, log, source_column="practice_code",
+    table = drop_repeats(table, "practice_code", path, log, source_column="practice_code",
                                  what="practice")
     table = validate(table, "configuration", path, log, record_column="practice_code",
                      columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
@@ -411,19 +474,19 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
         for column in ("longitude", "latitude", "easting", "northing"):
             fresh[column] = fresh["practice_code"].map(by_code[column]).fillna(
                 fresh["postcode"].map(by_postcode[column]))
-        for index in fresh.index[fresh["easting"].isna()]:
-            log.add("no_coordinates", path, fresh.at[index, "source_row"], "field 10 (postcode)",
-                    fresh.at[index, "practice_code"], fresh.at[index, "postcode"],
-                    "neither the practice nor its postcode is in the shipped data; "
-                    "it has no map position")
+        lost = fresh[fresh["easting"].isna()]
+        log.add_rows("no_coordinates", path, lost["source_row"], "field 10 (postcode)",
+                     lost["practice_code"], lost["postcode"],
+                     "neither the practice nor its postcode is in the shipped data; "
+                     "it has no map position")
         names = base_practices.drop_duplicates("commissioner_code").set_index(
             "commissioner_code")["commissioner_name"]
         fresh["commissioner_name"] = fresh["commissioner_code"].map(names)
-        for index in fresh.index[fresh["commissioner_name"].isna()]:
-            log.add("unknown_commissioner", path, fresh.at[index, "source_row"],
-                    "field 15 (commissioner)", fresh.at[index, "practice_code"],
-                    fresh.at[index, "commissioner_code"],
-                    "commissioner is not in the snapshot the upload is compared with")
+        unknown = fresh[fresh["commissioner_name"].isna()]
+        log.add_rows("unknown_commissioner", path, unknown["source_row"],
+                     "field 15 (commissioner)", unknown["practice_code"],
+                     unknown["commissioner_code"],
+                     "commissioner is not in the snapshot the upload is compared with")
         for column in ("registered", "weighted", "network_code"):
             fresh[column] = fresh["practice_code"].map(by_code[column])
         practices = fresh
@@ -444,10 +507,10 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
         practices["registered"] = practices["practice_code"].map(
             uploaded.registered.set_index("practice_code")["registered"])
         path = uploaded.files["registered"]
-        for index in practices.index[practices["registered"].isna()]:
-            log.add("no_list_size", path, None, "CODE", practices.at[index, "practice_code"],
-                    practices.at[index, "practice_name"],
-                    "practice is not in the uploaded registered-list file")
+        missing = practices[practices["registered"].isna()]
+        log.add_rows("no_list_size", path, [None] * len(missing), "CODE",
+                     missing["practice_code"], missing["practice_name"],
+                     "practice is not in the uploaded registered-list file")
     lookup = networks.drop_duplicates("network_code").set_index("network_code")
     practices["network_name"] = practices["network_code"].map(lookup["network_name"])
     practices["network_commissioner_code"] = practices["network_code"].map(

@@ -95,3 +95,46 @@ def inflating(source: Path = EPCN, size: int = 1_500_000_000) -> bytes:
         new.filelist.append(info)
         new.NameToInfo[info.filename] = info
     return out.getvalue()
+
+
+CONFIGURATION_HEADER = b"practice_code,network_code,network_name\n"
+TEN_MB = 10_000_000
+
+
+def one_wide_line() -> bytes:
+    """A configuration CSV whose second line is 10 MB of commas."""
+    return CONFIGURATION_HEADER + b"," * (TEN_MB - len(CONFIGURATION_HEADER) - 1) + b"\n"
+
+
+def many_lines() -> bytes:
+    """A configuration CSV of 10 MB in 1.2 million short lines."""
+    line = b"P81001,,\n"
+    return CONFIGURATION_HEADER + line * ((TEN_MB - len(CONFIGURATION_HEADER)) // len(line))
+
+
+def long_names(practices: list[str]) -> bytes:
+    """A configuration CSV of 10 MB: 99,000 rows, each a real practice code
+    (repeated) moving to a new network with a 100-character name."""
+    rows = [f"{practices[i % len(practices)]},NEW{i % 999 + 1},{'N' * 99}{i % 10}\n".encode()
+            for i in range(99_000)]
+    return (CONFIGURATION_HEADER + b"".join(rows))[:TEN_MB]
+
+
+def repeated_epraccur(source: Path) -> bytes:
+    """The real epraccur extract's lines repeated to 10 MB."""
+    lines = source.read_bytes().splitlines(keepends=True)
+    out, size, i = [], 0, 0
+    while size + len(lines[i % len(lines)]) <= TEN_MB:
+        out.append(lines[i % len(lines)])
+        size += len(out[-1])
+        i += 1
+    return b"".join(out)
+
+
+def many_strings(count: int, source: Path = EPCN) -> bytes:
+    """The workbook with ``count`` more shared strings (23 bytes of XML
+    each) that no cell uses: the reader loads them all."""
+    def grow(xml: bytes) -> bytes:
+        extra = b"".join(b"<si><t>%07d</t></si>" % n for n in range(count))
+        return xml.replace(b"</sst>", extra + b"</sst>")
+    return rewrite(source, {"xl/sharedStrings.xml": grow})

@@ -43,8 +43,11 @@ def test_lines_and_fields_are_capped() -> None:
         textfiles.ragged_lines(long, REGISTERED)
     assert caught.value.row == textfiles.MAX_LINES + 1
     assert "goes on past line 100,000" in str(caught.value)
-    huge_field = header + "\n" + '"' + "x" * 200_000 + '",,,,,,\n'
-    with pytest.raises(SourceError, match=r"row 2: is not well-formed CSV \(field larger"):
+    with pytest.raises(SourceError, match=r"row 2: line 2 is 200,009 characters long"):
+        textfiles.ragged_lines(header + "\n" + "x" * 200_000 + ",,,,,,,,,\n", REGISTERED)
+    # A quoted field may span lines: 210,000 characters over three of them.
+    huge_field = header + "\n" + '"' + "\n".join(["x" * 70_000] * 3) + '",,,,,,,,,\n'
+    with pytest.raises(SourceError, match=r"row \d: is not well-formed CSV \(field larger"):
         textfiles.ragged_lines(huge_field, REGISTERED)
 
 

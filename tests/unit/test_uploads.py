@@ -4,6 +4,7 @@ damaged on purpose."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -280,3 +281,28 @@ def test_codes_are_read_as_text(space: uploads.SessionSpace) -> None:
     text = "practice_code,network_code,network_name\nP81001,U00123,Zero PCN\n"
     result = upload(space, "configuration.csv", text.encode())
     assert result.configuration["network_code"].tolist() == ["U00123"]
+
+
+def test_folders_of_a_killed_server_are_removed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / f"{gone.stdout.strip()}-left"
+    (dead / "upload").mkdir(parents=True)
+    (dead / "upload" / "epraccur.csv").write_text("x")
+    old = tmp_path / "1-old"  # process 1 runs, but the folder is two days old
+    old.mkdir()
+    os.utime(old, (0, time.time() - 2 * 86_400))
+    alive = tmp_path / "1-recent"
+    alive.mkdir()
+    mine = uploads.SessionSpace(tmp_path)
+    other = tmp_path / "notes"
+    other.mkdir()
+    second = uploads.SessionSpace(tmp_path)
+    assert not dead.exists() and not old.exists()
+    assert alive.exists() and other.exists() and mine.path.exists() and second.path.exists()
+    assert mine.path.name.startswith(f"{os.getpid()}-")
+    assert uploads.UPLOAD_ROOT.name == f"pcnmap-uploads-{os.getuid()}"
