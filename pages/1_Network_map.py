@@ -16,12 +16,12 @@ st.set_page_config(page_title="Network map · pcnmap", layout="wide")
 def network_panel(snapshot: str, network_code: str) -> None:
     networks = data.networks(snapshot).set_index("network_code")
     if network_code not in networks.index:
-        st.info(f"No open network {network_code} in this snapshot.")
+        st.info(f"No open network {controls.plain(network_code)} in this snapshot.")
         return
     network = networks.loc[network_code]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == network_code]
-    st.subheader(f"{network['network_name']} ({network_code})")
+    st.subheader(controls.plain(f"{network['network_name']} ({network_code})"))
     size = coverage.size_check(networks.reset_index()).set_index("network_code").loc[
         network_code]
     band = {"under": "under 30,000 patients (a gap to flag)",
@@ -41,9 +41,9 @@ def network_panel(snapshot: str, network_code: str) -> None:
         row = entitlement.loc[network_code]
         streams = {funding.STREAMS[s]: f"£{row[s]:,.0f}" for s in funding.STREAMS
                    if s in row and row[s]}
-        st.markdown(f"**Entitlements {year}** (lists: {row['registered_list']}, "
-                    f"{row['weighted_list']}): total £{row['total']:,.0f}, "
-                    f"£{row['per_patient']:,.2f} per patient")
+        st.markdown(f"**Entitlements {year}** " + controls.plain(
+            f"(lists: {row['registered_list']}, {row['weighted_list']}): total "
+            f"£{row['total']:,.0f}, £{row['per_patient']:,.2f} per patient"))
         st.dataframe([streams], hide_index=True)
 
 
@@ -63,24 +63,25 @@ def page() -> None:
     st.title("Network map")
     st.caption(boundaries.INDICATIVE_NOTE)
 
-    region = st.query_params.get("region")
-    area = st.query_params.get("area")
+    region, area = controls.param("region"), controls.param("area")
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data["derived"]
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
-                          value=st.query_params.get("q", ""), key="search")
+                          value=controls.param("q") or "", key="search",
+                          max_chars=lookup.QUERY_LIMIT)
     focus = None
     if query:
         st.query_params["q"] = query
         found = lookup.find(data.practices(snapshot), query)
         if found.empty:
-            st.warning(f"Nothing matches {query!r}.")
+            st.warning(f"Nothing matches {controls.plain(repr(query))}.")
         else:
             best = found.iloc[0]
             focus = best
-            st.success(f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
-                       f"{best['network_name'] if best['network_name'] else 'in no network'}")
+            st.success(controls.plain(
+                f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
+                f"{best['network_name'] if best['network_name'] else 'in no network'}"))
             if isinstance(best["network_code"], str):
                 select_network(best["network_code"])
 

@@ -22,8 +22,9 @@ def page() -> None:
     st.caption("Judged from each member practice's own commissioner code (ODS), and set "
                "beside the ePCN workbook's match flag.")
     if len(disagree):
-        st.warning(f"ePCN's flag and the members' codes disagree for {len(disagree)} "
-                   f"network(s): {', '.join(disagree['network_code'])}.")
+        st.warning(controls.plain(
+            f"ePCN's flag and the members' codes disagree for {len(disagree)} "
+            f"network(s): {', '.join(disagree['network_code'])}."))
     st.dataframe(crossing, hide_index=True, width="stretch")
     controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
     with st.expander("Practices whose commissioner differs from their network's"):

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import boundaries, codes, lookup, mapping, uploads, whatif
+from pcnmap import boundaries, codes, lookup, mapping, uploads, whatif, worker
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -55,19 +55,18 @@ def load_configuration(snapshot: str) -> None:
     if upload is None:
         return
     space = st.session_state.setdefault("upload_space", uploads.SessionSpace())
-    result = uploads.Uploaded()
     try:
         if uploads.kind_of(upload.name, upload.getvalue()) != "configuration":
             raise SourceError(upload.name, "is not a configuration file",
                               expected="a CSV with columns practice_code, network_code, "
                                        "network_name")
-        path = space.save(upload.name, upload.getvalue())
-        result.files["configuration"] = path
-        table = uploads.read_configuration(path, result.log)
-        propose(uploads.configuration_proposal(table, data.practices(snapshot),
-                                               data.networks(snapshot), path, result.log))
+        result = worker.read_uploads([space.save(upload.name, upload.getvalue())])
     except SourceError as error:
-        result.errors.append(error)
+        result = uploads.Uploaded(errors=[error])
+    if result.configuration is not None:
+        propose(uploads.configuration_proposal(
+            result.configuration, data.practices(snapshot), data.networks(snapshot),
+            result.files["configuration"], result.log))
     st.session_state["configuration_report"] = result
 
 
@@ -177,6 +176,8 @@ def page() -> None:
         "network_code": list(proposal.new_networks),
         "network_name": list(proposal.new_networks.values())})], ignore_index=True)
     labels = planning.network_labels(names)
+    planning.long_proposal_note(proposal, whatif.configuration_table(after),
+                                f"pcnmap-configuration-{snapshot}-proposal.csv")
 
     edit, create, load = st.tabs(["Change practices", "Make a new network",
                                   "Load or save a configuration"])

@@ -44,6 +44,7 @@ from pcnmap.problems import QualityLog, SourceError
 MAX_UPLOAD_MB = 10
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 SUFFIXES = (".csv", ".xlsx")
+MAX_FILES = 8  # one of each kind, and room for a second try
 KINDS = {
     "epraccur": "ODS GP practices (epraccur.csv)",
     "epcn": "NHS Digital ePCN workbook (ePCN.xlsx)",
@@ -452,16 +453,18 @@ def configuration_proposal(table: pd.DataFrame, practices: pd.DataFrame,
 
 
 def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks: pd.DataFrame,
-                 as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 as_of: pd.Timestamp, log: QualityLog | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The base snapshot with the uploaded files in place of its own.
 
     An uploaded epraccur replaces the practices (positions come from the base
     snapshot by practice code, else by postcode; others have none), an ePCN
     workbook the memberships (current on ``as_of``), a registered-list file
     the list sizes (a practice it lacks has none). Weighted lists stay the
-    base snapshot's. Problems go to ``uploaded.log``.
+    base snapshot's. Problems go to ``log`` (by default ``uploaded.log``; a
+    page that reruns passes its own, so the upload's are not added again).
     """
-    log = uploaded.log
+    log = uploaded.log if log is None else log
     practices = base_practices.copy()
     if uploaded.england is not None:
         path = uploaded.files["epraccur"]

@@ -1,9 +1,14 @@
 """Controls every page shares. Selections live in the URL so a link opens the
-same view, and errors reach the screen as plain sentences, never tracebacks."""
+same view, and errors reach the screen as plain sentences, never tracebacks.
+
+Streamlit renders Markdown in st.markdown, st.caption, st.warning and the
+rest: any text from a user, a link, a file or the data goes through
+:func:`plain` on its way there, so it shows as the characters it is."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -11,7 +16,7 @@ import streamlit as st
 
 import folium
 
-from pcnmap import codes, export, lookup, mapping, store
+from pcnmap import codes, export, links, lookup, mapping, store
 from ui import data
 from ui.assets import map_assets
 
@@ -30,15 +35,43 @@ PRESENTATION_CSS = """
 """
 
 
-def _param(name: str) -> str | None:
-    value = st.query_params.get(name)
-    return value or None
+# Every ASCII punctuation character: CommonMark lets a backslash escape any.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: object) -> str:
+    """``text`` as Markdown that shows exactly its characters: every ASCII
+    punctuation character escaped, so no link, image, emphasis, heading,
+    HTML tag, colour, formula or autolinked address can form; runs of
+    white space (line breaks too) become one space."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code_span(text: object) -> str:
+    """``text`` in a Markdown code span (shown as written) that it cannot end."""
+    return "`" + " ".join(str(text).replace("`", "'").replace("|", "/").split()) + "`"
+
+
+def param(name: str) -> str | None:
+    """The URL parameter ``name`` within its cap (:mod:`pcnmap.links`).
+
+    What is over is cut or ignored, and taken out of the address too, so
+    the one sentence saying so is shown once.
+    """
+    value, problem = links.capped(name, st.query_params.get(name))
+    if problem:
+        st.warning(plain(problem))
+        if value is None:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = value
+    return value
 
 
 def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
     from outside (a shared link, the back or forward button)."""
-    wanted = _param(key)
+    wanted = param(key)
     if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
         st.session_state[key] = wanted if wanted in options else default
         st.session_state[f"_url_{key}"] = wanted if wanted in options else None
@@ -126,13 +159,12 @@ def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
 
 def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:
     """The practices inside the region and STP/ICB chosen in the sidebar."""
-    return lookup.within_area(practices, st.query_params.get("region"),
-                              st.query_params.get("area"))
+    return lookup.within_area(practices, param("region"), param("area"))
 
 
 def presentation_toggle() -> bool:
     """Large type, high contrast, controls hidden (URL parameter ``present=1``)."""
-    on = st.sidebar.toggle("Presentation mode", value=_param("present") == "1",
+    on = st.sidebar.toggle("Presentation mode", value=param("present") == "1",
                            help="Large type and high contrast for a projector; "
                                 "remove ?present=1 from the address to leave it.")
     if on:
@@ -154,9 +186,11 @@ def page_start(*, place: bool = True) -> tuple[str, str | None]:
     return snapshot, commissioner
 
 
-def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
+def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)",
+                 key: str | None = None) -> None:
+    """A button downloading ``frame`` as a CSV that spreadsheets open safely."""
     st.download_button(label, lambda: export.csv_bytes(frame),
-                       file_name=name, mime="text/csv", key=f"download-{name}")
+                       file_name=name, mime="text/csv", key=key or f"download-{name}")
 
 
 def guarded(page: Callable[[], None]) -> None:
@@ -164,7 +198,7 @@ def guarded(page: Callable[[], None]) -> None:
     try:
         page()
     except store.DataMissing as error:
-        st.error(f"Some of the app's data is missing: {error}")
+        st.error(f"Some of the app's data is missing: {plain(error)}")
     except Exception:  # the user sees a sentence; the log keeps the detail
         LOG.exception("page failed")
         st.error("Something went wrong drawing this page. The details are in the app's log; "
@@ -176,14 +210,15 @@ def about_the_data(snapshot: str) -> None:
     record = data.manifest()["snapshots"][snapshot]
     with st.expander("About the data", expanded=False):
         st.markdown(
-            f"**{record['label']}**: practices, memberships and list sizes as published for "
-            f"{record['as_of']}; commissioners are {record['commissioner_kind']}. "
-            f"{record['boundary_note']} {record.get('boundary_method_note', '')}")
+            f"**{plain(record['label'])}**: practices, memberships and list sizes as published "
+            f"for {plain(record['as_of'])}; commissioners are "
+            f"{plain(record['commissioner_kind'])}. {plain(record['boundary_note'])} "
+            f"{plain(record.get('boundary_method_note', ''))}")
         # A Markdown table, not st.dataframe: the data grid's script (over a
         # megabyte) would load on every page just for this short list.
         st.markdown("| Source file | Vintage | SHA-256 (first 16) |\n|---|---|---|\n" + "\n".join(
-            f"| `{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…` |"
-            for source in record["sources"]))
+            f"| {code_span(source['name'])} | {plain(source['vintage'])} | "
+            f"{code_span(source['sha256'][:16] + '…')} |" for source in record["sources"]))
         st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
 
 
