@@ -6,5 +6,6 @@ import re
 
 
 def shown(markdown: str) -> str:
-    """``markdown`` with its backslash escapes resolved, as rendered."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """``markdown`` with its backslash escapes resolved and the invisible
+    word joiners (which keep addresses from becoming links) left out."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

@@ -37,14 +37,21 @@ PRESENTATION_CSS = """
 
 # Every ASCII punctuation character: CommonMark lets a backslash escape any.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub's Markdown turns addresses in the text into links after escapes are
+# read (https://..., www...., a@b.c): an invisible word joiner where each
+# would start ("http" + "://", "www" + ".", a name + "@") leaves none to find.
+_ADDRESS = re.compile(r"(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=[\w.+-])(?=@)", re.IGNORECASE)
+JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """``text`` as Markdown that shows exactly its characters: every ASCII
     punctuation character escaped, so no link, image, emphasis, heading,
-    HTML tag, colour, formula or autolinked address can form; runs of
-    white space (line breaks too) become one space."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    HTML tag, colour or formula can form, and a word joiner (invisible)
+    inside anything that looks like an address so none becomes a link; runs
+    of white space (line breaks too) become one space."""
+    text = _ADDRESS.sub(JOINER, " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def code_span(text: object) -> str:

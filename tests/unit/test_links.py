@@ -15,6 +15,7 @@ from ui.controls import code_span, plain
 HOSTILE = ["[Sign in](https://evil.example/login)", "![x](https://evil.example/x.png)",
            "<img src=x onerror=alert(1)>", "**bold** _it_ `code` # heading", ":red[colour]",
            "$x^2$", "www.evil.example and https://evil.example", "a\\]b", "line\n\n- item",
+           "mail a@evil.example", "WWW.EVIL.EXAMPLE", ":smile: :material/home:",
            "=HYPERLINK(\"http://evil.example\")", "| a | b |", "~~gone~~", "1. first", "&amp;"]
 
 
@@ -26,6 +27,10 @@ def test_plain_text_shows_its_characters(text: str) -> None:
     unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", made)
     assert not re.search(r"[!-/:-@\[-`{-~]", unescaped)
     assert shown(made) == " ".join(text.split())
+    # Read as text (escapes resolved), no address is left for GitHub's
+    # Markdown to turn into a link: a word joiner sits in each.
+    read = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", made)
+    assert not re.search(r"(?i)https?://|www\.|[\w.+-]@", read)
 
 
 def test_code_spans_cannot_be_left() -> None:
