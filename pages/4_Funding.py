@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import branca.colormap
-import folium
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -86,16 +85,15 @@ def page() -> None:
                           & codes.one_of(derived["network_code"], shown["network_code"])]
         per_patient = shown.set_index("network_code")["per_patient"]
         scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-        shapes = derived[["network_code", "network_name", "geometry"]].copy()
-        shapes["per_patient"] = shapes["network_code"].map(per_patient).round(2)
+        shapes = mapping.rounded(derived[["network_code", "network_name", "geometry"]])
+        value = shapes["network_code"].map(per_patient)
+        shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
+        shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
         shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
         fmap = controls.new_map(snapshot, derived.total_bounds)
-        folium.GeoJson(
-            shapes.to_json(), name="Uplift per patient (indicative boundaries)",
-            style_function=lambda f: {"fillColor": scale(f["properties"]["per_patient"]),
-                                      "color": "#333333", "weight": 1, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(["network_name", "per_patient"],
-                                          aliases=["Network", "£ per patient"])).add_to(fmap)
+        mapping.area_layer(mapping.geojson(shapes), "Uplift per patient (indicative boundaries)",
+                           [("network_name", "Network"), ("per_patient", "£ per patient")]
+                           ).add_to(fmap)
         st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
                    f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
         st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
@@ -103,7 +101,7 @@ def page() -> None:
 
     st.subheader("Participation payment (paid to practices)")
     payments = data.participation(snapshot, year)
-    averages = funding.average_participation(payments)
+    averages = data.participation_averages(snapshot, year)
     england = averages.iloc[0]
     st.metric("Average per practice, England", f"£{england['average']:,.0f}",
               delta=f"£{england['average'] - funding.REPORTED_AVERAGE_PER_PRACTICE:,.0f} "

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -136,6 +137,11 @@ class Scenario:
 
     practices: pd.DataFrame
     networks: pd.DataFrame
+
+    @cached_property
+    def summary(self) -> dict[str, float]:
+        """:func:`coverage_summary`, worked out once (a scenario does not change)."""
+        return coverage_summary(self)
 
 
 def covering_networks(practices: pd.DataFrame, codes_not_signing: list[str]) -> pd.Series:
@@ -338,7 +344,7 @@ def configuration_table(scenario: Scenario, practice_codes: pd.Series | None = N
     """
     practices = scenario.practices
     if practice_codes is not None:
-        practices = practices[practices["practice_code"].isin(practice_codes)]
+        practices = practices[codes.one_of(practices["practice_code"], practice_codes)]
     table = practices[["practice_code", "practice_name", "network_code", "network_name",
                        "covered_by"]].sort_values("practice_code")
     return table.fillna("").reset_index(drop=True)

@@ -139,28 +139,13 @@ def _choose(label: str, key: str, options: list[str], names: dict[str, str], whe
 def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
     """Narrow by NHS region, then STP/ICB, then choose a commissioner (or all of
     England). Each choice lives in the URL (``region``, ``area``, ``commissioner``)."""
-    practices = data.practices(snapshot)
-    regions = practices.dropna(subset=["region_code"]).drop_duplicates("region_code")
-    region_names = {"all": "All regions", **dict(zip(
-        regions["region_code"], regions["region_name"].astype("string").fillna(regions["region_code"]),
-        strict=True))}
-    region = _choose("NHS region", "region", ["all", *sorted(regions["region_code"])],
-                     region_names, where)
-    inside = practices if region == "all" else practices[practices["region_code"] == region]
-    areas = inside.dropna(subset=["stp_code"]).drop_duplicates("stp_code")
-    area_names = {"all": "All STPs / ICBs", **dict(zip(
-        areas["stp_code"], areas["stp_name"].astype("string").fillna(areas["stp_code"]), strict=True))}
-    area = _choose("STP / ICB", "area", ["all", *sorted(areas["stp_code"])], area_names, where)
-    if area != "all":
-        inside = inside[inside["stp_code"] == area]
-
-    table = data.commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
-    table = table[codes.one_of(table["commissioner_code"], inside["commissioner_code"].unique())]
+    regions = {"all": "All regions", **data.place_names(snapshot, "region")}
+    region = _choose("NHS region", "region", list(regions), regions, where)
+    areas = {"all": "All STPs / ICBs", **data.place_names(snapshot, "stp", region)}
+    area = _choose("STP / ICB", "area", list(areas), areas, where)
     names = {"England": "All" if region != "all" or area != "all" else "All of England",
-             **{c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
-                                                table["commissioner_name"], strict=True)}}
-    code = _choose("Commissioner", "commissioner",
-                   ["England", *table["commissioner_code"].tolist()], names, where)
+             **data.place_names(snapshot, "commissioner", region, area)}
+    code = _choose("Commissioner", "commissioner", list(names), names, where)
     return None if code == "England" else code
 
 
@@ -193,10 +178,11 @@ def page_start(*, place: bool = True) -> tuple[str, str | None]:
     return snapshot, commissioner
 
 
-def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)",
-                 key: str | None = None) -> None:
-    """A button downloading ``frame`` as a CSV that spreadsheets open safely."""
-    st.download_button(label, lambda: export.csv_bytes(frame),
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+                 label: str = "Download table (CSV)", key: str | None = None) -> None:
+    """A button downloading ``frame`` (or what it makes, only when clicked)
+    as a CSV that spreadsheets open safely."""
+    st.download_button(label, lambda: export.csv_bytes(frame() if callable(frame) else frame),
                        file_name=name, mime="text/csv", key=key or f"download-{name}")
 
 

@@ -166,11 +166,118 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
     }
 
 
+def _only(frame: pd.DataFrame, commissioner: str | None, column: str = "commissioner_code"):
+    return frame if commissioner is None else frame[frame[column] == commissioner]
+
+
+@st.cache_resource(show_spinner=False)
+def gap_tables(snapshot: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """England's uncovered areas, network sizes and non-contiguous networks (LSOA method)."""
+    split = coverage.non_contiguous(network_boundaries(snapshot))
+    return (coverage.uncovered_areas(lsoa_networks(snapshot)),
+            coverage.size_check(networks(snapshot)), split[split["method"] == "lsoa"])
+
+
+@st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
+def coverage_gaps(snapshot: str, commissioner: str | None, region: str | None,
+                  area: str | None) -> dict:
+    """The coverage-gaps page for one selection: its tables and its map's
+    layers as GeoJSON text (built once, shared by sessions)."""
+    chosen = lookup.within_area(practices(snapshot), region, area)
+    unaligned_practices = _only(unaligned(snapshot), commissioner)
+    unaligned_practices = unaligned_practices[codes.one_of(
+        unaligned_practices["practice_code"], chosen["practice_code"])]
+    every_area, every_size, every_split = gap_tables(snapshot)
+    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
+    sizes = _only(every_size, commissioner)
+    split = every_split
+    if commissioner:
+        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
+                              "network_code"].dropna())
+        split = split[codes.one_of(split["network_code"], mine)]
+    outlines = _only(commissioners(snapshot), commissioner)
+    outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                     chosen["commissioner_code"].unique())]
+    uncovered = uncovered_areas(snapshot)
+    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
+    shapes = network_boundaries(snapshot) if commissioner else national_boundaries(snapshot)
+    shapes = shapes[shapes["method"] == "lsoa"]
+
+    def layer(network_codes, colour: str) -> str | None:
+        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
+        return mapping.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
+            if len(picked) else None
+
+    return {
+        "unaligned": unaligned_practices, "areas": areas, "sizes": sizes, "split": split,
+        "by_commissioner": _only(coverage.commissioner_coverage(chosen), commissioner),
+        "bounds": tuple(outlines.total_bounds),
+        "commissioners": mapping.commissioner_geojson(outlines),
+        "uncovered": mapping.geojson(mapping.rounded(mapping.escape_columns(
+            uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
+        if len(uncovered) else None,
+        "under": layer(sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
+        "split_shapes": layer(split["network_code"], "#0077BB"),
+        "practices": mapping.practice_rows(chosen[codes.one_of(
+            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def place_names(snapshot: str, level: str, region: str = "all", area: str = "all"
+                ) -> dict[str, str]:
+    """The sidebar's choices at ``level`` ("region", "stp", "commissioner")
+    within a region and an STP/ICB ("all": any), code -> name, sorted by code."""
+    inside = practices(snapshot)
+    if region != "all":
+        inside = inside[inside["region_code"] == region]
+    if area != "all":
+        inside = inside[inside["stp_code"] == area]
+    if level == "commissioner":
+        table = commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
+        table = table[codes.one_of(table["commissioner_code"],
+                                   inside["commissioner_code"].unique())]
+        return {c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
+                                                table["commissioner_name"], strict=True)}
+    found = inside.dropna(subset=[f"{level}_code"]).drop_duplicates(f"{level}_code")
+    names = found[f"{level}_name"].astype("string").fillna(found[f"{level}_code"])
+    return dict(sorted(zip(found[f"{level}_code"], names, strict=True)))
+
+
 @st.cache_resource(show_spinner=False)
 def lsoa_graph() -> boundaries.PartGraph:
     """Which LSOA pieces share an edge: contiguity of proposed networks."""
     return boundaries.PartGraph(store.read_root_table(store.DATA_DIR, "lsoa_parts"),
                                 store.read_root_table(store.DATA_DIR, "lsoa_edges"))
+
+
+# Each holds a copy of the snapshot's practices (about 15 MB).
+@st.cache_resource(show_spinner="Working out the proposal…", max_entries=6)
+def proposal_outcome(snapshot: str, moves: str, new: str) -> tuple[whatif.Scenario,
+                                                                    pd.DataFrame]:
+    """A proposal (its :meth:`~pcnmap.whatif.Proposal.to_text`, checked against
+    the snapshot) applied, and the networks that change beside today's, for
+    the snapshot's funding year: worked out once, whoever asks again."""
+    after = whatif.apply(practices(snapshot), networks(snapshot),
+                         whatif.Proposal.from_text(moves, new))
+    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    table = whatif.compare(current_scenario(snapshot), after, lists=funding_lists(),
+                           book=rates(), year=year, lsoa_networks=lsoa_networks(snapshot),
+                           graph=lsoa_graph())
+    return after, table
+
+
+@st.cache_resource(show_spinner=False)
+def practice_labels(snapshot: str) -> dict[str, str]:
+    """Each practice as the planning pickers show it: code · name."""
+    table = practices(snapshot)
+    return dict(zip(table["practice_code"],
+                    table["practice_code"] + " · " + table["practice_name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def participation_averages(snapshot: str, year: str) -> pd.DataFrame:
+    return funding.average_participation(participation(snapshot, year))
 
 
 @st.cache_resource(show_spinner=False)

@@ -73,8 +73,7 @@ def proposal_to_url(proposal: whatif.Proposal) -> None:
             st.query_params.pop(key, None)
 
 
-def long_proposal_note(proposal: whatif.Proposal, configuration: pd.DataFrame,
-                       name: str) -> None:
+def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: str) -> None:
     """When the proposal is too long for the address: say so, offer its file."""
     if LONG_PROPOSAL not in st.session_state or not proposal:
         return
@@ -85,7 +84,8 @@ def long_proposal_note(proposal: whatif.Proposal, configuration: pd.DataFrame,
         f"{links.ADDRESS_LIMIT:,}), so it is kept in this browser tab only and a copied link "
         "will not hold it. Download its configuration to keep or share it: it loads back "
         "on this page."))
-    controls.csv_download(configuration, name, "Download the proposal's configuration (CSV)",
+    controls.csv_download(lambda: whatif.configuration_table(after), name,
+                          "Download the proposal's configuration (CSV)",
                           key="download-long-proposal")
 
 
@@ -111,13 +111,16 @@ def upload_report(result: uploads.Uploaded, derived: QualityLog | None = None) -
 
 
 def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str,
-               commissioner: str | None, label: str) -> None:
-    """Headline figures and the affected networks, current beside ``label``."""
+               commissioner: str | None, label: str, table: pd.DataFrame | None = None
+               ) -> None:
+    """Headline figures and the affected networks, current beside ``label``
+    (``table``: their comparison, when already worked out)."""
     year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
-    table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
-                           year=year, lsoa_networks=data.lsoa_networks(snapshot),
-                           graph=data.lsoa_graph())
-    was, now = whatif.coverage_summary(before), whatif.coverage_summary(after)
+    if table is None:
+        table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
+                               year=year, lsoa_networks=data.lsoa_networks(snapshot),
+                               graph=data.lsoa_graph())
+    was, now = before.summary, after.summary
     st.caption(f"All of England, {controls.plain(label)}; the arrows show the difference from "
                "the shipped snapshot.")
     figures = st.columns(5)
