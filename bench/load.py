@@ -221,7 +221,7 @@ class Uploader(Session):
                 additional_headers={"Cookie": f"_streamlit_xsrf={cookie}"},
                 max_size=None) as socket_:
             await self.rerun(socket_, page="Your_own_data", query="snapshot=2023-01")
-            number = 0
+            number, previous = 0, None
             while time.monotonic() < deadline:
                 name, make = files[number % len(files)]
                 number += 1
@@ -234,7 +234,10 @@ class Uploader(Session):
                 request.file_urls_request.session_id = self.session_id
                 await socket_.send(request.SerializeToString())
                 urls = await self.file_urls(socket_)
-                await asyncio.to_thread(put_file, http + urls.upload_url, name, data, cookie)
+                if previous:  # the last file removed (its x), as a person replacing it does
+                    await asyncio.to_thread(send_file, http + previous.delete_url, cookie)
+                await asyncio.to_thread(send_file, http + urls.upload_url, cookie, name, data)
+                previous = urls
                 state = FileUploaderState()
                 info = state.uploaded_file_info.add()
                 info.name, info.size, info.file_id = name, len(data), urls.file_id
@@ -267,15 +270,19 @@ def xsrf_cookie(http: str) -> str:
     raise SystemExit("the app set no XSRF cookie")
 
 
-def put_file(url: str, name: str, data: bytes, cookie: str) -> None:
-    """Upload one file as the browser does: a multipart PUT with the XSRF token."""
-    boundary = "pcnmap-bench-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": f"multipart/form-data; boundary={boundary}",
-        "X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"})
+def send_file(url: str, cookie: str, name: str | None = None, data: bytes = b"") -> None:
+    """Upload one file as the browser does (a multipart PUT with the XSRF
+    token), or without a name delete one."""
+    headers = {"X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"}
+    body = None
+    if name:
+        boundary = "pcnmap-bench-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    request = urllib.request.Request(url, data=body, method="PUT" if name else "DELETE",
+                                     headers=headers)
     with urllib.request.urlopen(request, timeout=60):
         pass
 

@@ -7,7 +7,7 @@ Every upload is checked before any of it is used:
   :data:`KINDS` from its content (not from its name);
 * its structure, by the same readers the build pipeline uses (so an
   uploaded file gives exactly the figures the pipeline would);
-* its records, against a declared schema (:data:`SCHEMAS`, pandera) with
+* its records, against a declared schema (:func:`schemas`, pandera) with
   every code read as text. Rows that break it are listed (file, row, column,
   what was expected) and left out; the good rows load.
 
@@ -21,6 +21,7 @@ worker process with limits (:mod:`pcnmap.worker`), after
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -31,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from pcnmap import assemble, codes, sources, textfiles, whatif
 from pcnmap.export import FORMULA_START
@@ -56,45 +56,56 @@ MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
 
 # ---------------------------------------------------------------- the declared schemas
 
-def _code(pattern: re.Pattern, *, blank: bool = False) -> pa.Check:
-    body = pattern.pattern.strip("^$")
-    return pa.Check.str_matches(f"^(?:{body}){'|^$' if blank else ''}",
-                                error=f"a code of the form {pattern.pattern}")
+@functools.cache
+def schemas() -> dict:
+    """The declared schema of each kind of table, by name (pandera).
+
+    Built on first use: pandera is needed where uploads are read (the
+    worker processes), not in the app's own process, which it would cost
+    17 MB.
+    """
+    import pandera.pandas as pa
+
+    def _code(pattern: re.Pattern) -> pa.Check:
+        return pa.Check.str_matches(f"^(?:{pattern.pattern.strip('^$')})",
+                                    error=f"a code of the form {pattern.pattern}")
+
+    return {
+        "epraccur": pa.DataFrameSchema({
+            "code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "name": pa.Column(str, pa.Check.str_length(1, 200, error="a name of 1-200 characters")),
+            "postcode": pa.Column(str),
+            "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+        }),
+        "epcn_networks": pa.DataFrameSchema({
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
+            "network_name": pa.Column(str, nullable=False),
+            "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+        }),
+        "epcn_members": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE)),
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE)),
+        }),
+        "registered": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "registered": pa.Column(float, pa.Check(
+                lambda n: (n >= 0) & (n <= textfiles.MAX_COUNT) & (n % 1 == 0),
+                error=f"a patient count: a whole number from 0 to {textfiles.MAX_COUNT:,}"),
+                nullable=False, coerce=True),
+        }),
+        "configuration": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "network_code": pa.Column(str, pa.Check.str_matches(
+                rf"^(?:{codes.NETWORK_CODE.pattern.strip('^$')}"
+                rf"|{whatif.NEW_NETWORK_CODE.pattern.strip('^$')})$|^$",
+                error="an ePCN network code (U12345), a new network's code (NEW1) or blank "
+                      "for a practice not signing up")),
+            "network_name": pa.Column(str, pa.Check.str_length(
+                0, whatif.NAME_LIMIT, error="a name of at most 100 characters")),
+        }),
+    }
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "epraccur": pa.DataFrameSchema({
-        "code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "name": pa.Column(str, pa.Check.str_length(1, 200, error="a name of 1-200 characters")),
-        "postcode": pa.Column(str),
-        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
-    }),
-    "epcn_networks": pa.DataFrameSchema({
-        "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
-        "network_name": pa.Column(str, nullable=False),
-        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
-    }),
-    "epcn_members": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE)),
-        "network_code": pa.Column(str, _code(codes.NETWORK_CODE)),
-    }),
-    "registered": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "registered": pa.Column(float, pa.Check(
-            lambda n: (n >= 0) & (n <= textfiles.MAX_COUNT) & (n % 1 == 0),
-            error=f"a patient count: a whole number from 0 to {textfiles.MAX_COUNT:,}"),
-            nullable=False, coerce=True),
-    }),
-    "configuration": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "network_code": pa.Column(str, pa.Check.str_matches(
-            rf"^(?:{codes.NETWORK_CODE.pattern.strip('^$')}|{whatif.NEW_NETWORK_CODE.pattern.strip('^$')})$|^$",
-            error="an ePCN network code (U12345), a new network's code (NEW1) or blank "
-                  "for a practice not signing up")),
-        "network_name": pa.Column(str, pa.Check.str_length(0, whatif.NAME_LIMIT,
-                                                           error="a name of at most 100 characters")),
-    }),
-}
 
 def _finding_kind(check: str) -> str:
     """Which report check a schema failure is logged under."""
@@ -114,9 +125,11 @@ def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
     ``columns`` gives each schema column's name in the file, for the message.
     A row already logged for the same column by the reader is not logged twice.
     """
+    from pandera.errors import SchemaErrors
+
     try:
-        return SCHEMAS[schema].validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
+        return schemas()[schema].validate(frame, lazy=True)
+    except SchemaErrors as errors:
         failures = errors.failure_cases
     whole = failures[failures["index"].isna()]
     if len(whole):

@@ -190,6 +190,7 @@ def guarded(page: Callable[[], None]) -> None:
     """Run a page; show a plain message instead of any error's traceback."""
     try:
         page()
+        data.release_memory()
     except store.DataMissing as error:
         st.error(f"Some of the app's data is missing: {plain(error)}")
     except Exception:  # the user sees a sentence; the log keeps the detail
