@@ -9,6 +9,7 @@ never thousands of marker or polygon objects.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from pathlib import Path
@@ -176,6 +177,14 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
     return geojson(shapes.drop(columns="registered"))
 
 
+@functools.lru_cache(maxsize=24)
+def _layer_literal(text: str) -> str:
+    """:func:`script_string` of a layer's GeoJSON, kept for the texts the
+    app's caches hand out again and again: a national map's boundaries are a
+    megabyte, escaped anew on every rerun of every session otherwise."""
+    return script_string(text)
+
+
 class VerbatimScript(Element):
     """Script text added to a figure as it is.
 
@@ -250,7 +259,7 @@ class ManyShapes(DataLayer):
                  control: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "ManyShapes"
-        self.data = script_string(text)
+        self.data = _layer_literal(text)
         self.fields = json.dumps([[key, escape(label)] for key, label in fields])
         self.style = json.dumps(style)
 

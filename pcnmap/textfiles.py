@@ -13,18 +13,21 @@ instead:
   of at most :data:`MAX_FIELDS` fields;
 * :func:`blank_lines`: the text with some lines emptied of values but kept
   as lines, so every later row number stays the file's own;
-* :func:`implausible_counts`: list sizes no practice can have.
+* :func:`implausible_counts`: list sizes no practice can have;
+* :func:`drop_ragged`: for a reader that has already read a file with
+  pandas, the rows pandas padded, logged and left out.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pcnmap.problems import SourceError
+from pcnmap.problems import QualityLog, SourceError
 
 MAX_LINES = 100_000  # the national epraccur has about 13,000, a list-size file 7,000
 MAX_FIELDS = 1_024
@@ -160,3 +163,18 @@ def implausible_counts(numbers: pd.Series) -> pd.Series:
     finite = np.isfinite(values)
     return values.notna() & (~finite | (values < 0) | (values > MAX_COUNT)
                              | (values.where(finite, 0) % 1 != 0))
+
+
+def drop_ragged(frame: pd.DataFrame, path, log: QualityLog, *,
+                fields: int | None = None) -> pd.DataFrame:
+    """``frame`` (a CSV read by pandas, ``source_row`` its lines) without
+    the rows whose line has another number of fields than the file's
+    (``fields``, else the first line's): pandas padded them with blanks. Each
+    is logged as ``wrong_field_count`` with its row."""
+    text = decode(Path(path).read_bytes(), path, what="a CSV file", header=fields is None)
+    expected, ragged = ragged_lines(text, path, fields=fields)
+    shown = {row: count for row, count in ragged.items() if count}
+    log.add_rows("wrong_field_count", path, list(shown), None, [f"line {row}" for row in shown],
+                 list(shown.values()), [f"has {count} fields where the file's lines have "
+                                        f"{expected}; row left out" for count in shown.values()])
+    return frame[~frame["source_row"].isin(ragged)]

@@ -25,6 +25,10 @@ from pcnmap import boundaries, codes, coverage, funding, lookup, mapping, store,
 # back with the rest (release_memory): 30 MB less once the data is loaded.
 pa.set_memory_pool(pa.system_memory_pool())
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+# Blocks of a megabyte or more (a map's text, a rerun's messages) come
+# straight from the system and go straight back; glibc would otherwise raise
+# this threshold as such blocks are freed and keep the next ones in its heap.
+_LIBC.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD (malloc.h)
 _TRIMMED = [0.0]
 _TRIM_LOCK = threading.Lock()
 
@@ -287,8 +291,10 @@ def proposal_outcome(snapshot: str, moves: str, new: str) -> tuple[whatif.Scenar
     """A proposal (its :meth:`~pcnmap.whatif.Proposal.to_text`, checked against
     the snapshot) applied, and the networks that change beside today's, for
     the snapshot's funding year: worked out once, whoever asks again."""
-    after = whatif.apply(practices(snapshot), networks(snapshot),
-                         whatif.Proposal.from_text(moves, new))
+    proposal = whatif.Proposal.from_text(moves, new)
+    # No change is today's scenario itself, not a second copy of it.
+    after = whatif.apply(practices(snapshot), networks(snapshot), proposal) if proposal \
+        else current_scenario(snapshot)
     year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
     table = whatif.compare(current_scenario(snapshot), after, lists=funding_lists(),
                            book=rates(), year=year, lsoa_networks=lsoa_networks(snapshot),

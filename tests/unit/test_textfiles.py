@@ -3,6 +3,7 @@ real extracts' text."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -76,3 +77,36 @@ def test_implausible_counts() -> None:
                                        "12.5", "-1", "", "0"]), errors="coerce")
     assert textfiles.implausible_counts(numbers).tolist() == [
         False, True, True, True, True, False, True, True, False, False]
+
+
+def test_a_reader_can_drop_the_rows_pandas_padded(tmp_path: Path) -> None:
+    """The one call sources.read_epraccur would make after reading."""
+    from pcnmap.problems import QualityLog
+
+    lines = EPRACCUR.read_text().splitlines(keepends=True)
+    fields = next(csv.reader([lines[4]]))[:20]
+    lines[4] = ",".join(f'"{field}"' for field in fields) + "\n"
+    path = tmp_path / EPRACCUR.name
+    path.write_text("".join(lines))
+    raw = sources.read_text_csv(path, header=False, what="x")
+    assert (raw.iloc[4, 21:] == "").all()  # padded with blanks, silently
+    log = QualityLog()
+    kept = textfiles.drop_ragged(raw, path, log, fields=27)
+    assert list(kept["source_row"]) == [n for n in range(1, len(lines) + 1) if n != 5]
+    [finding] = log.findings
+    assert (finding.check, finding.row, finding.value) == ("wrong_field_count", 5, "20")
+    assert finding.message == "has 20 fields where the file's lines have 27; row left out"
+
+
+def test_quality_logs_in_bulk_and_without_repeats() -> None:
+    from pcnmap.problems import QualityLog
+
+    log = QualityLog()
+    log.add_rows("bad_number", "a/list.csv", [2, 3], "N", ["P1", "P2"], ["x", "y"], "bad")
+    log.add("bad_number", "list.csv", 2, "N", "P1", "x", "bad again")
+    log.add("bad_number", "list.csv", 4, "N", "P3", "x", "bad")
+    assert [(f.file, f.row, f.value) for f in log.findings] == [
+        ("list.csv", 2, "x"), ("list.csv", 3, "y"), ("list.csv", 2, "x"), ("list.csv", 4, "x")]
+    once = log.without_repeats()
+    assert [(f.row, f.message) for f in once.findings] == [(2, "bad"), (3, "bad"), (4, "bad")]
+    assert len(log.findings) == 4  # the log itself is left as it was
