@@ -164,7 +164,7 @@ def page() -> None:
     snapshot, commissioner = controls.page_start()
     st.title("Plan a change")
     st.caption(planning.RULES)
-    practices, networks = data.practices(snapshot), data.networks(snapshot)
+    networks = data.networks(snapshot)
     proposal = planning.proposal_from_url(snapshot)
     after, table = data.proposal_outcome(snapshot, *proposal.to_text())
     names = pd.concat([networks[["network_code", "network_name"]], pd.DataFrame({

@@ -19,7 +19,11 @@ st.set_page_config(page_title="Your own data · pcnmap", layout="wide")
 def read_files(files: list) -> tuple[str, uploads.Uploaded]:
     """Check and read the uploads once per set of files, each in a worker
     process (kept for this session only); their digest names the set."""
-    digest = hashlib.sha256(b"".join(f.name.encode() + f.getvalue() for f in files)).hexdigest()
+    digest = hashlib.sha256()
+    for upload in files:  # file by file: no joined copy of ten-megabyte files
+        digest.update(upload.name.encode() + b"\0")
+        digest.update(upload.getbuffer())
+    digest = digest.hexdigest()
     cached = st.session_state.get("own_files_result")
     if cached and cached[0] == digest:
         return cached

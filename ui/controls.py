@@ -16,7 +16,7 @@ import streamlit as st
 
 import folium
 
-from pcnmap import codes, export, links, lookup, mapping, store
+from pcnmap import export, links, lookup, mapping, store
 from ui import data
 from ui.assets import map_assets
 
