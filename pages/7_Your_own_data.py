@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pcnmap import uploads, whatif, worker
+from pcnmap import funding, uploads, whatif, worker
 from pcnmap.problems import QualityLog, SourceError
 from ui import controls, data, planning
 
@@ -48,9 +48,10 @@ def read_files(files: list) -> tuple[str, uploads.Uploaded]:
 
 
 def beside(digest: str, result: uploads.Uploaded, snapshot: str, as_of: dt.date):
-    """The uploads in place of the snapshot's own files, and the problems
-    found doing so: worked out once per set of files, snapshot and date,
-    so a rerun neither repeats the work nor counts a problem again."""
+    """The uploads in place of the snapshot's own files, the problems found
+    doing so and the networks that change: worked out once per set of
+    files, snapshot and date, so a rerun neither repeats the work (seconds,
+    for a whole workbook) nor counts a problem again."""
     key = (digest, snapshot, as_of)
     cached = st.session_state.get("own_files_beside")
     if cached and cached[0] == key:
@@ -65,8 +66,12 @@ def beside(digest: str, result: uploads.Uploaded, snapshot: str, as_of: dt.date)
         proposal = uploads.configuration_proposal(
             result.configuration, practices, networks, result.files["configuration"], log)
         after = whatif.apply(practices, networks, proposal)
-    st.session_state["own_files_beside"] = (key, (after, log))
-    return after, log
+    year = funding.SNAPSHOT_YEAR.get(snapshot, funding.FINANCIAL_YEARS[-1])
+    table = whatif.compare(data.current_scenario(snapshot), after, lists=data.funding_lists(),
+                           book=data.rates(), year=year, lsoa_networks=data.lsoa_networks(snapshot),
+                           graph=data.lsoa_graph())
+    st.session_state["own_files_beside"] = (key, (after, log, table))
+    return after, log, table
 
 
 def page() -> None:
@@ -91,12 +96,12 @@ def page() -> None:
         return
     with st.spinner("Checking and reading the files…"):
         digest, result = read_files(files)
-    after, log = beside(digest, result, snapshot, as_of)
+    after, log, table = beside(digest, result, snapshot, as_of)
     planning.upload_report(result, log)
     if len(result.files):
         st.subheader(f"Your files beside the shipped {snapshot} snapshot")
         planning.comparison(data.current_scenario(snapshot), after, snapshot, commissioner,
-                            "your files")
+                            "your files", table)
         controls.csv_download(whatif.configuration_table(after),
                               f"pcnmap-configuration-own-{as_of}.csv",
                               "Download your files' configuration (CSV)")
