@@ -15,12 +15,12 @@ from ui import controls, data
 def network_panel(snapshot: str, network_code: str) -> None:
     networks = data.networks(snapshot).set_index("network_code")
     if network_code not in networks.index:
-        st.info(f"No open network {network_code} in this snapshot.")
+        st.info(f"No open network {controls.plain(network_code)} in this snapshot.")
         return
     network = networks.loc[network_code]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == network_code]
-    st.subheader(f"{network['network_name']} ({network_code})")
+    st.subheader(controls.plain(f"{network['network_name']} ({network_code})"))
     size = coverage.size_check(networks.reset_index()).set_index("network_code").loc[
         network_code]
     band = {"under": "under 30,000 patients (a gap to flag)",
@@ -49,8 +49,8 @@ def network_panel(snapshot: str, network_code: str) -> None:
             parts += [f"joined: {row['joined']}"] if row["joined"] else []
             parts += [f"left: {row['left']}"] if row["left"] else []
             parts += [f"its practices came from {row['came_from']}"] if row["came_from"] else []
-            st.caption(f"Since {data.snapshot(since).label}: " + "; ".join(parts)
-                       + " (see What changed).")
+            st.caption(controls.plain(f"Since {data.snapshot(since).label}: "
+                                      + "; ".join(parts) + " (see What changed)."))
     year = data.default_year(snapshot)
     result = data.entitlements(snapshot, year)
     entitlement = result.networks.set_index("network_code")
@@ -82,24 +82,25 @@ def page() -> None:
     st.title("Network map")
     st.caption(methods.INDICATIVE_NOTE)
 
-    region = st.query_params.get("region")
-    area = st.query_params.get("area")
+    region, area = controls.param("region"), controls.param("area")
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data["derived"]
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
-                          value=st.query_params.get("q", ""), key="search")
+                          value=controls.param("q") or "", key="search",
+                          max_chars=lookup.QUERY_LIMIT)
     focus = None
     if query:
         st.query_params["q"] = query
         found = lookup.find(data.practices(snapshot), query)
         if found.empty:
-            st.warning(f"Nothing matches {query!r}.")
+            st.warning(f"Nothing matches {controls.plain(repr(query))}.")
         else:
             best = found.iloc[0]
             focus = best
-            st.success(f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
-                       f"{best['network_name'] if best['network_name'] else 'in no network'}")
+            st.success(controls.plain(
+                f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
+                f"{best['network_name'] if best['network_name'] else 'in no network'}"))
             if isinstance(best["network_code"], str):
                 select_network(best["network_code"])
 

@@ -7,33 +7,20 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import codes
 from pcnmap.maps import mapping
-from pcnmap.model import coverage, methods
+from pcnmap.model import methods
 from ui import controls, data
-
-
-def only(frame, commissioner, column="commissioner_code"):
-    return frame if commissioner is None else frame[frame[column] == commissioner]
 
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
     method = controls.method_picker()
+    words = data.snapshot(snapshot)
     st.title("Coverage gaps")
     controls.list_note(snapshot)
-    practices = controls.in_chosen_area(data.practices(snapshot))
-    unaligned = only(data.unaligned(snapshot), commissioner)
-    unaligned = unaligned[codes.one_of(unaligned["practice_code"], practices["practice_code"])]
-    areas = only(coverage.uncovered_areas(data.lsoa_networks(snapshot)), commissioner,
-                 "lsoa_commissioner_code")
-    sizes = only(coverage.size_check(data.networks(snapshot)), commissioner)
-    split = coverage.non_contiguous(data.contiguity(snapshot), data.network_boundaries(snapshot),
-                                    method)
-    if commissioner:
-        mine = set(practices.loc[practices["commissioner_code"] == commissioner,
-                                 "network_code"].dropna())
-        split = split[codes.one_of(split["network_code"], mine)]
+    gaps = data.coverage_gaps(snapshot, method, commissioner, controls.param("region"),
+                              controls.param("area"))
+    unaligned, areas, sizes, split = (gaps[k] for k in ("unaligned", "areas", "sizes", "split"))
 
     columns = st.columns(4)
     columns[0].metric("Practices with patients in no network", f"{len(unaligned):,}",
@@ -44,36 +31,21 @@ def page() -> None:
                       f"{int((sizes['size_band'] == 'under').sum()):,}")
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
-    outlines = only(data.commissioners(snapshot), commissioner)
-    outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                     practices["commissioner_code"].unique())]
-    fmap = controls.new_map(snapshot, outlines.total_bounds)
-    words = data.snapshot(snapshot)
-    mapping.commissioner_layer(outlines, f"{words.commissioner_word} boundaries").add_to(fmap)
-    uncovered = data.uncovered_areas(snapshot)
-    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
-    if len(uncovered):
-        folium.GeoJson(uncovered[["practice_code", "area_km2", "geometry"]].to_json(),
-                       name="Areas nearest a practice in no network",
-                       style_function=lambda _: {"color": mapping.GAP_COLOUR, "weight": 1,
-                                                 "fillColor": mapping.GAP_COLOUR,
-                                                 "fillOpacity": 0.5}).add_to(fmap)
-    shapes = data.network_boundaries(snapshot) if commissioner else \
-        data.national_boundaries(snapshot)
-    shapes = shapes[shapes["method"] == method]
-    for label, network_codes, colour in (
-            ("Networks under 30,000 patients",
-             sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
-            ("Non-contiguous networks (indicative)", split["network_code"], "#0077BB")):
-        chosen = shapes[codes.one_of(shapes["network_code"], network_codes)]
-        if len(chosen):
-            mapping.network_layer(chosen, {code: colour for code in chosen["network_code"]},
-                                  label).add_to(fmap)
-    gap_practices = practices[codes.one_of(practices["practice_code"], unaligned["practice_code"])]
-    mapping.practice_layer(gap_practices, {}, "Practices in no network").add_to(fmap)
+    fmap = controls.new_map(snapshot, gaps["bounds"])
+    mapping.commissioner_layer(gaps["commissioners"],
+                               f"{words.commissioner_word} boundaries").add_to(fmap)
+    if gaps["uncovered"]:
+        mapping.area_layer(gaps["uncovered"], "Areas nearest a practice in no network",
+                           [("practice_code", "Nearest practice (in no network)"),
+                            ("area_km2", "Area (km²)")], mapping.GAP_COLOUR).add_to(fmap)
+    for label, key in (("Networks under 30,000 patients", "under"),
+                       ("Non-contiguous networks (indicative)", "split_shapes")):
+        if gaps[key]:
+            mapping.network_layer(gaps[key], {}, label).add_to(fmap)
+    mapping.practice_layer(gaps["practices"], {}, "Practices in no network").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
-              key=f"gaps-map-{snapshot}-{commissioner}")
+              key=f"gaps-map-{snapshot}-{commissioner}-{method}")
 
     tabs = st.tabs(["Practices in no network", "Uncovered areas", "Network sizes",
                     "Non-contiguous networks", f"By {words.commissioner_word}"])
@@ -117,7 +89,7 @@ def page() -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, f"pcnmap-non-contiguous-{snapshot}-{method}.csv")
     with tabs[4]:
-        table = only(coverage.commissioner_coverage(practices), commissioner)
+        table = gaps["by_commissioner"]
         st.dataframe(table, hide_index=True, width="stretch")
         controls.csv_download(table, f"pcnmap-commissioner-coverage-{snapshot}.csv")
     controls.about_the_data(snapshot)

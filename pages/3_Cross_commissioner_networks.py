@@ -28,8 +28,9 @@ def page() -> None:
         st.caption(f"Judged from each member practice's own {words.commissioner_word} code "
                    "(ODS), and set beside the ePCN workbook's match flag.")
     if len(disagree):
-        st.warning(f"ePCN's flag and the members' codes disagree for {len(disagree)} "
-                   f"network(s): {', '.join(disagree['network_code'])}.")
+        st.warning(controls.plain(
+            f"ePCN's flag and the members' codes disagree for {len(disagree)} "
+            f"network(s): {', '.join(disagree['network_code'])}."))
     st.dataframe(crossing, hide_index=True, width="stretch")
     controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
     with st.expander(f"Practices whose {words.commissioner_word} differs from their "

@@ -4,7 +4,6 @@ practices' own payments. Every stream, rate and list comes from the rates file."
 from __future__ import annotations
 
 import branca.colormap
-import folium
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -114,6 +113,7 @@ def network_detail(result: funding.NetworkFunding, before: funding.NetworkFundin
 
 def page() -> None:
     snapshot, commissioner = controls.page_start()
+    method = controls.method_picker()
     year = year_picker(snapshot)
     book = data.rates()
     chosen = book.years[year]
@@ -187,7 +187,7 @@ def page() -> None:
         network_detail(result, before, network)
 
     if commissioner:
-        funding_map(snapshot, commissioner, shown)
+        funding_map(snapshot, commissioner, year, method, shown)
     practice_payments(snapshot, year, commissioner)
     with st.expander("Rates and their sources"):
         st.dataframe([{"stream": book.streams[r.stream].label, "part": r.role,
@@ -199,28 +199,29 @@ def page() -> None:
     controls.about_the_data(snapshot)
 
 
-def funding_map(snapshot: str, commissioner: str, shown: pd.DataFrame) -> None:
+def funding_map(snapshot: str, commissioner: str, year: str, method: str,
+                shown: pd.DataFrame) -> None:
+    """The commissioner's networks coloured by their uplift per patient."""
     derived = data.network_boundaries(snapshot)
-    derived = derived[(derived["method"] == controls.method_picker())
+    derived = derived[(derived["method"] == method)
                       & codes.one_of(derived["network_code"], shown["network_code"])]
     if derived.empty:
         return
     per_patient = shown.set_index("network_code")["per_patient"]
     scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-    shapes = derived[["network_code", "network_name", "geometry"]].copy()
-    shapes["per_patient"] = shapes["network_code"].map(per_patient).round(2)
+    shapes = mapping.rounded(derived[["network_code", "network_name", "geometry"]])
+    value = shapes["network_code"].map(per_patient)
+    shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
+    shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
     shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
     fmap = controls.new_map(snapshot, derived.total_bounds)
-    folium.GeoJson(
-        shapes.to_json(), name="Uplift per patient (indicative boundaries)",
-        style_function=lambda f: {"fillColor": scale(f["properties"]["per_patient"]),
-                                  "color": "#333333", "weight": 1, "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(["network_name", "per_patient"],
-                                      aliases=["Network", "£ per patient"])).add_to(fmap)
+    mapping.area_layer(mapping.geojson(shapes), "Uplift per patient (indicative boundaries)",
+                       [("network_name", "Network"), ("per_patient", "£ per patient")]
+                       ).add_to(fmap)
     st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
                f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
     st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
-              key=f"funding-map-{snapshot}-{commissioner}")
+              key=f"funding-map-{snapshot}-{commissioner}-{year}-{method}")
 
 
 def practice_payments(snapshot: str, year: str, commissioner: str | None) -> None:
@@ -230,7 +231,7 @@ def practice_payments(snapshot: str, year: str, commissioner: str | None) -> Non
         return
     st.subheader("Paid to practices")
     payments = data.practice_payments(snapshot, year)
-    averages = funding.averages(payments)
+    averages = data.participation_averages(snapshot, year)
     england = averages.iloc[0]
     for stream in streams:
         reported = stream.reported_average

@@ -25,7 +25,7 @@ def page() -> None:
 
     st.subheader("Manifest")
     record = data.manifest()["snapshots"][snapshot]
-    st.markdown(f"Built {record['built_at']} in {record['build_seconds']} s.")
+    st.markdown(controls.plain(f"Built {record['built_at']} in {record['build_seconds']} s."))
     st.dataframe([{"output": name, "rows": output["rows"]}
                   for name, output in record["outputs"].items()], hide_index=True)
     st.dataframe(record["sources"], hide_index=True, width="stretch")

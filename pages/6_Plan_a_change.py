@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap import codes, uploads
+from pcnmap import codes, uploads, worker
 from pcnmap.maps import mapping
 from pcnmap.model import lookup, methods, whatif
 from pcnmap.problems import SourceError
@@ -55,25 +55,19 @@ def load_configuration(snapshot: str) -> None:
     if upload is None:
         return
     space = st.session_state.setdefault("upload_space", uploads.SessionSpace())
-    result = uploads.Uploaded()
     try:
         if uploads.kind_of(upload.name, upload.getvalue()) != "configuration":
             raise SourceError(upload.name, "is not a configuration file",
                               expected="a CSV with columns practice_code, network_code, "
                                        "network_name")
-        path = space.save(upload.name, upload.getvalue())
-        result.files["configuration"] = path
-        table = uploads.read_configuration(path, result.log)
-        propose(uploads.configuration_proposal(table, data.practices(snapshot),
-                                               data.networks(snapshot), path, result.log))
+        result = worker.read_uploads([space.save(upload.name, upload.getvalue())])
     except SourceError as error:
-        result.errors.append(error)
+        result = uploads.Uploaded(errors=[error])
+    if result.configuration is not None:
+        propose(uploads.configuration_proposal(
+            result.configuration, data.practices(snapshot), data.networks(snapshot),
+            result.files["configuration"], result.log))
     st.session_state["configuration_report"] = result
-
-
-def labelled(practices: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(practices["practice_code"],
-                    practices["practice_code"] + " · " + practices["practice_name"], strict=True))
 
 
 def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
@@ -86,7 +80,7 @@ def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
     targets = {**{labels[c]: c for c in choices}, NOT_SIGNING: None}
     with st.form("move-practice"):
         practice = st.selectbox("Practice", rows["practice_code"].tolist(), key="move_practice",
-                                format_func=labelled(rows).get)
+                                format_func=data.practice_labels(snapshot).get)
         target = st.selectbox("Moves to", options, key="move_target")
         if st.form_submit_button("Apply the change"):
             propose(proposal.with_changes({practice: targets[target]}))
@@ -105,7 +99,7 @@ def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
         on_change=apply_edits, args=(key, rows, targets, proposal))
 
 
-def new_network(commissioner: str | None, after: whatif.Scenario,
+def new_network(snapshot: str, commissioner: str | None, after: whatif.Scenario,
                 proposal: whatif.Proposal) -> None:
     pool = after.practices
     if commissioner:
@@ -113,7 +107,7 @@ def new_network(commissioner: str | None, after: whatif.Scenario,
     with st.form("new-network"):
         name = st.text_input("Name of the new network", max_chars=whatif.NAME_LIMIT)
         members = st.multiselect("Its practices", pool["practice_code"].tolist(),
-                                 format_func=labelled(pool).get)
+                                 format_func=data.practice_labels(snapshot).get)
         if st.form_submit_button("Make the network") and name.strip() and members:
             code = proposal.next_new_code()
             propose(proposal.with_changes(dict.fromkeys(members, code), {code: name.strip()}))
@@ -131,7 +125,7 @@ def load_or_save(snapshot: str, commissioner: str | None, after: whatif.Scenario
     practices = data.practices(snapshot)
     area = practices if commissioner is None else lookup.serving(practices, commissioner)
     controls.csv_download(
-        whatif.configuration_table(after, area["practice_code"]),
+        lambda: whatif.configuration_table(after, area["practice_code"]),
         f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
         "Download the proposed configuration (CSV)")
     if proposal and st.button("Start again (drop every change)"):
@@ -173,13 +167,15 @@ def page() -> None:
     method = controls.method_picker()
     st.title("Plan a change")
     st.caption(planning.RULES)
-    practices, networks = data.practices(snapshot), data.networks(snapshot)
+    networks = data.networks(snapshot)
     proposal = planning.proposal_from_url(snapshot)
-    after = whatif.apply(practices, networks, proposal)
+    after, table = data.proposal_outcome(snapshot, method, *proposal.to_text())
     names = pd.concat([networks[["network_code", "network_name"]], pd.DataFrame({
         "network_code": list(proposal.new_networks),
         "network_name": list(proposal.new_networks.values())})], ignore_index=True)
     labels = planning.network_labels(names)
+    planning.long_proposal_note(proposal, after,
+                                f"pcnmap-configuration-{snapshot}-proposal.csv")
 
     edit, create, load = st.tabs(["Change practices", "Make a new network",
                                   "Load or save a configuration"])
@@ -190,7 +186,7 @@ def page() -> None:
         else:
             change_practices(snapshot, commissioner, after, proposal, labels)
     with create:
-        new_network(commissioner, after, proposal)
+        new_network(snapshot, commissioner, after, proposal)
     with load:
         load_or_save(snapshot, commissioner, after, proposal)
 
@@ -199,7 +195,7 @@ def page() -> None:
                 "network, or load a configuration. Every change is kept in the page's "
                 "address, so a link shares the proposal.")
     planning.comparison(data.current_scenario(snapshot), after, snapshot, method,
-                        commissioner, "proposed")
+                        commissioner, "proposed", table)
     if commissioner:
         proposal_map(snapshot, commissioner, after, proposal)
     controls.about_the_data(snapshot)

@@ -11,6 +11,7 @@ from pcnmap.pipeline.catalogue import CATALOGUE_FILE
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a pcnmap command (build, verify, extracts); return its exit status."""
     parser = argparse.ArgumentParser(prog="python -m pcnmap")
     commands = parser.add_subparsers(dest="command", required=True)
     build_command = commands.add_parser(

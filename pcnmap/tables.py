@@ -54,6 +54,7 @@ class Table:
 
     @property
     def geographic(self) -> bool:
+        """Whether the table holds shapes (stored as GeoParquet)."""
         return SHAPE in self.columns.values()
 
     def path(self, folder: Path, part: str | None = None) -> Path:

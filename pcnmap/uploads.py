@@ -7,35 +7,46 @@ Every upload is checked before any of it is used:
   :data:`KINDS` from its content (not from its name);
 * its structure, by the same readers the build pipeline uses (so an
   uploaded file gives exactly the figures the pipeline would);
-* its records, against a declared schema (:data:`SCHEMAS`, pandera) with
+* its records, against a declared schema (:func:`schemas`, pandera) with
   every code read as text. Rows that break it are listed (file, row, column,
   what was expected) and left out; the good rows load.
 
 Uploads are written only into a :class:`SessionSpace` (a private temporary
-folder per browser session, removed with it). Workbooks are read as data
-(openpyxl, cached values); nothing in a file is executed or unpickled.
+folder per browser session, removed with it, or by the next server should
+this one be killed). Workbooks are read as data (openpyxl, cached values);
+nothing in a file is executed or unpickled. The app reads uploads in a
+worker process with limits (:mod:`pcnmap.worker`), after
+:mod:`pcnmap.safety` and :mod:`pcnmap.textfiles` have checked them.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from pcnmap import codes
 from pcnmap.export import FORMULA_START
 from pcnmap.model import whatif
-from pcnmap.pipeline import assemble, sources
+from pcnmap.pipeline import assemble, sources, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Streamlit's server.maxUploadSize (.streamlit/config.toml) is in megabytes,
+# and its browser side counts a megabyte as 1,000,000 bytes (except on
+# Windows, 1,048,576): the smaller is the cap every user meets, so pcnmap
+# refuses above it too and says the same number.
+MAX_UPLOAD_MB = 10
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 SUFFIXES = (".csv", ".xlsx")
+MAX_FILES = 8  # one of each kind, and room for a second try
 KINDS = {
     "epraccur": "ODS GP practices (epraccur.csv)",
     "epcn": "NHS Digital ePCN workbook (ePCN.xlsx)",
@@ -47,43 +58,56 @@ MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
 
 # ---------------------------------------------------------------- the declared schemas
 
-def _code(pattern: re.Pattern, *, blank: bool = False) -> pa.Check:
-    body = pattern.pattern.strip("^$")
-    return pa.Check.str_matches(f"^(?:{body}){'|^$' if blank else ''}",
-                                error=f"a code of the form {pattern.pattern}")
+@functools.cache
+def schemas() -> dict:
+    """The declared schema of each kind of table, by name (pandera).
+
+    Built on first use: pandera is needed where uploads are read (the
+    worker processes), not in the app's own process, which it would cost
+    17 MB.
+    """
+    import pandera.pandas as pa
+
+    def _code(pattern: re.Pattern) -> pa.Check:
+        return pa.Check.str_matches(f"^(?:{pattern.pattern.strip('^$')})",
+                                    error=f"a code of the form {pattern.pattern}")
+
+    return {
+        "epraccur": pa.DataFrameSchema({
+            "code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "name": pa.Column(str, pa.Check.str_length(1, 200, error="a name of 1-200 characters")),
+            "postcode": pa.Column(str),
+            "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+        }),
+        "epcn_networks": pa.DataFrameSchema({
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
+            "network_name": pa.Column(str, nullable=False),
+            "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
+        }),
+        "epcn_members": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE)),
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE)),
+        }),
+        "registered": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "registered": pa.Column(float, pa.Check(
+                lambda n: (n >= 0) & (n <= textfiles.MAX_COUNT) & (n % 1 == 0),
+                error=f"a patient count: a whole number from 0 to {textfiles.MAX_COUNT:,}"),
+                nullable=False, coerce=True),
+        }),
+        "configuration": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            "network_code": pa.Column(str, pa.Check.str_matches(
+                rf"^(?:{codes.NETWORK_CODE.pattern.strip('^$')}"
+                rf"|{whatif.NEW_NETWORK_CODE.pattern.strip('^$')})$|^$",
+                error="an ePCN network code (U12345), a new network's code (NEW1) or blank "
+                      "for a practice not signing up")),
+            "network_name": pa.Column(str, pa.Check.str_length(
+                0, whatif.NAME_LIMIT, error="a name of at most 100 characters")),
+        }),
+    }
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "epraccur": pa.DataFrameSchema({
-        "code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "name": pa.Column(str, pa.Check.str_length(1, 200, error="a name of 1-200 characters")),
-        "postcode": pa.Column(str),
-        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
-    }),
-    "epcn_networks": pa.DataFrameSchema({
-        "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
-        "network_name": pa.Column(str, nullable=False),
-        "commissioner_code": pa.Column(str, _code(codes.COMMISSIONER_CODE)),
-    }),
-    "epcn_members": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE)),
-        "network_code": pa.Column(str, _code(codes.NETWORK_CODE)),
-    }),
-    "registered": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "registered": pa.Column(float, pa.Check.ge(0, error="a patient count of 0 or more"),
-                                nullable=False, coerce=True),
-    }),
-    "configuration": pa.DataFrameSchema({
-        "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
-        "network_code": pa.Column(str, pa.Check.str_matches(
-            rf"^(?:{codes.NETWORK_CODE.pattern.strip('^$')}|{whatif.NEW_NETWORK_CODE.pattern.strip('^$')})$|^$",
-            error="an ePCN network code (U12345), a new network's code (NEW1) or blank "
-                  "for a practice not signing up")),
-        "network_name": pa.Column(str, pa.Check.str_length(0, whatif.NAME_LIMIT,
-                                                           error="a name of at most 100 characters")),
-    }),
-}
 
 def _finding_kind(check: str) -> str:
     """Which report check a schema failure is logged under."""
@@ -103,30 +127,37 @@ def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
     ``columns`` gives each schema column's name in the file, for the message.
     A row already logged for the same column by the reader is not logged twice.
     """
+    from pandera.errors import SchemaErrors
+
     try:
-        return SCHEMAS[schema].validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
+        return schemas()[schema].validate(frame, lazy=True)
+    except SchemaErrors as errors:
         failures = errors.failure_cases
+    whole = failures[failures["index"].isna()]
+    if len(whole):
+        # A whole-column failure (a wrong type): every row of it is unusable.
+        failure = whole.iloc[0]
+        raise SourceError(path, f"column {columns.get(failure.column, failure.column)!r}: "
+                          f"{failure.check}", column=columns.get(failure.column),
+                          expected=str(failure.check))
+    failures = failures.dropna(subset=["index"])
     logged = {(f.file, f.row, f.column) for f in log.findings}
-    bad_index = set()
-    for failure in failures.itertuples():
-        if pd.isna(failure.index):
-            # A whole-column failure (a wrong type): every row of it is unusable.
-            raise SourceError(path, f"column {columns.get(failure.column, failure.column)!r}: "
-                              f"{failure.check}", column=columns.get(failure.column),
-                              expected=str(failure.check))
-        index = failure.index
-        bad_index.add(index)
-        row = int(frame.at[index, "source_row"])
-        column = columns.get(failure.column, failure.column)
+    rows = frame.loc[failures["index"], "source_row"].tolist()
+    records = frame.loc[failures["index"], record_column].tolist()
+    found: dict[tuple[str, str], list] = {}
+    for row, record, name, check, case in zip(rows, records, failures["column"],
+                                              failures["check"].astype(str),
+                                              failures["failure_case"], strict=True):
+        column = columns.get(name, name)
         if (path.name, row, column) in logged:
             continue
         logged.add((path.name, row, column))
-        check = str(failure.check)
-        log.add(_finding_kind(check), path, row, column,
-                frame.at[index, record_column], failure.failure_case,
-                f"{failure.failure_case!r} is not allowed here (expected {check}); row left out")
-    return frame.drop(index=[i for i in bad_index if i in frame.index])
+        found.setdefault((column, check), []).append(
+            (row, record, case, f"{case!r} is not allowed here (expected {check}); row left out"))
+    for (column, check), items in found.items():
+        rows, records, values, messages = zip(*items, strict=True)
+        log.add_rows(_finding_kind(check), path, rows, column, records, values, messages)
+    return frame.drop(index=frame.index.intersection(failures["index"]))
 
 
 def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
@@ -138,11 +169,22 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
     """
     text = frame[column].fillna("").astype(str)
     active = text.str.startswith(FORMULA_START) | text.str.contains(MARKUP)
-    for index in frame.index[active]:
-        log.add("active_text", path, frame.at[index, "source_row"], source_column,
-                frame.at[index, record_column], text[index],
-                "holds a spreadsheet formula or HTML; kept as plain text, never run",
-                severity="info")
+    log.add_rows("active_text", path, frame.loc[active, "source_row"], source_column,
+                 frame.loc[active, record_column], text[active],
+                 "holds a spreadsheet formula or HTML; kept as plain text, never run",
+                 severity="info")
+
+
+def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
+                 source_column: str, what: str) -> pd.DataFrame:
+    """:func:`pcnmap.sources.drop_repeats` (keep the first row for each value,
+    log every repeat), at a microsecond a repeat: a hostile upload can hold
+    a hundred thousand."""
+    repeated = frame[column].duplicated(keep="first")
+    log.add_rows("duplicate_record", path, frame.loc[repeated, "source_row"], source_column,
+                 frame.loc[repeated, column], frame.loc[repeated, column],
+                 f"{what} appears more than once; the first row is used")
+    return frame[~repeated]
 
 
 def _unescape(text: pd.Series) -> pd.Series:
@@ -171,8 +213,8 @@ def kind_of(name: str, data: bytes) -> str:
         raise SourceError(shown, f"is a {suffix or 'file without an extension'}",
                           expected="a .csv or .xlsx file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise SourceError(shown, f"is {len(data) / 1024 / 1024:.1f} MB",
-                          expected=f"at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+        raise SourceError(shown, f"is {len(data) / 1e6:.1f} MB ({len(data):,} bytes)",
+                          expected=f"at most {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes)")
     if not data.strip():
         raise SourceError(shown, "file is empty", expected="a CSV or XLSX with data")
     if suffix == ".xlsx":
@@ -180,6 +222,10 @@ def kind_of(name: str, data: bytes) -> str:
             raise SourceError(shown, "is not an Excel workbook (no XLSX signature)",
                               expected="an .xlsx workbook as NHS Digital publishes it")
         return "epcn"
+    wide = textfiles.wide_encoding(data)
+    if wide:
+        raise SourceError(shown, f"is {wide} text", expected="a CSV file as UTF-8 text "
+                          "(in Excel: Save As, \"CSV UTF-8\")")
     if data.startswith(b"PK") or b"\x00" in data[:4096]:
         raise SourceError(shown, "is binary, not text", expected="a CSV text file")
     first_line = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
@@ -194,18 +240,60 @@ def kind_of(name: str, data: bytes) -> str:
                       row=1, expected="one of: " + "; ".join(KINDS.values()))
 
 
+# Every session's folder lives here, named for the server's process id.
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / f"pcnmap-uploads-{os.getuid()}"
+# A folder this old goes even if a process of its id runs (ids are reused).
+MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep(root: Path) -> list[Path]:
+    """Remove the upload folders under ``root`` that no running server owns:
+    those whose server process has gone (killed, so it could not clean up)
+    and any older than :data:`MAX_AGE_SECONDS`. Returns what it removed."""
+    removed = []
+    for folder in root.iterdir() if root.is_dir() else ():
+        pid, _, _ = folder.name.partition("-")
+        if pid.isdigit() and (_age(folder) > MAX_AGE_SECONDS or not _running(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _age(folder: Path) -> float:
+    try:
+        return time.time() - folder.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 class SessionSpace:
-    """A private temporary folder for one browser session's uploads."""
+    """A private temporary folder for one browser session's uploads, under
+    ``root`` (by default :data:`UPLOAD_ROOT`); making one sweeps the root."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="pcnmap-upload-", dir=root))
+        root = root or UPLOAD_ROOT
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sweep(root)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
     def save(self, name: str, data: bytes) -> Path:
+        """Write an upload into the session's folder under a safe name."""
         target = self.path / safe_name(name)
         target.write_bytes(data)
         return target
 
     def clear(self) -> None:
+        """Remove the session's folder and everything in it."""
         shutil.rmtree(self.path, ignore_errors=True)
 
     def __del__(self) -> None:
@@ -228,6 +316,8 @@ class Uploaded:
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     log: QualityLog = field(default_factory=QualityLog)
+    # Each file read in a worker (pcnmap.worker): the worker's peak memory in bytes.
+    peak_memory: dict[str, int] = field(default_factory=dict)
 
 
 def read_uploads(paths: list[Path], uploaded: Uploaded | None = None) -> Uploaded:
@@ -235,19 +325,47 @@ def read_uploads(paths: list[Path], uploaded: Uploaded | None = None) -> Uploade
     result = uploaded or Uploaded()
     for path in paths:
         try:
-            kind = kind_of(path.name, path.read_bytes())
-            _read_kind(path, kind, result)
+            data = path.read_bytes()
+            kind = kind_of(path.name, data)
+            left_out = set() if kind == "epcn" else check_text(path, data, kind, result.log)
+            _read_kind(path, kind, result, left_out)
             result.files[kind] = path
         except SourceError as error:
             result.errors.append(error)
     return result
 
 
-def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
+def check_text(path: Path, data: bytes, kind: str, log: QualityLog) -> set[int]:
+    """Check a CSV upload's text before its reader runs: UTF-8, and the same
+    number of fields on every line (the reader would pad a short line with
+    blanks, or refuse the file for a long one).
+
+    Each line with another count is logged with its row and emptied in the
+    saved file (kept as a line, so the rows after it keep their numbers);
+    returns those rows, for the caller to leave out.
+    """
+    text = textfiles.decode(data, path, what=KINDS[kind], header=kind != "epraccur")
+    fields, ragged = textfiles.ragged_lines(
+        text, path, fields=sources.EPRACCUR_FIELD_COUNT if kind == "epraccur" else None)
+    for row, count in ragged.items():
+        if count:  # a blank line is emptied too, silently: it holds nothing
+            log.add("wrong_field_count", path, row, f"field {min(count, fields) + 1}",
+                    f"line {row}", count, f"has {count} fields where the file's lines have "
+                    f"{fields}; row left out")
+    if ragged:
+        path.write_text(textfiles.blank_lines(text, set(ragged), fields), encoding="utf-8")
+    return set(ragged)
+
+
+def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> None:
     log = result.log
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[~frame["source_row"].isin(left_out)] if left_out else frame
+
     if kind == "epraccur":
-        everything = sources.read_epraccur(path, log)
-        england = sources.drop_repeats(
+        everything = kept(sources.read_epraccur(path, log))
+        england = drop_repeats(
             sources.england_gp_practices(everything, path, log), "code", path, log,
             source_column="field 1 (organisation code)", what="practice code")
         assemble.check_postcodes(england, path, log)
@@ -260,7 +378,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
     elif kind == "epcn":
         networks, members = sources.read_epcn(path, log)
         details, partners = networks.attrs["sheet"], members.attrs["sheet"]
-        networks = sources.drop_repeats(networks, "network_code", path, log,
+        networks = drop_repeats(networks, "network_code", path, log,
                                         source_column=f"{details}: PCN Code",
                                         what="network code")
         networks = validate(networks, "epcn_networks", path, log, record_column="network_code",
@@ -275,20 +393,26 @@ def _read_kind(path: Path, kind: str, result: Uploaded) -> None:
         networks.attrs["sheet"], members.attrs["sheet"] = details, partners
         result.networks, result.members = networks, members
     elif kind == "registered":
-        lists = sources.drop_repeats(sources.read_registered_monthly(path, log), "practice_code",
-                                     path, log, source_column="CODE", what="practice")
+        lists = drop_repeats(kept(sources.read_registered_monthly(path, log)),
+                                     "practice_code", path, log, source_column="CODE",
+                                     what="practice")
         result.registered = validate(lists, "registered", path, log,
                                      record_column="practice_code",
                                      columns={"practice_code": "CODE",
                                               "registered": "NUMBER_OF_PATIENTS"})
     else:
-        result.configuration = read_configuration(path, log)
+        result.configuration = read_configuration(path, log, left_out)
 
 
-def read_configuration(path: Path, log: QualityLog) -> pd.DataFrame:
-    """A configuration CSV: practice_code, network_code (blank: not signing up), network_name."""
+def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozenset()
+                       ) -> pd.DataFrame:
+    """A configuration CSV: practice_code, network_code (blank: not signing up), network_name.
+
+    Rows in ``left_out`` (already reported) are dropped before any check.
+    """
     raw = sources.read_text_csv(path, header=True, what="a configuration CSV ("
                                 + ", ".join(whatif.CONFIGURATION_COLUMNS) + ")")
+    raw = raw[~raw["source_row"].isin(left_out)]
     raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
     if "network_name" not in raw.columns:
         raw["network_name"] = ""
@@ -297,7 +421,7 @@ def read_configuration(path: Path, log: QualityLog) -> pd.DataFrame:
         table[column] = _unescape(table[column].str.strip())
     table["practice_code"] = table["practice_code"].str.upper()
     table["network_code"] = table["network_code"].str.upper()
-    table = sources.drop_repeats(table, "practice_code", path, log, source_column="practice_code",
+    table = drop_repeats(table, "practice_code", path, log, source_column="practice_code",
                                  what="practice")
     table = validate(table, "configuration", path, log, record_column="practice_code",
                      columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
@@ -346,16 +470,18 @@ def configuration_proposal(table: pd.DataFrame, practices: pd.DataFrame,
 
 
 def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks: pd.DataFrame,
-                 as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 as_of: pd.Timestamp, log: QualityLog | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The base snapshot with the uploaded files in place of its own.
 
     An uploaded epraccur replaces the practices (positions come from the base
     snapshot by practice code, else by postcode; others have none), an ePCN
     workbook the memberships (current on ``as_of``), a registered-list file
     the list sizes (a practice it lacks has none). Weighted lists stay the
-    base snapshot's. Problems go to ``uploaded.log``.
+    base snapshot's. Problems go to ``log`` (by default ``uploaded.log``; a
+    page that reruns passes its own, so the upload's are not added again).
     """
-    log = uploaded.log
+    log = uploaded.log if log is None else log
     practices = base_practices.copy()
     if uploaded.england is not None:
         path = uploaded.files["epraccur"]
@@ -368,19 +494,19 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
         for column in ("longitude", "latitude", "easting", "northing"):
             fresh[column] = fresh["practice_code"].map(by_code[column]).fillna(
                 fresh["postcode"].map(by_postcode[column]))
-        for index in fresh.index[fresh["easting"].isna()]:
-            log.add("no_coordinates", path, fresh.at[index, "source_row"], "field 10 (postcode)",
-                    fresh.at[index, "practice_code"], fresh.at[index, "postcode"],
-                    "neither the practice nor its postcode is in the shipped data; "
-                    "it has no map position")
+        lost = fresh[fresh["easting"].isna()]
+        log.add_rows("no_coordinates", path, lost["source_row"], "field 10 (postcode)",
+                     lost["practice_code"], lost["postcode"],
+                     "neither the practice nor its postcode is in the shipped data; "
+                     "it has no map position")
         names = base_practices.drop_duplicates("commissioner_code").set_index(
             "commissioner_code")["commissioner_name"]
         fresh["commissioner_name"] = fresh["commissioner_code"].map(names)
-        for index in fresh.index[fresh["commissioner_name"].isna()]:
-            log.add("unknown_commissioner", path, fresh.at[index, "source_row"],
-                    "field 15 (commissioner)", fresh.at[index, "practice_code"],
-                    fresh.at[index, "commissioner_code"],
-                    "commissioner is not in the snapshot the upload is compared with")
+        unknown = fresh[fresh["commissioner_name"].isna()]
+        log.add_rows("unknown_commissioner", path, unknown["source_row"],
+                     "field 15 (commissioner)", unknown["practice_code"],
+                     unknown["commissioner_code"],
+                     "commissioner is not in the snapshot the upload is compared with")
         for column in ("registered", "weighted", "network_code"):
             fresh[column] = fresh["practice_code"].map(by_code[column])
         practices = fresh
@@ -401,10 +527,10 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
         practices["registered"] = practices["practice_code"].map(
             uploaded.registered.set_index("practice_code")["registered"])
         path = uploaded.files["registered"]
-        for index in practices.index[practices["registered"].isna()]:
-            log.add("no_list_size", path, None, "CODE", practices.at[index, "practice_code"],
-                    practices.at[index, "practice_name"],
-                    "practice is not in the uploaded registered-list file")
+        missing = practices[practices["registered"].isna()]
+        log.add_rows("no_list_size", path, [None] * len(missing), "CODE",
+                     missing["practice_code"], missing["practice_name"],
+                     "practice is not in the uploaded registered-list file")
     lookup = networks.drop_duplicates("network_code").set_index("network_code")
     practices["network_name"] = practices["network_code"].map(lookup["network_name"])
     practices["network_commissioner_code"] = practices["network_code"].map(

@@ -19,6 +19,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static" / "leaflet"
 
 @st.cache_resource(show_spinner=False)
 def map_assets() -> MapAssets:
+    """Leaflet's files served by the app itself (no CDN), copied once into its static folder."""
     source = leaflet_folder()
     if not (STATIC / "leaflet.js").exists() or (
             (STATIC / "leaflet.js").stat().st_size != (source / "leaflet.js").stat().st_size):

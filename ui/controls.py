@@ -1,16 +1,21 @@
 """Controls every page shares. Selections live in the URL so a link opens the
-same view, and errors reach the screen as plain sentences, never tracebacks."""
+same view, and errors reach the screen as plain sentences, never tracebacks.
+
+Streamlit renders Markdown in st.markdown, st.caption, st.warning and the
+rest: any text from a user, a link, a file or the data goes through
+:func:`plain` on its way there, so it shows as the characters it is."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 import folium
 import pandas as pd
 import streamlit as st
 
-from pcnmap import codes, export, store
+from pcnmap import export, links, store
 from pcnmap.maps import mapping
 from pcnmap.model import lookup, methods
 from ui import data
@@ -31,15 +36,50 @@ PRESENTATION_CSS = """
 """
 
 
-def _param(name: str) -> str | None:
-    value = st.query_params.get(name)
-    return value or None
+# Every ASCII punctuation character: CommonMark lets a backslash escape any.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub's Markdown turns addresses in the text into links after escapes are
+# read (https://..., www...., a@b.c): an invisible word joiner where each
+# would start ("http" + "://", "www" + ".", a name + "@") leaves none to find.
+_ADDRESS = re.compile(r"(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=[\w.+-])(?=@)", re.IGNORECASE)
+JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """``text`` as Markdown that shows exactly its characters: every ASCII
+    punctuation character escaped, so no link, image, emphasis, heading,
+    HTML tag, colour or formula can form, and a word joiner (invisible)
+    inside anything that looks like an address so none becomes a link; runs
+    of white space (line breaks too) become one space."""
+    text = _ADDRESS.sub(JOINER, " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def code_span(text: object) -> str:
+    """``text`` in a Markdown code span (shown as written) that it cannot end."""
+    return "`" + " ".join(str(text).replace("`", "'").replace("|", "/").split()) + "`"
+
+
+def param(name: str) -> str | None:
+    """The URL parameter ``name`` within its cap (:mod:`pcnmap.links`).
+
+    What is over is cut or ignored, and taken out of the address too, so
+    the one sentence saying so is shown once.
+    """
+    value, problem = links.capped(name, st.query_params.get(name))
+    if problem:
+        st.warning(plain(problem))
+        if value is None:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = value
+    return value
 
 
 def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
     from outside (a shared link, the back or forward button)."""
-    wanted = _param(key)
+    wanted = param(key)
     if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
         st.session_state[key] = wanted if wanted in options else default
         st.session_state[f"_url_{key}"] = wanted if wanted in options else None
@@ -79,30 +119,14 @@ def _choose(label: str, key: str, options: list[str], names: dict[str, str], whe
 def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
     """Narrow by NHS region, then STP/ICB, then choose a commissioner (or all of
     England). Each choice lives in the URL (``region``, ``area``, ``commissioner``)."""
-    practices = data.practices(snapshot)
-    regions = practices.dropna(subset=["region_code"]).drop_duplicates("region_code")
-    region_names = {"all": "All regions", **dict(zip(
-        regions["region_code"], regions["region_name"].astype("string").fillna(regions["region_code"]),
-        strict=True))}
-    region = _choose("NHS region", "region", ["all", *sorted(regions["region_code"])],
-                     region_names, where)
-    inside = practices if region == "all" else practices[practices["region_code"] == region]
-    areas = inside.dropna(subset=["stp_code"]).drop_duplicates("stp_code")
     words = data.snapshot(snapshot)
-    area_names = {"all": f"All {words.area_word}s", **dict(zip(
-        areas["stp_code"], areas["stp_name"].astype("string").fillna(areas["stp_code"]), strict=True))}
-    area = _choose(words.area_word, "area", ["all", *sorted(areas["stp_code"])], area_names,
-                   where)
-    if area != "all":
-        inside = inside[inside["stp_code"] == area]
-
-    table = data.commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
-    table = table[codes.one_of(table["commissioner_code"], inside["commissioner_code"].unique())]
+    regions = {"all": "All regions", **data.place_names(snapshot, "region")}
+    region = _choose("NHS region", "region", list(regions), regions, where)
+    areas = {"all": f"All {words.area_word}s", **data.place_names(snapshot, "stp", region)}
+    area = _choose(words.area_word, "area", list(areas), areas, where)
     names = {"England": "All" if region != "all" or area != "all" else "All of England",
-             **{c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
-                                                table["commissioner_name"], strict=True)}}
-    code = _choose(words.commissioner_word, "commissioner",
-                   ["England", *table["commissioner_code"].tolist()], names, where)
+             **data.place_names(snapshot, "commissioner", region, area)}
+    code = _choose(words.commissioner_word, "commissioner", list(names), names, where)
     return None if code == "England" else code
 
 
@@ -121,13 +145,12 @@ def method_picker(where=st.sidebar) -> str:
 
 def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:
     """The practices inside the region and STP/ICB chosen in the sidebar."""
-    return lookup.within_area(practices, st.query_params.get("region"),
-                              st.query_params.get("area"))
+    return lookup.within_area(practices, param("region"), param("area"))
 
 
 def presentation_toggle() -> bool:
     """Large type, high contrast, controls hidden (URL parameter ``present=1``)."""
-    on = st.sidebar.toggle("Presentation mode", value=_param("present") == "1",
+    on = st.sidebar.toggle("Presentation mode", value=param("present") == "1",
                            help="Large type and high contrast for a projector; "
                                 "remove ?present=1 from the address to leave it.")
     if on:
@@ -156,17 +179,21 @@ def list_note(snapshot: str) -> None:
         st.caption(note)
 
 
-def csv_download(frame: pd.DataFrame, name: str, label: str = "Download table (CSV)") -> None:
-    st.download_button(label, lambda: export.csv_bytes(frame),
-                       file_name=name, mime="text/csv", key=f"download-{name}")
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+                 label: str = "Download table (CSV)", key: str | None = None) -> None:
+    """A button downloading ``frame`` (or what it makes, only when clicked)
+    as a CSV that spreadsheets open safely."""
+    st.download_button(label, lambda: export.csv_bytes(frame() if callable(frame) else frame),
+                       file_name=name, mime="text/csv", key=key or f"download-{name}")
 
 
 def guarded(page: Callable[[], None]) -> None:
     """Run a page; show a plain message instead of any error's traceback."""
     try:
         page()
+        data.release_memory()
     except store.DataMissing as error:
-        st.error(f"Some of the app's data is missing: {error}")
+        st.error(f"Some of the app's data is missing: {plain(error)}")
     except Exception:  # the user sees a sentence; the log keeps the detail
         LOG.exception("page failed")
         st.error("Something went wrong drawing this page. The details are in the app's log; "
@@ -179,13 +206,14 @@ def about_the_data(snapshot: str) -> None:
     with st.expander("About the data", expanded=False):
         notes = " ".join(note for note in info.notes.values() if note)
         st.markdown(
-            f"**{info.label}**: practices and memberships as published for {info.as_of}; "
-            f"commissioners are {info.commissioner_kind}s. {notes}")
+            f"**{plain(info.label)}**: practices and memberships as published for "
+            f"{plain(info.as_of)}; commissioners are {plain(info.commissioner_kind)}s. "
+            f"{plain(notes)}")
         # A Markdown table, not st.dataframe: the data grid's script (over a
         # megabyte) would load on every page just for this short list.
         st.markdown("| Source file | Vintage | SHA-256 (first 16) |\n|---|---|---|\n" + "\n".join(
-            f"| `{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…` |"
-            for source in info.sources))
+            f"| {code_span(source['name'])} | {plain(source['vintage'])} | "
+            f"{code_span(source['sha256'][:16] + '…')} |" for source in info.sources))
         st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
 
 

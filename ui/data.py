@@ -8,14 +8,46 @@ must not modify what they get.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import threading
+import time
+
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from pcnmap import codes, store
 from pcnmap.maps import mapping
 from pcnmap.model import changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
+
+# Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
+# back with the rest (release_memory): 30 MB less once the data is loaded.
+pa.set_memory_pool(pa.system_memory_pool())
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+# Blocks of a megabyte or more (a map's text, a rerun's messages) come
+# straight from the system and go straight back; glibc would otherwise raise
+# this threshold as such blocks are freed and keep the next ones in its heap.
+_LIBC.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD (malloc.h)
+_TRIMMED = [0.0]
+_TRIM_LOCK = threading.Lock()
+
+
+def release_memory(every: float = 1.0) -> None:
+    """Hand memory freed by the last runs back to the system (at most once a
+    second, for all sessions; about a millisecond).
+
+    Each rerun of a map page builds and drops megabytes of text in its own
+    thread; glibc keeps what such threads free in their own arenas, and
+    under 20 sessions the app held 100 MB more than it used (bench/load.py).
+    """
+    with _TRIM_LOCK:
+        if time.monotonic() - _TRIMMED[0] < every:
+            return
+        _TRIMMED[0] = time.monotonic()
+    _LIBC.malloc_trim(0)
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,66 +79,79 @@ def default_year(key: str) -> str:
 
 @st.cache_resource(show_spinner="Loading practices…")
 def practices(snapshot: str) -> pd.DataFrame:
+    """The snapshot's practices with their networks, commissioners and lists."""
     return store.read_table(store.DATA_DIR, snapshot, "practices")
 
 
 @st.cache_resource(show_spinner="Loading networks…")
 def networks(snapshot: str) -> pd.DataFrame:
+    """The snapshot's networks with their members and lists."""
     return store.read_table(store.DATA_DIR, snapshot, "networks")
 
 
 @st.cache_resource(show_spinner=False)
 def quality(snapshot: str) -> pd.DataFrame:
+    """The snapshot's data-quality findings from its build."""
     return store.read_table(store.DATA_DIR, snapshot, "quality")
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")
 def commissioners(snapshot: str) -> gpd.GeoDataFrame:
+    """The snapshot's commissioner outlines."""
     return store.read_commissioners(store.DATA_DIR, snapshot)
 
 
 @st.cache_resource(show_spinner="Loading network boundaries…")
 def network_boundaries(snapshot: str) -> gpd.GeoDataFrame:
+    """Each network's derived boundary, by method (local detail)."""
     return store.read_geo(store.DATA_DIR, snapshot, "network_boundaries")
 
 
 @st.cache_resource(show_spinner=False)
 def uncovered_areas(snapshot: str) -> gpd.GeoDataFrame:
+    """Areas whose nearest practice is in no network."""
     return store.read_geo(store.DATA_DIR, snapshot, "uncovered_areas")
 
 
 @st.cache_resource(show_spinner=False)
 def lsoa_networks(snapshot: str) -> pd.DataFrame:
+    """Each LSOA with the network serving it, by method."""
     return store.read_table(store.DATA_DIR, snapshot, "lsoa_networks")
 
 
 @st.cache_resource(show_spinner=False)
 def headline(snapshot: str) -> store.Headline:
+    """The overview's figures for England."""
     return store.headline(practices(snapshot), networks(snapshot))
 
 
 @st.cache_resource(show_spinner=False)
 def cross_commissioner(snapshot: str) -> pd.DataFrame:
+    """Networks whose members sit with more than one commissioner."""
     return coverage.cross_commissioner_networks(practices(snapshot), networks(snapshot))
 
 
 @st.cache_resource(show_spinner=False)
 def cross_commissioner_sides(snapshot: str) -> pd.DataFrame:
+    """Each cross-commissioner network's members by commissioner."""
     return coverage.cross_commissioner_sides(practices(snapshot), networks(snapshot))
 
 
 @st.cache_resource(show_spinner="Finding coverage gaps…")
 def unaligned(snapshot: str) -> pd.DataFrame:
+    """Practices with patients in no network, with the nearest network that could cover them."""
     return coverage.unaligned_practices(practices(snapshot))
 
 
 @st.cache_resource(show_spinner=False)
 def rates() -> funding.RateBook:
+    """The declared funding rates (pcnmap/declared/funding_rates.toml)."""
     return funding.load_rates()
 
 
 @st.cache_resource(show_spinner=False)
 def funding_lists() -> pd.DataFrame:
+    """Every practice's lists for each funding year's list date."""
     return store.read_root_table(store.DATA_DIR, "funding_lists")
 
 
@@ -140,6 +185,7 @@ def commissioner_picture(snapshot: str) -> str:
 
 @st.cache_resource(show_spinner=False)
 def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
+    """Network boundaries coarse enough to draw all of England at once."""
     return store.read_geo(store.DATA_DIR, snapshot, "national_boundaries")
 
 
@@ -189,6 +235,86 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
     }
 
 
+def _only(frame: pd.DataFrame, commissioner: str | None, column: str = "commissioner_code"):
+    return frame if commissioner is None else frame[frame[column] == commissioner]
+
+
+@st.cache_resource(show_spinner=False)
+def gap_tables(snapshot: str, method: str
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """England's uncovered areas, network sizes and non-contiguous networks
+    (by the boundary method)."""
+    return (coverage.uncovered_areas(lsoa_networks(snapshot)),
+            coverage.size_check(networks(snapshot)),
+            coverage.non_contiguous(contiguity(snapshot), network_boundaries(snapshot), method))
+
+
+@st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
+def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: str | None,
+                  area: str | None) -> dict:
+    """The coverage-gaps page for one selection: its tables and its map's
+    layers as GeoJSON text (built once, shared by sessions)."""
+    chosen = lookup.within_area(practices(snapshot), region, area)
+    unaligned_practices = _only(unaligned(snapshot), commissioner)
+    unaligned_practices = unaligned_practices[codes.one_of(
+        unaligned_practices["practice_code"], chosen["practice_code"])]
+    every_area, every_size, every_split = gap_tables(snapshot, method)
+    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
+    sizes = _only(every_size, commissioner)
+    split = every_split
+    if commissioner:
+        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
+                              "network_code"].dropna())
+        split = split[codes.one_of(split["network_code"], mine)]
+    outlines = _only(commissioners(snapshot), commissioner)
+    outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                     chosen["commissioner_code"].unique())]
+    uncovered = uncovered_areas(snapshot)
+    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
+    shapes = network_boundaries(snapshot) if commissioner else national_boundaries(snapshot)
+    shapes = shapes[shapes["method"] == method]
+
+    def layer(network_codes, colour: str) -> str | None:
+        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
+        return mapping.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
+            if len(picked) else None
+
+    return {
+        "unaligned": unaligned_practices, "areas": areas, "sizes": sizes, "split": split,
+        "by_commissioner": _only(coverage.commissioner_coverage(chosen), commissioner),
+        "bounds": tuple(outlines.total_bounds),
+        "commissioners": mapping.commissioner_geojson(outlines),
+        "uncovered": mapping.geojson(mapping.rounded(mapping.escape_columns(
+            uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
+        if len(uncovered) else None,
+        "under": layer(sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
+        "split_shapes": layer(split["network_code"], "#0077BB"),
+        "practices": mapping.practice_rows(chosen[codes.one_of(
+            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def place_names(snapshot: str, level: str, region: str = "all", area: str = "all"
+                ) -> dict[str, str]:
+    """The sidebar's choices at ``level`` ("region", "stp", "commissioner")
+    within a region and an STP/ICB ("all": any), code -> name, sorted by code."""
+    inside = practices(snapshot)
+    if region != "all":
+        inside = inside[inside["region_code"] == region]
+    if area != "all":
+        inside = inside[inside["stp_code"] == area]
+    if level == "commissioner":
+        table = commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
+        table = table[codes.one_of(table["commissioner_code"],
+                                   inside["commissioner_code"].unique())]
+        return {c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
+                                                table["commissioner_name"], strict=True)}
+    found = inside.dropna(subset=[f"{level}_code"]).drop_duplicates(f"{level}_code")
+    names = found[f"{level}_name"].astype("string").fillna(found[f"{level}_code"])
+    return dict(sorted(zip(found[f"{level}_code"], names, strict=True)))
+
+
 @st.cache_resource(show_spinner=False)
 def contiguity(snapshot: str) -> pd.DataFrame:
     """Each network's groups of practices whose areas connect, by method."""
@@ -214,6 +340,38 @@ def lsoa_graph(snapshot: str) -> PartGraph:
     """Which pieces of the snapshot's LSOAs share an edge: contiguity of
     proposed networks."""
     return store.read_graph(store.DATA_DIR, snapshot)
+
+
+# Each holds a copy of the snapshot's practices (about 15 MB).
+@st.cache_resource(show_spinner="Working out the proposal…", max_entries=6)
+def proposal_outcome(snapshot: str, method: str, moves: str, new: str) -> tuple[whatif.Scenario,
+                                                                    pd.DataFrame]:
+    """A proposal (its :meth:`~pcnmap.whatif.Proposal.to_text`, checked against
+    the snapshot) applied, and the networks that change beside today's, for
+    the snapshot's funding year: worked out once, whoever asks again."""
+    proposal = whatif.Proposal.from_text(moves, new)
+    # No change is today's scenario itself, not a second copy of it.
+    after = whatif.apply(practices(snapshot), networks(snapshot), proposal) if proposal \
+        else current_scenario(snapshot)
+    table = whatif.compare(current_scenario(snapshot), after, lists=funding_lists(),
+                           book=rates(), year=default_year(snapshot),
+                           lsoa_networks=lsoa_networks(snapshot), graph=lsoa_graph(snapshot),
+                           method=method if method in whatif.AREA_COLUMNS else "catchment")
+    return after, table
+
+
+@st.cache_resource(show_spinner=False)
+def practice_labels(snapshot: str) -> dict[str, str]:
+    """Each practice as the planning pickers show it: code · name."""
+    table = practices(snapshot)
+    return dict(zip(table["practice_code"],
+                    table["practice_code"] + " · " + table["practice_name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def participation_averages(snapshot: str, year: str) -> pd.DataFrame:
+    """Participation payments averaged per practice, England and by commissioner."""
+    return funding.averages(practice_payments(snapshot, year))
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,14 +1,17 @@
 """Screen parts the planning pages share: a proposal in the URL, the upload
-report and the side-by-side comparison. No state is kept on the server: a
-proposal lives in the URL (``moves``, ``new``) or in a downloaded file."""
+report and the side-by-side comparison. A proposal lives in the URL
+(``moves``, ``new``) or in a downloaded file; one too long for an address
+(:data:`pcnmap.links.ADDRESS_LIMIT`) is kept in the browser tab's session
+instead, and the page says so and offers its file."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from pcnmap import uploads
+from pcnmap import links, uploads
 from pcnmap.model import whatif
+from pcnmap.problems import QualityLog
 from ui import controls, data
 
 RULES = (
@@ -39,51 +42,93 @@ COLUMNS = {
 }
 
 
+# The session key of a proposal too long for the address.
+LONG_PROPOSAL = "long_proposal"
+# Rows of the upload problems listed on screen; the CSV holds every one.
+TABLE_ROWS = 5_000
+
+
 def proposal_from_url(snapshot: str) -> whatif.Proposal:
-    """The proposal in the URL, with what cannot apply to ``snapshot`` dropped (and said)."""
-    proposal = whatif.Proposal.from_text(st.query_params.get("moves"),
-                                         st.query_params.get("new"))
+    """The proposal in the URL (or, were it too long for one, in this tab),
+    with what cannot apply to ``snapshot`` dropped and said in one sentence."""
+    moves, new = controls.param("moves"), controls.param("new")
+    if moves or new:
+        st.session_state.pop(LONG_PROPOSAL, None)
+        proposal = whatif.Proposal.from_text(moves, new)
+    else:
+        proposal = st.session_state.get(LONG_PROPOSAL) or whatif.Proposal()
     checked, problems = whatif.check(proposal, data.practices(snapshot), data.networks(snapshot))
-    for problem in problems:
-        st.warning(problem)
+    if problems:
+        st.warning(controls.plain(links.summary(problems)))
     return checked
 
 
 def proposal_to_url(proposal: whatif.Proposal) -> None:
+    """Put ``proposal`` in the URL, or in this tab when an address cannot hold it."""
     moves, new = proposal.to_text()
+    long = not links.fits(moves, new)
+    if long:
+        st.session_state[LONG_PROPOSAL] = proposal
+    else:
+        st.session_state.pop(LONG_PROPOSAL, None)
     for key, value in (("moves", moves), ("new", new)):
-        if value:
+        if value and not long:
             st.query_params[key] = value
         else:
             st.query_params.pop(key, None)
 
 
-def upload_report(result: uploads.Uploaded) -> None:
-    """Every problem of every uploaded file at once: file, row, column, what was expected."""
+def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: str) -> None:
+    """When the proposal is too long for the address: say so, offer its file."""
+    if LONG_PROPOSAL not in st.session_state or not proposal:
+        return
+    moves, new = proposal.to_text()
+    st.info(controls.plain(
+        f"This proposal ({len(proposal.memberships):,} changes) is too long for the page's "
+        f"address ({len(moves) + len(new):,} characters; an address safely holds "
+        f"{links.ADDRESS_LIMIT:,}), so it is kept in this browser tab only and a copied link "
+        "will not hold it. Download its configuration to keep or share it: it loads back "
+        "on this page."))
+    controls.csv_download(lambda: whatif.configuration_table(after), name,
+                          "Download the proposal's configuration (CSV)",
+                          key="download-long-proposal")
+
+
+def upload_report(result: uploads.Uploaded, derived: QualityLog | None = None) -> None:
+    """Every problem of every uploaded file at once: file, row, column, what
+    was expected; ``derived`` adds those found comparing them with a
+    snapshot. Each finding is listed once, however often the page reruns."""
     for error in result.errors:
-        st.error(f"Not used: {error}")
+        st.error("Not used: " + controls.plain(error))
     for kind, path in result.files.items():
-        st.success(f"{path.name}: read as {uploads.KINDS[kind]}")
-    report = result.log.to_frame()
+        st.success(controls.plain(f"{path.name}: read as {uploads.KINDS[kind]}"))
+    log = QualityLog([*result.log.findings, *(derived.findings if derived else [])])
+    report = log.without_repeats().to_frame()
     if len(report):
         st.warning(f"{len(report):,} problem(s) in the rows; rows with a bad code or number "
                    "are left out, the rest is used.")
         shown = report[["file", "row", "column", "record", "value", "message", "severity"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        if len(shown) > TABLE_ROWS:
+            st.caption(f"The first {TABLE_ROWS:,} are listed here; the CSV holds all "
+                       f"{len(shown):,}.")
+        st.dataframe(shown.head(TABLE_ROWS), hide_index=True, width="stretch")
         controls.csv_download(shown, "pcnmap-upload-problems.csv", "Download the problems (CSV)")
 
 
 def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, method: str,
-               commissioner: str | None, label: str) -> None:
-    """Headline figures and the affected networks, current beside ``label``."""
+               commissioner: str | None, label: str, table: pd.DataFrame | None = None
+               ) -> None:
+    """Headline figures and the affected networks, current beside ``label``
+    (``table``: their comparison, when already worked out)."""
     year = data.default_year(snapshot)
-    table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
-                           year=year, lsoa_networks=data.lsoa_networks(snapshot),
-                           graph=data.lsoa_graph(snapshot),
-                           method=method if method in whatif.AREA_COLUMNS else "catchment")
-    was, now = whatif.coverage_summary(before), whatif.coverage_summary(after)
-    st.caption(f"All of England, {label}; the arrows show the difference from the shipped "
-               "snapshot.")
+    if table is None:
+        table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
+                               year=year, lsoa_networks=data.lsoa_networks(snapshot),
+                               graph=data.lsoa_graph(snapshot),
+                               method=method if method in whatif.AREA_COLUMNS else "catchment")
+    was, now = before.summary, after.summary
+    st.caption(f"All of England, {controls.plain(label)}; the arrows show the difference from "
+               "the shipped snapshot.")
     figures = st.columns(5)
     for column, (key, title) in zip(figures, (
             ("networks", "Networks"), ("networks_under_30000", "Under 30,000 patients"),
@@ -110,5 +155,6 @@ def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, m
 
 
 def network_labels(networks: pd.DataFrame) -> dict[str, str]:
+    """Each network as the planning pickers show it: code · name."""
     return {code: f"{code} · {name}" for code, name in
             zip(networks["network_code"], networks["network_name"], strict=True)}

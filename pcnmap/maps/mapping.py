@@ -9,6 +9,7 @@ never thousands of marker or polygon objects.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from pathlib import Path
@@ -149,12 +150,19 @@ def base_map(
     return fmap
 
 
+def geojson(shapes: gpd.GeoDataFrame, separators: tuple[str, str] = COMPACT) -> str:
+    """Shapes in EPSG:4326 as GeoJSON text, as ``GeoDataFrame.to_json`` writes
+    them, without its check of the frame's CRS against a newly built EPSG:4326
+    (tens of milliseconds a call, more than many layers take to encode)."""
+    return json.dumps(shapes.to_geo_dict(drop_id=True), separators=separators)
+
+
 def commissioner_geojson(commissioners: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> str:
     """Commissioner outlines as the GeoJSON text their layer draws (names escaped)."""
     shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
                                                    "geometry"]], grid),
                             ["commissioner_code", "commissioner_name"])
-    return shapes.to_json(drop_id=True, separators=COMPACT)
+    return geojson(shapes)
 
 
 def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
@@ -166,7 +174,15 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
         lambda code: colours.get(code, NO_NETWORK_COLOUR))
     shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
     shapes = escape_columns(shapes, ["network_code", "network_name"])
-    return shapes.drop(columns="registered").to_json(drop_id=True, separators=COMPACT)
+    return geojson(shapes.drop(columns="registered"))
+
+
+@functools.lru_cache(maxsize=24)
+def _layer_literal(text: str) -> str:
+    """:func:`script_string` of a layer's GeoJSON, kept for the texts the
+    app's caches hand out again and again: a national map's boundaries are a
+    megabyte, escaped anew on every rerun of every session otherwise."""
+    return script_string(text)
 
 
 class VerbatimScript(Element):
@@ -182,6 +198,7 @@ class VerbatimScript(Element):
         self.text = text
 
     def render(self, **kwargs) -> str:
+        """The script exactly as given."""
         return self.text
 
 
@@ -211,6 +228,7 @@ class DataLayer(folium.map.Layer):
         return LAYERS_JS if first is self else ""
 
     def render(self, **kwargs) -> None:
+        """Render the layer's children and its script into the map's page."""
         for child in self._children.values():
             child.render(**kwargs)
         self.get_root().script.add_child(
@@ -244,9 +262,19 @@ class ManyShapes(DataLayer):
                  control: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "ManyShapes"
-        self.data = script_string(text)
+        self.data = _layer_literal(text)
         self.fields = json.dumps([[key, escape(label)] for key, label in fields])
         self.style = json.dumps(style)
+
+
+def area_layer(shapes: str, name: str, fields: list[tuple[str, str]],
+               colour: str | None = None) -> ManyShapes:
+    """Areas (GeoJSON text, properties escaped) filled with ``colour``, or each
+    with its own ``colour`` property, drawn as one canvas path."""
+    style = {"color": "#333333", "weight": 1, "fillOpacity": 0.6}
+    if colour:
+        style.update(color=colour, fillColor=colour, fillOpacity=0.5)
+    return ManyShapes(shapes, name, fields, style)
 
 
 def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
@@ -290,7 +318,8 @@ class PracticePoints(DataLayer):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.library() }}
-        var {{ this.get_name() }} = L.pcnmapPractices(JSON.parse({{ this.networks }}), JSON.parse({{ this.rows }}),
+        var {{ this.get_name() }} = L.pcnmapPractices(
+            JSON.parse({{ this.networks }}), JSON.parse({{ this.rows }}),
             ["Practice", "ODS code", "Postcode", "Network", "Registered patients"]);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -317,7 +346,7 @@ def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
     """The compact rows a practice layer draws: each network once, then one row
     per placed practice. Every text is escaped."""
     placed = practices.dropna(subset=["longitude", "latitude"])
-    places = -int(round(np.log10(grid)))
+    places = -round(np.log10(grid))
     network = placed["network_code"].where(placed["network_code"].notna(), None)
     codes = list(dict.fromkeys(network.tolist()))
     names = placed.drop_duplicates("network_code").set_index("network_code")["network_name"]
@@ -338,5 +367,6 @@ def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
 def geojson_text(shapes: gpd.GeoDataFrame) -> str:
     """Boundaries as a GeoJSON document for download (list columns left out)."""
     listed = [c for c in shapes.columns
-              if c != "geometry" and shapes[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
+              if c != "geometry"
+              and shapes[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
     return shapes.drop(columns=listed).to_json()

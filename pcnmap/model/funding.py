@@ -107,6 +107,7 @@ class RateBook:
         return {rate.stream for rate in self.rates if year in rate.years and rate.up_to}
 
     def source_text(self, rate: Rate) -> str:
+        """The document a rate comes from, by its title where the book names it."""
         return self.documents.get(rate.source, rate.source)
 
     def previous_year(self, year: str) -> str | None:
@@ -396,9 +397,9 @@ def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
     """Each network's streams and total this year, last year and the change
     (the same members throughout, so the change is the rates' and lists')."""
     keys = list(dict.fromkeys([s.key for s in before.streams] + [s.key for s in this.streams]))
-    now = this.networks.set_index("network_code").reindex(columns=keys + ["total"]).fillna(0.0)
+    now = this.networks.set_index("network_code").reindex(columns=[*keys, "total"]).fillna(0.0)
     was = before.networks.set_index("network_code").reindex(
-        index=now.index, columns=keys + ["total"]).fillna(0.0)
+        index=now.index, columns=[*keys, "total"]).fillna(0.0)
     return (now - was).reset_index()
 
 

@@ -6,14 +6,18 @@ import pandas as pd
 
 from pcnmap.codes import postcode_key
 
+# Longer than any name or code; each word is one pass over every practice.
+QUERY_LIMIT = 100
+
 
 def find(practices: pd.DataFrame, query: str, limit: int = 20) -> pd.DataFrame:
     """Practices matching ``query``: an exact ODS or network code, a postcode
     (spaces ignored), or words found in the practice's or network's name.
 
-    Exact code and postcode matches come first.
+    Exact code and postcode matches come first. Only the first
+    :data:`QUERY_LIMIT` characters are searched for.
     """
-    text = query.strip().upper()
+    text = query[:QUERY_LIMIT].strip().upper()
     if not text:
         return practices.iloc[0:0]
     compact = text.replace(" ", "")

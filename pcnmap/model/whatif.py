@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 import numpy as np
@@ -70,7 +71,7 @@ class Proposal:
         return moves, new
 
     @classmethod
-    def from_text(cls, moves: str | None, new: str | None) -> "Proposal":
+    def from_text(cls, moves: str | None, new: str | None) -> Proposal:
         """Read :meth:`to_text`'s strings; malformed pieces are skipped (a
         hand-edited link cannot break the page), and :func:`check` then drops
         codes the snapshot does not know."""
@@ -88,12 +89,13 @@ class Proposal:
         return cls(memberships, new_networks)
 
     def with_changes(self, memberships: Mapping[str, str | None],
-                     new_networks: Mapping[str, str] | None = None) -> "Proposal":
+                     new_networks: Mapping[str, str] | None = None) -> Proposal:
         """A copy with more changes (later ones win)."""
         return Proposal({**self.memberships, **memberships},
                         {**self.new_networks, **(new_networks or {})})
 
     def next_new_code(self) -> str:
+        """The lowest free code for a new network (NEW1, NEW2, ...)."""
         used = {int(code[3:]) for code in self.new_networks}
         return f"NEW{min(set(range(1, len(used) + 2)) - used)}"
 
@@ -135,6 +137,11 @@ class Scenario:
 
     practices: pd.DataFrame
     networks: pd.DataFrame
+
+    @cached_property
+    def summary(self) -> dict[str, float]:
+        """:func:`coverage_summary`, worked out once (a scenario does not change)."""
+        return coverage_summary(self)
 
 
 def covering_networks(practices: pd.DataFrame, codes_not_signing: list[str]) -> pd.Series:
@@ -299,8 +306,8 @@ def compare(before: Scenario, after: Scenario, *, lists: pd.DataFrame,
     """
     affected = changed_networks(before, after)
     sides = []
-    for label, scenario in (("before", before), ("after", after)):
-        scenario = _restricted(scenario, affected)
+    for label, whole in (("before", before), ("after", after)):
+        scenario = _restricted(whole, affected)
         table = scenario.networks.set_index("network_code")
         if len(scenario.practices):
             money = entitlements(scenario, lists, book, year).set_index("network_code")
@@ -357,7 +364,7 @@ def configuration_table(scenario: Scenario, practice_codes: pd.Series | None = N
     """
     practices = scenario.practices
     if practice_codes is not None:
-        practices = practices[practices["practice_code"].isin(practice_codes)]
+        practices = practices[codes.one_of(practices["practice_code"], practice_codes)]
     table = practices[["practice_code", "practice_name", "network_code", "network_name",
                        "covered_by"]].sort_values("practice_code")
     return table.fillna("").reset_index(drop=True)

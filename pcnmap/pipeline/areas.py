@@ -125,9 +125,9 @@ def _split_vanished(source: Path, layer: AreaLayer, areas: gpd.GeoDataFrame,
     tree = shapely.STRtree([piece for *_, piece in owned])
     resolved = []
     for old, new, piece in found:
-        if new is None:
-            new = owned[int(tree.query_nearest(shapely.point_on_surface(piece))[0])][1]
-        resolved.append((old, new, piece))
+        owner = new if new is not None else \
+            owned[int(tree.query_nearest(shapely.point_on_surface(piece))[0])][1]
+        resolved.append((old, owner, piece))
     pieces = gpd.GeoDataFrame({"old_code": [r[0] for r in resolved],
                                "code": [r[1] for r in resolved]},
                               geometry=[r[2] for r in resolved], crs=BRITISH_NATIONAL_GRID)

@@ -39,6 +39,7 @@ class LsoaLayer:
 
     @property
     def areas_km2(self) -> np.ndarray:
+        """Each shape's area in square kilometres (the geometry is in metres)."""
         return shapely.area(self.geometry) / 1e6
 
 

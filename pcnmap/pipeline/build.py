@@ -151,13 +151,13 @@ def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[s
     """
     registered = networks.set_index("network_code")["registered"]
     rows = []
-    for method, frame in shapes.items():
-        frame = frame[frame["network_code"] != methods.NO_NETWORK]
+    for method, every in shapes.items():
+        frame = every[every["network_code"] != methods.NO_NETWORK]
         row = pd.DataFrame({"method": method, "network_code": frame["network_code"].to_numpy(),
                             "area_km2": shapely.area(frame.geometry.to_numpy()) / 1e6})
         row["patients_per_km2"] = row["network_code"].map(registered).to_numpy() / row[
             "area_km2"].where(row["area_km2"] > 0)
-        for other in shapes:
+        for other, other_shapes in shapes.items():
             if method in lsoa_network and other in lsoa_network:
                 mine, theirs = pd.Series(lsoa_network[method]), lsoa_network[other]
                 own = pd.Series(lsoa_area).groupby(mine).sum()
@@ -166,7 +166,7 @@ def _method_comparison(shapes: dict[str, gpd.GeoDataFrame], lsoa_network: dict[s
                 row[f"shared_{other}"] = (row["network_code"].map(shared).fillna(0.0)
                                           / row["network_code"].map(own)).to_numpy()
             else:
-                theirs = shapes[other].set_index("network_code").geometry
+                theirs = other_shapes.set_index("network_code").geometry
                 overlap = shapely.area(shapely.intersection(
                     frame.geometry.to_numpy(),
                     theirs.reindex(frame["network_code"]).to_numpy())) / 1e6
@@ -207,13 +207,13 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
     practice_groups = pd.concat(groups, ignore_index=True)
 
     derived, national = [], []
-    for method, shapes in (
+    for method, drawn in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
         ("voronoi", boundaries.voronoi_boundaries(practices, geography.england, lsoas)),
         ("catchment", boundaries.lsoa_boundaries(assignment, lsoas,
                                                  column="catchment_network_code")),
     ):
-        shapes = boundaries.describe_parts(shapes)
+        shapes = boundaries.describe_parts(drawn)
         shapes.insert(0, "method", method)
         local = boundaries.simplified(shapes, NETWORK_SIMPLIFY_M)
         derived.append(local)
@@ -454,8 +454,8 @@ def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
         "practices_with_list": int(practices["registered"].notna().sum()),
         "practices_placed": int(practices["latitude"].notna().sum()),
         "networks": len(networks),
-        "commissioners": int(len(frames["commissioners"])),
-        "icbs": int(len(frames["icbs"])),
+        "commissioners": len(frames["commissioners"]),
+        "icbs": len(frames["icbs"]),
         "cross_commissioner_networks": int(crossing["crosses_commissioners"].sum()),
         "epcn_flag_disagreements": int((~crossing["agrees_with_epcn"].fillna(True)).sum()),
         "unaligned_practices": len(coverage.unaligned_practices(practices)),
@@ -666,7 +666,7 @@ def _build_layer(source: Path, catalogue: Catalogue, layer_key: str, keys: list[
                           for r in catalogue.postcode_releases]
                        + [hashes.record(catalogue.places.file,
                                         vintage=catalogue.places.vintage)],
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
     return work

@@ -192,6 +192,7 @@ class Catalogue:
     path: Path = field(default=CATALOGUE_FILE)
 
     def layer_of(self, snapshot: Snapshot) -> LsoaLayer:
+        """The LSOA layer the snapshot places its practices on."""
         return self.lsoa_layers[snapshot.lsoa_layer]
 
 

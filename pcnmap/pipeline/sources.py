@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pcnmap import codes
+from pcnmap.pipeline import safety
 from pcnmap.problems import QualityLog, SourceError
 
 # ---------------------------------------------------------------- helpers
@@ -313,10 +314,11 @@ def epraccur_layout(statuses: pd.Series, where: str, declared: str | None) -> st
     seen = set(statuses.dropna().unique())
     fitting = [name for name, layout in EPRACCUR_LAYOUTS.items() if seen <= set(layout.statuses)]
     if not fitting:
-        unknown = sorted(seen - set().union(*(l.statuses for l in EPRACCUR_LAYOUTS.values())))
+        unknown = sorted(seen - set().union(*(spec.statuses for spec in EPRACCUR_LAYOUTS.values())))
         raise SourceError(where, f"field 13 (status) holds {unknown[:5]}", column="field 13",
                           expected="an ODS epraccur file in "
-                                   + " or ".join(l.description for l in EPRACCUR_LAYOUTS.values()))
+                                   + " or ".join(spec.description
+                                                 for spec in EPRACCUR_LAYOUTS.values()))
     if declared is not None and declared not in fitting:
         raise SourceError(where, f"is in {EPRACCUR_LAYOUTS[fitting[0]].description}",
                           column="field 13",
@@ -365,6 +367,9 @@ def read_epraccur(path: Path, log: QualityLog, layout: str | None = None) -> pd.
                 str(raw.iat[index, 1]), f"{count} fields",
                 f"the row has {count} fields, not {EPRACCUR_FIELD_COUNT}; row left out")
     raw = raw[~short]
+    # A record of empty fields holds no practice (an upload's reader leaves
+    # one in place of a line it reported, so later rows keep their numbers).
+    raw = raw[raw.iloc[:, 1:].fillna("").apply(lambda s: s.str.strip()).ne("").any(axis=1)]
     chosen = epraccur_layout(raw[12].str.strip(), where, layout)
     spec = EPRACCUR_LAYOUTS[chosen]
     practices = raw[["source_row", *(n - 1 for n in EPRACCUR_FIELDS)]]
@@ -483,7 +488,8 @@ def _load_sheet(
             f"its sheets are {workbook.sheetnames}",
             expected="an NHS Digital ePCN workbook",
         )
-    rows = workbook[sheet_name].iter_rows(values_only=True)
+    # issue16 hook: rows read with the declared dimension ignored, capped (pcnmap.safety).
+    rows = safety.sheet_rows(workbook[sheet_name], path)
     header = next(rows, None)
     if header is None:
         raise SourceError(path, f"sheet {sheet_name!r} is empty", row=1,
@@ -543,6 +549,7 @@ def read_epcn(path: Path, log: QualityLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     require_file(path, "an NHS Digital ePCN workbook (.xlsx)")
     from openpyxl import load_workbook
 
+    safety.check_workbook(path)  # issue16 hook: zip and declared sizes, before parsing
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
@@ -694,7 +701,7 @@ def read_quinary_age(path: Path, log: QualityLog, *, bands: bool = False) -> pd.
         result = chosen.groupby(["practice_code", "age_band", "extract_date"], as_index=False,
                                 sort=False).agg(source_row=("source_row", "first"),
                                                 registered=("registered", "sum"))
-        result = result[columns + ["age_band"]]
+        result = result[[*columns, "age_band"]]
     else:
         result = chosen[columns].reset_index(drop=True)
     result.attrs["file"] = where

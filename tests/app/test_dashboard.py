@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pcnmap import store
+from tests.screen import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
@@ -76,14 +77,15 @@ def test_about_the_data_lists_every_source_file() -> None:
     sources = store.read_manifest(store.DATA_DIR)["snapshots"]["2022-04"]["sources"]
     assert sources
     for source in sources:
-        assert f"`{source['name']}` | {source['vintage']} | `{source['sha256'][:16]}…`" in text
+        vintage = source["vintage"].replace("-", "\\-")  # shown as plain text
+        assert f"`{source['name']}` | {vintage} | `{source['sha256'][:16]}…`" in text
 
 
 def test_missing_data_gives_a_message_not_a_traceback(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(store, "DATA_DIR", tmp_path)
     app = run()
     assert not app.exception
-    messages = [e.value for e in app.error]
+    messages = [shown(e.value) for e in app.error]
     assert any("the data folder's manifest is missing" in m for m in messages)
     assert not any(str(tmp_path) in m for m in messages)  # no server path
 
@@ -100,6 +102,6 @@ def test_a_damaged_data_folder_is_refused_naming_the_table(monkeypatch, tmp_path
     monkeypatch.setattr(store, "DATA_DIR", folder)
     app = run()
     assert not app.exception
-    messages = " ".join(e.value for e in app.error)
+    messages = " ".join(shown(e.value) for e in app.error)
     assert "the practices table of snapshot 2022-04 does not match its manifest" in messages
     assert str(tmp_path) not in messages

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from pcnmap import store
 from pcnmap.maps import assets, mapping
@@ -77,7 +76,8 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
         const practices = {PRACTICES};
         const canvas = map_div.getRenderer(practices)._container;
         const context = canvas.getContext('2d');
-        const box = canvas.getBoundingClientRect(), mapBox = map_div.getContainer().getBoundingClientRect();
+        const box = canvas.getBoundingClientRect();
+        const mapBox = map_div.getContainer().getBoundingClientRect();
         const ratio = canvas.width / box.width;
         const points = codes.map(code => map_div.latLngToContainerPoint(
             practices.latLngOf(practices.indexOf(code))));
@@ -94,7 +94,7 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
     for colour, (red, green, blue, alpha) in painted:
         wanted = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
         assert alpha >= 0.9 * 255  # the circle's own fill at least
-        assert max(abs(a - b) for a, b in zip([red, green, blue], wanted)) <= 40, (
+        assert max(abs(a - b) for a, b in zip([red, green, blue], wanted, strict=True)) <= 40, (
             colour, (red, green, blue))
     assert kinds["network"] >= local["network_code"].nunique()
     assert kinds["commissioner"] == 1 and kinds["basemap"] >= 1
@@ -360,7 +360,8 @@ def test_sidebar_names_every_page(app_url, offline) -> None:
         offline.goto(f"{app_url}{path}")
         offline.get_by_text(ready).wait_for(timeout=60_000)
         links = offline.locator("[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']")
-        expect(links).to_have_count(len(PAGES), timeout=30_000)
+        links.nth(len(PAGES) - 1).wait_for(timeout=30_000)
+        assert links.count() == len(PAGES)
         assert [name.strip() for name in links.all_inner_texts()] == [
             page.title for page in PAGES]
 
@@ -389,3 +390,60 @@ def test_overview_map_draws_offline(app_url, offline) -> None:
     assert any(first["commissioner_name"] in title for title in titles)
     assert offline.locator("iframe").count() == 0
     assert offline.refused == []
+
+
+def test_a_file_of_exactly_the_cap_reaches_the_app(app_url, offline) -> None:
+    """Streamlit's browser side and pcnmap refuse at the same size: 10 MB of
+    1,000,000 bytes. A file of 10,000,000 bytes is pcnmap's to judge (here it
+    has too many lines); one byte more never leaves the browser."""
+    offline.goto(f"{app_url}/Your_own_data?snapshot=2023-01")
+    offline.get_by_text("Nothing uploaded").wait_for(timeout=60_000)
+    header = b"practice_code,network_code,network_name\n"
+    body = b"P81001,U12345,x\n" * ((10_000_000 - len(header)) // 16)
+    exact = header + body + b"x" * (10_000_000 - len(header) - len(body))
+    assert len(exact) == 10_000_000
+    offline.locator("input[type=file]").set_input_files(files=[
+        {"name": "configuration.csv", "mimeType": "text/csv", "buffer": exact}])
+    offline.get_by_text(re.compile(r"Not used: configuration\.csv, row 100001: goes on past "
+                                   r"line 100,000")).wait_for(timeout=60_000)
+    offline.locator("input[type=file]").set_input_files(files=[
+        {"name": "configuration.csv", "mimeType": "text/csv", "buffer": exact + b"x"}])
+    offline.get_by_text(re.compile(r"File must be 10(\.0)?\s?MB or smaller")).wait_for(
+        timeout=30_000)
+
+
+# Under the search's 100 characters.
+HOSTILE_TEXT = ("[Sign in](https://evil.example) ![x](http://evil.example/x.png) <b>b</b> "
+                "**s** :red[r] $x^2$ :smile:")
+
+
+def test_text_from_a_link_is_drawn_as_its_characters(app_url, offline) -> None:
+    """The search box's text comes back in a warning: the browser draws its
+    characters, with no link, no image (none is fetched), no markup."""
+    from urllib.parse import quote
+
+    offline.goto(f"{app_url}/Network_map?snapshot=2023-01&q={quote(HOSTILE_TEXT)}")
+    alert = offline.locator("[data-testid='stAlert']", has_text="Nothing matches")
+    alert.wait_for(timeout=60_000)
+    # Word joiners (invisible) keep the addresses from becoming links.
+    assert alert.inner_text().strip().replace("\u2060", "") == f"Nothing matches {HOSTILE_TEXT!r}."
+    assert alert.locator("a, img, b, strong, .katex, span[style*='color']").count() == 0
+    assert not [url for url in offline.refused if "evil.example" in url]
+
+
+LINE = f"www.evil.example a@evil.example {HOSTILE_TEXT}"
+
+
+def test_a_files_first_line_is_drawn_as_its_characters(app_url, offline) -> None:
+    offline.goto(f"{app_url}/Your_own_data?snapshot=2023-01")
+    offline.get_by_text("Nothing uploaded").wait_for(timeout=60_000)
+    offline.locator("input[type=file]").set_input_files(files=[
+        {"name": "notes.csv", "mimeType": "text/csv",
+         "buffer": f"{LINE},x\n1,2\n".encode()}])
+    alert = offline.locator("[data-testid='stAlert']", has_text="Not used: notes")
+    alert.wait_for(timeout=60_000)
+    # The message quotes the line's first 120 characters.
+    assert f"its first line is {(LINE + ',x')[:120]!r}" in alert.inner_text().replace(
+        "\u2060", "")
+    assert alert.locator("a, img, b, strong, .katex, span[style*='color']").count() == 0
+    assert not [url for url in offline.refused if "evil.example" in url]

@@ -31,7 +31,7 @@ def test_corrupt_codepoint_zip_stops_the_build_with_its_name(extract_copy: Path,
                                                             tmp_path: Path) -> None:
     path = extract_copy / "postcodes/codepo_gb_2018-07.zip"
     path.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(SourceError, match="codepo_gb_2018-07.zip: is not a readable zip"):
+    with pytest.raises(SourceError, match=r"codepo_gb_2018-07\.zip: is not a readable zip"):
         sources.read_codepoint(path)
     result = build(extract_copy, tmp_path / "out")
     assert result.written == {}

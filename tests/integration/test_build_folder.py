@@ -54,7 +54,8 @@ file = "boundaries/sub_icb_apr2023_en_bsc.geojson"
 vintage = "2023-04"
 ons_code = "SICBL23CD"
 name = "SICBL23NM"
-ods_codes = { file = "lookups/lsoa21_sicbl24_icb24.csv", ons = "sicbl24_code", ods = "sicbl24_code_nhs" }
+ods_codes = { file = "lookups/lsoa21_sicbl24_icb24.csv", ons = "sicbl24_code", \
+ods = "sicbl24_code_nhs" }
 note = "April 2023 Sub-ICB location boundaries (ONS)."
 
 [snapshot.lsoa_commissioners]

@@ -116,7 +116,7 @@ def test_no_change_compares_equal(snapshot) -> None:
 
 
 def test_proposal_survives_the_url_and_drops_what_it_cannot_apply(snapshot) -> None:
-    practice, target = a_move(snapshot["practices"])
+    practice, _target = a_move(snapshot["practices"])
     proposal = whatif.Proposal({practice["practice_code"]: "NEW1", "Y99999": None},
                                {"NEW1": "A, name: with 100% & commas"})
     text = proposal.to_text()
@@ -137,7 +137,7 @@ def test_proposal_survives_the_url_and_drops_what_it_cannot_apply(snapshot) -> N
 
 def test_configuration_round_trip(snapshot, tmp_path: Path) -> None:
     practices, networks = snapshot["practices"], snapshot["networks"]
-    practice, target = a_move(practices)
+    practice, _ = a_move(practices)
     leaving = practices.dropna(subset=["network_code"]).iloc[-1]
     proposal, _ = whatif.check(whatif.Proposal(
         {practice["practice_code"]: "NEW1", leaving["practice_code"]: None},

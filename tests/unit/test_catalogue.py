@@ -63,5 +63,5 @@ def test_a_mistake_in_the_catalogue_names_its_entry(tmp_path: Path, old: str, ne
 def test_an_unreadable_catalogue(tmp_path: Path) -> None:
     path = tmp_path / "snapshots.toml"
     path.write_text("[[snapshot]\nkey =")
-    with pytest.raises(CatalogueError, match="snapshots.toml: cannot be read"):
+    with pytest.raises(CatalogueError, match=r"snapshots\.toml: cannot be read"):
         load_catalogue(path)

@@ -10,7 +10,8 @@ from pcnmap.model import changes
 def practices(rows: list[tuple[str, str | None, str]]) -> pd.DataFrame:
     return pd.DataFrame({
         "practice_code": [r[0] for r in rows], "practice_name": [f"{r[0]} SURGERY" for r in rows],
-        "network_code": [r[1] for r in rows], "network_name": [r[1] and f"{r[1]} PCN" for r in rows],
+        "network_code": [r[1] for r in rows],
+        "network_name": [r[1] and f"{r[1]} PCN" for r in rows],
         "commissioner_code": [r[2] for r in rows],
         "commissioner_name": [f"Commissioner {r[2]}" for r in rows]})
 

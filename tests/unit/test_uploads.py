@@ -4,8 +4,8 @@ damaged on purpose."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -14,9 +14,7 @@ from pcnmap import export, store, uploads
 from pcnmap.pipeline.catalogue import load_catalogue
 from pcnmap.problems import SourceError
 
-APRIL_2022 = load_catalogue().snapshots["2022-04"]
-NEW = SimpleNamespace(epraccur=(APRIL_2022.practices.file,), epcn=(APRIL_2022.memberships.file,),
-                      registered=(APRIL_2022.registered.file,), as_of=APRIL_2022.as_of)
+NEW = load_catalogue().snapshots["2022-04"]
 
 
 @pytest.fixture()
@@ -38,7 +36,7 @@ def test_good_files_give_the_pipelines_figures(extract: Path, built_extract: Pat
     """The April 2022 files uploaded over the December 2019 snapshot give the
     memberships and list sizes the pipeline builds for April 2022."""
     paths = [space.save(Path(name).name, (extract / name).read_bytes())
-             for name in (NEW.epraccur[0], NEW.epcn[0], NEW.registered[0])]
+             for name in (NEW.practices.file, NEW.memberships.file, NEW.registered.file)]
     result = uploads.read_uploads(paths)
     assert result.errors == []
     assert set(result.files) == {"epraccur", "epcn", "registered"}
@@ -51,7 +49,7 @@ def test_good_files_give_the_pipelines_figures(extract: Path, built_extract: Pat
     assert set(mine.index) == set(built.index)
     pd.testing.assert_series_equal(mine["network_code"].sort_index(),
                                    built["network_code"].sort_index(), check_dtype=False)
-    from_monthly = built["registered_source"] == Path(NEW.registered[0]).name
+    from_monthly = built["registered_source"] == Path(NEW.registered.file).name
     assert from_monthly.mean() > 0.9
     pd.testing.assert_series_equal(mine.loc[from_monthly[from_monthly].index, "registered"]
                                    .sort_index(),
@@ -65,23 +63,92 @@ def test_good_files_give_the_pipelines_figures(extract: Path, built_extract: Pat
 
 
 def test_wrong_columns(extract: Path, space: uploads.SessionSpace) -> None:
-    text = (extract / NEW.registered[0]).read_text().replace("NUMBER_OF_PATIENTS", "PATIENTS", 1)
+    text = (extract / NEW.registered.file).read_text().replace("NUMBER_OF_PATIENTS", "PATIENTS", 1)
     text = text.replace("EXTRACT_DATE", "CODE2", 1)
     message = only_error(upload(space, "gp-reg-pat-prac-all.csv", text.encode()))
     # Without NUMBER_OF_PATIENTS the file is no longer recognised as a list.
     assert "is not a file pcnmap knows" in message and "row 1" in message
-    text = (extract / NEW.registered[0]).read_text().replace("SEX", "GENDER", 1)
+    text = (extract / NEW.registered.file).read_text().replace("SEX", "GENDER", 1)
     message = only_error(upload(space, "gp-reg-pat-prac-all.csv", text.encode()))
     assert "row 1" in message and "'SEX'" in message and "missing" in message
 
 
-def test_wrong_encoding(extract: Path, space: uploads.SessionSpace) -> None:
-    data = (extract / NEW.epraccur[0]).read_text().encode("utf-16")
+def england_lines(extract: Path) -> tuple[list[str], list[int]]:
+    """The new epraccur's lines and the indexes of England's active GP practices."""
+    lines = (extract / NEW.practices.file).read_text().splitlines(keepends=True)
+    return lines, [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_is_named_not_called_binary(extract: Path, space: uploads.SessionSpace,
+                                           encoding: str) -> None:
+    data = (extract / NEW.practices.file).read_text().encode(encoding)
     message = only_error(upload(space, "epraccur.csv", data))
-    assert "epraccur.csv" in message and ("binary" in message or "UTF-8" in message)
-    latin = (extract / NEW.epraccur[0]).read_text().replace("SURGERY", "SURGÉRY", 1)
-    message = only_error(upload(space, "epraccur.csv", latin.encode("latin-1")))
-    assert "cannot be decoded as UTF-8" in message
+    wide = "UTF-32" if encoding == "utf-32" else "UTF-16"
+    assert message == (f"epraccur.csv: is {wide} text (expected a CSV file as UTF-8 text "
+                       '(in Excel: Save As, "CSV UTF-8"))')
+
+
+def test_a_latin1_byte_is_named_by_row_and_column(extract: Path,
+                                                  space: uploads.SessionSpace) -> None:
+    lines, england = england_lines(extract)
+    row = england[3]
+    lines[row] = lines[row].replace('","', '","É', 1)  # the name's first letter
+    lines[england[5]] = lines[england[5]].replace('"', 'é"', 1)
+    message = only_error(upload(space, "epraccur.csv", "".join(lines).encode("latin-1")))
+    assert message.startswith(f"epraccur.csv, row {row + 1}, column 'field 2': byte 0xC9 is "
+                              "not UTF-8 text (in Windows-1252 it is 'É'); 1 more line(s)")
+    registered = (extract / NEW.registered.file).read_text().splitlines(keepends=True)
+    registered[4] = registered[4].replace(",ALL,", ",ÀLL,", 1)
+    message = only_error(upload(space, "gp-reg-pat-prac-all.csv",
+                                "".join(registered).encode("cp1252")))
+    assert message.startswith("gp-reg-pat-prac-all.csv, row 5, column 'SEX': byte 0xC0 ")
+
+
+def test_a_short_or_long_line_is_reported_and_the_rest_loads(
+        extract: Path, space: uploads.SessionSpace) -> None:
+    lines, england = england_lines(extract)
+    short, long = england[2], england[7]
+    codes = {i: lines[i].split(",", 1)[0].strip('"') for i in (short, long)}
+    lines[short] = ",".join(lines[short].split(",")[:20]) + "\n"  # 20 fields
+    lines[long] = lines[long].rstrip("\n") + ',"extra"\n'  # 28 fields
+    lines.insert(len(lines) // 2, "\n")  # a blank line moves no row number
+    blank = len(lines) // 2
+    clean = upload(space, "epraccur.csv", (extract / NEW.practices.file).read_bytes())
+    result = upload(space, "epraccur.csv", "".join(lines).encode())
+    assert result.errors == []
+    found = {(f.check, f.row, f.column, f.value): f.message for f in result.log.findings
+             if f.check == "wrong_field_count"}
+    assert found == {
+        ("wrong_field_count", short + 1 + (short >= blank), "field 21", "20"):
+            "has 20 fields where the file's lines have 27; row left out",
+        ("wrong_field_count", long + 1 + (long >= blank), "field 28", "28"):
+            "has 28 fields where the file's lines have 27; row left out"}
+    kept = set(result.england["code"])
+    assert not set(codes.values()) & kept
+    assert kept == set(clean.england["code"]) - set(codes.values())
+    # Rows after the blank line keep their own numbers.
+    last = result.practices.iloc[-1]
+    assert last["source_row"] == len(lines) and last["code"] == lines[-1].split(",")[0].strip('"')
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e308", "2000000", "12.5", "-3"])
+def test_impossible_list_sizes_are_bad_numbers(extract: Path, space: uploads.SessionSpace,
+                                               value: str) -> None:
+    text = (extract / NEW.registered.file).read_text().splitlines(keepends=True)
+    header = text[0].strip().split(",")
+    rows = [i for i, line in enumerate(text) if ",ALL,ALL," in line]
+    cells = text[rows[3]].rstrip("\n").split(",")
+    code = cells[header.index("CODE")]
+    cells[header.index("NUMBER_OF_PATIENTS")] = value
+    text[rows[3]] = ",".join(cells) + "\n"
+    result = upload(space, "gp-reg-pat-prac-all.csv", "".join(text).encode())
+    assert result.errors == []
+    [finding] = [f for f in result.log.findings if f.check == "bad_number"]
+    assert (finding.row, finding.column, finding.record) == (rows[3] + 1, "NUMBER_OF_PATIENTS",
+                                                             code)
+    assert code not in set(result.registered["practice_code"])
+    assert len(result.registered) == len(rows) - 1
 
 
 def test_empty_files(space: uploads.SessionSpace) -> None:
@@ -90,13 +157,13 @@ def test_empty_files(space: uploads.SessionSpace) -> None:
 
 
 def test_truncated_workbook(extract: Path, space: uploads.SessionSpace) -> None:
-    data = (extract / NEW.epcn[0]).read_bytes()
+    data = (extract / NEW.memberships.file).read_bytes()
     message = only_error(upload(space, "ePCN.xlsx", data[: len(data) // 2]))
     assert "ePCN.xlsx" in message and "not a readable Excel workbook" in message
 
 
 def test_duplicate_practices_keep_the_first(extract: Path, space: uploads.SessionSpace) -> None:
-    lines = (extract / NEW.epraccur[0]).read_text().splitlines(keepends=True)
+    lines = (extract / NEW.practices.file).read_text().splitlines(keepends=True)
     england = [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
     data = "".join([*lines, lines[england[0]]]).encode()
     result = upload(space, "epraccur.csv", data)
@@ -109,7 +176,7 @@ def test_duplicate_practices_keep_the_first(extract: Path, space: uploads.Sessio
 
 def test_bad_rows_are_listed_and_good_rows_load(extract: Path,
                                                 space: uploads.SessionSpace) -> None:
-    text = (extract / NEW.registered[0]).read_text().splitlines(keepends=True)
+    text = (extract / NEW.registered.file).read_text().splitlines(keepends=True)
     header = text[0].strip().split(",")
     rows = [i for i, line in enumerate(text) if ",ALL,ALL," in line]
     damaged = list(text)
@@ -151,8 +218,23 @@ def test_unknown_codes_in_a_configuration(built_extract: Path,
 def test_a_50_mb_file_is_refused_unread(space: uploads.SessionSpace) -> None:
     data = b"practice_code,network_code,network_name\n" + b"P81001,U12345,x\n" * 3_300_000
     assert len(data) > 50 * 1024 * 1024
-    with pytest.raises(SourceError, match=r"is 5\d\.\d MB \(expected at most 10 MB\)"):
+    with pytest.raises(SourceError, match=r"is 52\.8 MB \(52,800,040 bytes\) "
+                                          r"\(expected at most 10 MB \(10,000,000 bytes\)\)"):
         uploads.kind_of("configuration.csv", data)
+
+
+def test_the_upload_cap_is_streamlits() -> None:
+    """Streamlit's browser refuses over maxUploadSize megabytes of 1,000,000
+    bytes; pcnmap's cap is the same number."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit"
+                            / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == uploads.MAX_UPLOAD_MB
+    assert uploads.MAX_UPLOAD_BYTES == 10_000_000
+    uploads.kind_of("configuration.csv", b"practice_code,network_code\n" + b"x" * 9_999_973)
+    with pytest.raises(SourceError, match=r"10,000,001 bytes"):
+        uploads.kind_of("configuration.csv", b"practice_code,network_code\n" + b"x" * 9_999_974)
 
 
 def test_other_file_types_are_refused(space: uploads.SessionSpace) -> None:
@@ -168,7 +250,7 @@ def test_other_file_types_are_refused(space: uploads.SessionSpace) -> None:
 
 def test_formulas_and_html_in_names_stay_text(extract: Path, space: uploads.SessionSpace
                                               ) -> None:
-    lines = (extract / NEW.epraccur[0]).read_text().splitlines(keepends=True)
+    lines = (extract / NEW.practices.file).read_text().splitlines(keepends=True)
     england = [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
     hostile = {england[0]: '=HYPERLINK("http://evil.example","x")',
                england[1]: "<img src=x onerror=alert(1)>"}
@@ -199,3 +281,28 @@ def test_codes_are_read_as_text(space: uploads.SessionSpace) -> None:
     text = "practice_code,network_code,network_name\nP81001,U00123,Zero PCN\n"
     result = upload(space, "configuration.csv", text.encode())
     assert result.configuration["network_code"].tolist() == ["U00123"]
+
+
+def test_folders_of_a_killed_server_are_removed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / f"{gone.stdout.strip()}-left"
+    (dead / "upload").mkdir(parents=True)
+    (dead / "upload" / "epraccur.csv").write_text("x")
+    old = tmp_path / "1-old"  # process 1 runs, but the folder is two days old
+    old.mkdir()
+    os.utime(old, (0, time.time() - 2 * 86_400))
+    alive = tmp_path / "1-recent"
+    alive.mkdir()
+    mine = uploads.SessionSpace(tmp_path)
+    other = tmp_path / "notes"
+    other.mkdir()
+    second = uploads.SessionSpace(tmp_path)
+    assert not dead.exists() and not old.exists()
+    assert alive.exists() and other.exists() and mine.path.exists() and second.path.exists()
+    assert mine.path.name.startswith(f"{os.getpid()}-")
+    assert uploads.UPLOAD_ROOT.name == f"pcnmap-uploads-{os.getuid()}"

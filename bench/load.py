@@ -1,0 +1,431 @@
+"""Load benchmark: many people using the app at once (run by hand, not a test).
+
+Starts ``streamlit run dashboard.py`` on 127.0.0.1 and drives ``--sessions``
+concurrent sessions for ``--seconds``, each speaking Streamlit's own
+WebSocket protocol (the protobufs in ``streamlit.proto``) as the browser
+does: it opens a page, waits, chooses a commissioner in the sidebar (or all
+of England again), waits, and so on, with a pause between actions
+(``--think``). It reports
+
+* errors: an exception or error box on a page, a run that did not finish
+  successfully or within 60 s, a dropped connection;
+* server time per rerun: from the client sending the rerun to the server's
+  "script finished" message (so queueing behind other sessions counts),
+  median and 95th percentile, by page;
+* the app's resident memory (its process's VmRSS, sampled every second).
+
+With ``--hostile``, one more session spends the run on Your own data,
+uploading hostile files one after another (made from the real extracts by
+tests/hostile.py: a sheet declaring A1:XFD1048576, a sheet inflating to
+1.5 GB, a line of 10 million commas, 300,000 unused shared strings, 10 MB
+of epraccur lines) through Streamlit's upload API, and reports how long
+each took to be refused or read, what the page said, and the upload
+workers' peak memory; the other sessions' figures are then taken while it
+does so.
+
+    .venv/bin/python bench/load.py                      # 20 sessions, 3 minutes
+    .venv/bin/python bench/load.py --sessions 5 --seconds 30 --hostile
+
+Exits 1 when a target is missed: any error, p95 of 1 s or more, 600 MB or
+more, a hostile upload not settled within 10 s or its worker at 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import FileUploaderState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# The pages a session opens (address path, how often), and the snapshots.
+PAGES = {"": 2, "Network_map": 4, "Coverage_gaps": 2, "Cross_CCG_networks": 1, "Funding": 2,
+         "Data_quality": 1, "Plan_a_change": 2}
+SNAPSHOTS = ("2019-12", "2022-04", "2023-01")
+RUN_TIMEOUT = 60.0
+THINK = 5.0  # seconds a person spends on what a page shows before the next choice
+
+
+@dataclass
+class Results:
+    """Everything the sessions measured."""
+
+    reruns: dict[str, list[float]] = field(default_factory=dict)  # by page
+    errors: list[str] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)  # bytes, one a second
+    workers: list[int] = field(default_factory=list)  # upload workers' memory, bytes
+    # Each hostile file: its name, seconds to the page's verdict on it and to
+    # the page's end, and the verdict.
+    uploads: list[tuple[str, float, float, str]] = field(default_factory=list)
+
+    def add(self, page: str, seconds: float) -> None:
+        self.reruns.setdefault(page or "Overview", []).append(seconds)
+
+
+class Session:
+    """One browser tab, as far as the server can tell."""
+
+    counted = True  # its reruns are in the figures by page
+
+    def __init__(self, url: str, number: int, results: Results) -> None:
+        self.url, self.number, self.results = url, number, results
+        self.query = ""
+        self.page = ""
+        self.widgets: dict[str, tuple[str, list[str]]] = {}  # label -> (id, options)
+        self.values: dict[str, object] = {}  # widget id -> chosen option or files
+        self.session_id = ""
+        self.alerts: list[tuple[int, str]] = []  # this run's boxes: format, text
+
+    async def rerun(self, socket_, *, page: str | None = None, query: str | None = None,
+                    widget: tuple[str, object] | None = None) -> None:
+        """Ask for a rerun, as the browser does, and wait until it has finished."""
+        if page is not None:
+            self.page, self.values, self.widgets = page, {}, {}
+        if query is not None:
+            self.query = query
+        if widget:
+            self.values[widget[0]] = widget[1]
+        message = BackMsg()
+        state = message.rerun_script
+        # The page by its address (as the browser names it on opening a link).
+        state.query_string = self.query
+        state.page_name = self.page
+        for widget_id, value in self.values.items():
+            entry = state.widget_states.widgets.add()
+            entry.id = widget_id
+            if isinstance(value, str):
+                entry.string_value = value
+            else:
+                entry.file_uploader_state_value.CopyFrom(value)
+        self.alerts = []
+        started = time.monotonic()
+        await socket_.send(message.SerializeToString())
+        await self.until_finished(socket_, started)
+
+    async def until_finished(self, socket_, started: float) -> None:
+        while True:
+            try:
+                data = await asyncio.wait_for(socket_.recv(),
+                                              RUN_TIMEOUT - (time.monotonic() - started))
+            except TimeoutError:
+                self.results.errors.append(f"session {self.number}: /{self.page}?{self.query} "
+                                           f"did not finish within {RUN_TIMEOUT:.0f} s")
+                return
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            kind = message.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = message.new_session.initialize.session_id
+            elif kind == "page_info_changed":
+                self.query = message.page_info_changed.query_string
+            elif kind == "delta":
+                self.note(message)
+            elif kind == "script_finished":
+                if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    self.results.errors.append(f"session {self.number}: /{self.page}: run "
+                                               f"ended with status {message.script_finished}")
+                if self.counted:
+                    self.results.add(self.page, time.monotonic() - started)
+                return
+
+    def note(self, message: ForwardMsg) -> None:
+        """Remember the sidebar's pickers; count what the page shows as an error."""
+        if message.delta.WhichOneof("type") != "new_element":
+            return
+        element = message.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "selectbox":
+            self.widgets[element.selectbox.label] = (element.selectbox.id,
+                                                     list(element.selectbox.options))
+        elif kind == "file_uploader":
+            self.widgets[element.file_uploader.label] = (element.file_uploader.id, [])
+        if kind == "alert":
+            self.alerts.append((element.alert.format, element.alert.body))
+        if kind == "exception" or (kind == "alert" and element.alert.format == 1):
+            body = element.exception.message if kind == "exception" else element.alert.body
+            self.results.errors.append(f"session {self.number}: /{self.page}?{self.query}: "
+                                       f"{body[:200]}")
+
+    async def run(self, deadline: float, think: float) -> None:
+        """Open pages and choose commissioners until the deadline."""
+        random.seed(self.number)
+        try:
+            async with websockets.connect(f"{self.url}/_stcore/stream",
+                                          subprotocols=["streamlit"], max_size=None,
+                                          open_timeout=30) as socket_:
+                # People arrive one by one, not all in the same instant.
+                await asyncio.sleep(random.uniform(0, 2 * think))
+                while time.monotonic() < deadline:
+                    page = random.choices(list(PAGES), weights=list(PAGES.values()))[0]
+                    snapshot = random.choice(SNAPSHOTS)
+                    await self.rerun(socket_, page=page, query=urlencode({"snapshot": snapshot}))
+                    for _ in range(random.randint(1, 3)):
+                        await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+                        if time.monotonic() >= deadline or "Commissioner" not in self.widgets:
+                            break
+                        widget, options = self.widgets["Commissioner"]
+                        # Mostly a commissioner, sometimes all of England again.
+                        choice = options[0] if random.random() < 0.2 else random.choice(options)
+                        await self.rerun(socket_, widget=(widget, choice))
+                    await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+        except (OSError, websockets.WebSocketException) as error:
+            self.results.errors.append(f"session {self.number}: connection: {error!r}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's processor time so far (user and system)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Uploader(Session):
+    """Someone bringing hostile files to Your own data, one after another
+    (their reruns wait for the upload workers: they are reported apart)."""
+
+    counted = False
+
+    verdict_at = 0.0
+
+    def note(self, message: ForwardMsg) -> None:
+        errors = len(self.results.errors)
+        super().note(message)
+        del self.results.errors[errors:]  # refusals are what this user expects
+        if not self.verdict_at and any("Not used" in text or "read as" in text
+                                       for _, text in self.alerts):
+            self.verdict_at = time.monotonic()  # the page streams it before its end
+
+    async def run(self, deadline: float, think: float) -> None:
+        from tests import hostile
+
+        extract = ROOT / "tests" / "fixtures" / "source"
+        files = [("ePCN.xlsx", hostile.everything_declared),
+                 ("ePCN_inflating.xlsx", hostile.inflating),
+                 ("configuration.csv", hostile.one_wide_line),
+                 ("ePCN_strings.xlsx", lambda: hostile.many_strings(300_000)),
+                 ("epraccur.csv", lambda: hostile.repeated_epraccur(
+                     extract / "ods" / "epraccur_2023-01.csv"))]
+        http = self.url.replace("ws://", "http://")
+        cookie = await asyncio.to_thread(xsrf_cookie, http)
+        async with websockets.connect(
+                f"{self.url}/_stcore/stream", subprotocols=["streamlit", cookie],
+                additional_headers={"Cookie": f"_streamlit_xsrf={cookie}"},
+                max_size=None) as socket_:
+            await self.rerun(socket_, page="Your_own_data", query="snapshot=2023-01")
+            number, previous = 0, None
+            while time.monotonic() < deadline:
+                name, make = files[number % len(files)]
+                number += 1
+                data = make()
+                started = time.monotonic()
+                widget, _ = self.widgets["Files"]
+                request = BackMsg()
+                request.file_urls_request.request_id = str(number)
+                request.file_urls_request.file_names.append(name)
+                request.file_urls_request.session_id = self.session_id
+                await socket_.send(request.SerializeToString())
+                urls = await self.file_urls(socket_)
+                if previous:  # the last file removed (its x), as a person replacing it does
+                    await asyncio.to_thread(send_file, http + previous.delete_url, cookie)
+                await asyncio.to_thread(send_file, http + urls.upload_url, cookie, name, data)
+                previous = urls
+                state = FileUploaderState()
+                info = state.uploaded_file_info.add()
+                info.name, info.size, info.file_id = name, len(data), urls.file_id
+                info.file_urls.CopyFrom(urls)
+                self.verdict_at = 0.0
+                await self.rerun(socket_, widget=(widget, state))
+                said = " / ".join(shown(text)[:110] for kind, text in self.alerts
+                                  if "Not used" in text or "read as" in text)
+                self.results.uploads.append((name, (self.verdict_at or time.monotonic())
+                                             - started, time.monotonic() - started, said))
+                await asyncio.sleep(think)
+
+    async def file_urls(self, socket_):
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(socket_.recv(), RUN_TIMEOUT))
+            if message.WhichOneof("type") == "file_urls_response":
+                return message.file_urls_response.file_urls[0]
+
+
+def shown(markdown: str) -> str:
+    """An alert's Markdown as read: escapes resolved, word joiners left out."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def xsrf_cookie(http: str) -> str:
+    """The XSRF cookie Streamlit sets (with its health check, which its page calls)."""
+    with urllib.request.urlopen(f"{http}/_stcore/health", timeout=30) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("_streamlit_xsrf="):
+                return header.split(";", 1)[0].split("=", 1)[1]
+    raise SystemExit("the app set no XSRF cookie")
+
+
+def send_file(url: str, cookie: str, name: str | None = None, data: bytes = b"") -> None:
+    """Upload one file as the browser does (a multipart PUT with the XSRF
+    token), or without a name delete one."""
+    headers = {"X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"}
+    body = None
+    if name:
+        boundary = "pcnmap-bench-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    request = urllib.request.Request(url, data=body, method="PUT" if name else "DELETE",
+                                     headers=headers)
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+
+
+def children(pid: int) -> list[int]:
+    """A process's children, started by any of its threads."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def resident(pid: int) -> int:
+    """A process's resident memory in bytes."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) * 1024
+
+
+async def sample_memory(pid: int, results: Results, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        results.memory.append(resident(pid))
+        for child in children(pid):  # upload workers
+            try:
+                results.workers.append(resident(child))
+            except (OSError, StopIteration):
+                pass
+        await asyncio.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(port: int) -> subprocess.Popen:
+    streamlit = Path(sys.executable).parent / "streamlit"
+    server = subprocess.Popen(
+        [str(streamlit), "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the app did not start within 60 s")
+
+
+async def warm(url: str, results: Results) -> None:
+    """Each page and snapshot once, as the first visitors would: loads the data."""
+    session = Session(url, 0, Results())
+    async with websockets.connect(f"{url}/_stcore/stream", subprotocols=["streamlit"],
+                                  max_size=None) as socket_:
+        for snapshot in SNAPSHOTS:
+            for page in PAGES:
+                await session.rerun(socket_, page=page, query=urlencode({"snapshot": snapshot}))
+    results.errors.extend(session.results.errors)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def main(arguments: argparse.Namespace) -> int:
+    port = arguments.port or free_port()
+    server = start_app(port)
+    url = f"ws://127.0.0.1:{port}"
+    results = Results()
+    try:
+        started = time.monotonic()
+        await warm(url, results)
+        warmed = time.monotonic() - started
+        idle = resident(server.pid)
+        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
+        deadline = time.monotonic() + arguments.seconds
+        sessions = [Session(url, n, results) for n in range(1, arguments.sessions + 1)]
+        if arguments.hostile:
+            sessions.append(Uploader(url, 0, results))
+        await asyncio.gather(sample_memory(server.pid, results, deadline),
+                             *(s.run(deadline, arguments.think) for s in sessions))
+        final = resident(server.pid)
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    everything = [t for times in results.reruns.values() for t in times]
+    print(f"{arguments.sessions} sessions for {arguments.seconds:.0f} s, think time "
+          f"{arguments.think:.1f} s (0.5-1.5x), after a warm-up of {warmed:.1f} s")
+    print(f"{'page':<20} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    for page, times in sorted(results.reruns.items()):
+        print(f"{page:<20} {len(times):>7} {statistics.median(times):>7.3f} "
+              f"{percentile(times, 0.95):>7.3f} {max(times):>7.3f}")
+    p95 = percentile(everything, 0.95) if everything else float("inf")
+    print(f"{'all':<20} {len(everything):>7} {statistics.median(everything):>7.3f} "
+          f"{p95:>7.3f} {max(everything):>7.3f}")
+    peak = max(results.memory, default=final)
+    print(f"app memory: {idle / 1e6:.0f} MB after warm-up, peak {peak / 1e6:.0f} MB, "
+          f"{final / 1e6:.0f} MB at the end")
+    print(f"processor: the app {server_cpu / arguments.seconds:.0%} of a core, this "
+          f"client {client_cpu / arguments.seconds:.0%} ({os.cpu_count()} cores)")
+    print(f"errors: {len(results.errors)}")
+    for error in results.errors[:20]:
+        print(f"  {error}")
+    slowest = max((seconds for _, seconds, _, _ in results.uploads), default=0)
+    workers = max(results.workers, default=0)
+    if arguments.hostile:
+        print(f"hostile uploads: {len(results.uploads)}, the slowest verdict after "
+              f"{slowest:.1f} s; upload workers' peak memory {workers / 1e6:.0f} MB")
+        for name in dict.fromkeys(name for name, *_ in results.uploads):
+            mine = [u for u in results.uploads if u[0] == name]
+            print(f"  {name}: verdict after {max(u[1] for u in mine):.1f} s at most, page done "
+                  f"after {max(u[2] for u in mine):.1f} s: {mine[0][3]}")
+    return 0 if (not results.errors and p95 < 1 and peak < 600e6 and slowest < 10
+                 and workers < 500e6) else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--think", type=float, default=THINK,
+                        help="mean pause between a person's actions, seconds")
+    parser.add_argument("--hostile", action="store_true",
+                        help="one more session uploading hostile files all the while")
+    parser.add_argument("--port", type=int, default=0)
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,113 @@
+"""Hostile links in AppTest: text from the address shown as plain text, long
+values cut or refused with one sentence, many problems summarised, and a
+proposal too long for an address kept in the tab with its file offered."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import streamlit as st
+
+from pcnmap import store
+from tests.app.test_pages import run
+from tests.screen import shown
+from ui.controls import plain
+
+PLAN = "pages/6_Plan_a_change.py"
+MAP = "pages/1_Network_map.py"
+LINK = "[Sign in](https://evil.example/login) ![x](https://evil.example/x.png)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+
+
+def markup_free(markdown: str) -> bool:
+    """No Markdown-significant character left unescaped."""
+    return not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\[!-/:-@\[-`{-~]", "", markdown))
+
+
+def test_a_search_from_the_link_is_shown_as_text() -> None:
+    app = run(MAP, snapshot="2023-01", q=LINK)
+    assert not app.exception
+    [warning] = app.warning
+    assert warning.value == f"Nothing matches {plain(repr(LINK))}."
+    assert shown(warning.value) == f"Nothing matches {LINK!r}."
+    assert markup_free(warning.value.removeprefix("Nothing matches ").removesuffix("."))
+
+
+def test_a_bad_move_from_the_link_is_shown_as_text() -> None:
+    app = run(PLAN, snapshot="2023-01", commissioner="00X",
+              moves=f"P81185:{LINK.replace(',', '')},Y00000:U34632")
+    assert not app.exception and not app.error
+    [warning] = app.warning
+    assert shown(warning.value) == (
+        f"2 changes could not be applied: network {LINK} (for P81185) is neither a network of "
+        "this snapshot nor a new network; change ignored; practice Y00000 is not in this "
+        "snapshot; change ignored.")
+    assert markup_free(warning.value)
+
+
+def test_a_100_kb_search_is_cut_and_costs_no_more_than_a_short_one() -> None:
+    query = "RIVERSIDE " * 10_000
+    started = time.perf_counter()
+    app = run(MAP, snapshot="2023-01", commissioner="00X", q=query)
+    first = time.perf_counter() - started
+    assert not app.exception
+    told = [w.value for w in app.warning]
+    assert told == ["The search was 100\\,000 characters long\\; only its first 100 were "
+                    "used\\."]
+    assert app.text_input(key="search").value == query[:100]
+    assert "RIVERSIDE" in shown(app.success[0].value)
+    assert len(app.query_params["q"][0] if isinstance(app.query_params["q"], list)
+               else app.query_params["q"]) == 100
+    started = time.perf_counter()
+    app.run()
+    assert time.perf_counter() - started < 1 and not app.warning  # said once
+    assert first < 10  # the first run loads the snapshot's data
+
+
+def test_10000_unknown_moves_draw_one_sentence() -> None:
+    moves = ",".join(f"Q{n:05d}:U34632" for n in range(10_000))  # no Q practices
+    app = run(PLAN, snapshot="2023-01", moves=moves)
+    assert not app.exception and not app.error
+    assert [shown(w.value) for w in app.warning] == [
+        "The address's 'moves' was 139,999 characters long, more than the 8,000 it may hold, "
+        "and was ignored: load the proposal from its configuration file instead."]
+    assert "moves" not in app.query_params
+    moves = ",".join(f"Q{n:05d}:U34632" for n in range(500))  # within the caps
+    app = run(PLAN, snapshot="2023-01", moves=moves)
+    [warning] = app.warning
+    assert shown(warning.value).startswith(
+        "500 changes could not be applied: practice Q00000 is not in this snapshot; change "
+        "ignored; practice Q00001")
+    assert shown(warning.value).endswith("; and 495 more.")
+
+
+def test_a_proposal_of_every_practice_stays_out_of_the_address() -> None:
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
+    rows = "".join(f"{code},U34632,\n" for code in practices["practice_code"])
+    app = run(PLAN, snapshot="2023-01")
+    app.get("file_uploader")[0].set_value(
+        ("configuration.csv", f"practice_code,network_code,network_name\n{rows}".encode(),
+         "text/csv"))
+    app.run()
+    assert not app.exception and not app.error
+    moved = (practices["network_code"] != "U34632").sum()
+    note = next(shown(i.value) for i in app.info if "too long" in i.value)
+    assert note.startswith(f"This proposal ({moved:,} changes) is too long for the page's "
+                           "address (")
+    assert "an address safely holds 8,000" in note
+    assert "moves" not in app.query_params and "new" not in app.query_params
+    assert "Download the proposal's configuration (CSV)" in [
+        b.proto.label for b in app.get("download_button")]
+    table = app.dataframe[-1].value.set_index("Network")
+    assert table.at["U34632", "Practices proposed"] == len(practices.dropna(
+        subset=["practice_code"]))
+    app.run()  # a rerun keeps the proposal (in the tab)
+    assert app.dataframe[-1].value.set_index("Network").at["U34632", "Practices proposed"] \
+        == table.at["U34632", "Practices proposed"]

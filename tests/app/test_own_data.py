@@ -1,0 +1,180 @@
+"""Your own data in AppTest, with the real extracts (some damaged on purpose):
+problems counted once however often the page reruns, hostile files refused
+within 10 s while another session's page stays quick, and every file's text
+shown as plain text."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from openpyxl import load_workbook
+
+from pcnmap import uploads, worker
+from pcnmap.pipeline.catalogue import load_catalogue
+from tests import hostile
+from tests.app.test_pages import run
+from tests.screen import shown
+
+PAGE = "pages/7_Your_own_data.py"
+EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
+NEW = load_catalogue().snapshots["2022-04"]
+LINK = "[Sign in](https://evil.example/login)"
+IMAGE = "![x](https://evil.example/x.png)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+
+
+def upload(files: list[tuple[str, bytes]], **query: str):
+    app = run(PAGE, snapshot="2019-12", **query)
+    app.get("file_uploader")[0].set_value([(name, data, "text/csv") for name, data in files])
+    return app.run()
+
+
+def problems(app) -> int:
+    """The number the page reports."""
+    told = next(shown(w.value) for w in app.warning if "problem(s) in the rows" in w.value)
+    return int(told.split(" ", 1)[0].replace(",", ""))
+
+
+def damaged_epraccur() -> bytes:
+    lines = (EXTRACT / NEW.practices.file).read_text().splitlines(keepends=True)
+    england = [i for i, line in enumerate(lines) if ',"A",' in line and ',"4",' in line]
+    lines[england[1]] = ",".join(lines[england[1]].split(",")[:20]) + "\n"  # a short row
+    lines[england[2]] = lines[england[2]].replace(lines[england[2]].split(",")[9], '"XX1 1"')
+    return "".join(lines).encode()
+
+
+def test_problems_are_counted_once_however_often_the_page_reruns() -> None:
+    configuration = (b"practice_code,network_code,network_name\n"
+                     b"Y99999,U34632,\nP81185,NEW1,\nbad,U1,x\n")
+    app = upload([("epraccur.csv", damaged_epraccur()),
+                  ("gp-reg-pat-prac-all.csv", (EXTRACT / NEW.registered.file).read_bytes()),
+                  ("configuration.csv", configuration)])
+    assert not app.exception
+    first = problems(app)
+    table = app.dataframe[0].value
+    assert len(table) == first
+    assert not table.duplicated(["file", "row", "column", "value", "message"]).any()
+    found = set(zip(table["file"], table["row"], table["column"], strict=True))
+    assert ("configuration.csv", 2, "practice_code") in found  # Y99999: not in the snapshot
+    assert ("configuration.csv", 4, "practice_code") in found  # "bad": malformed
+    assert any(f == "epraccur.csv" and c == "field 21" for f, _, c in found)  # the short row
+    for _ in range(3):
+        app.run()
+        assert problems(app) == first and len(app.dataframe[0].value) == first
+    # The good rows were used: the uploaded practices stand in for the snapshot's.
+    assert any("epraccur.csv: read as" in shown(s.value) for s in app.success)
+    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.subheader]
+
+
+def test_a_first_line_holding_a_link_is_shown_as_text() -> None:
+    app = upload([("notes.csv", f"{LINK},{IMAGE}\n1,2\n".encode()),
+                  ("gp-reg-pat-prac-all.csv", (EXTRACT / NEW.registered.file).read_bytes())])
+    [error] = app.error
+    assert shown(error.value).startswith(
+        f"Not used: notes.csv, row 1: is not a file pcnmap knows; its first line is "
+        f"'{LINK},{IMAGE}'")
+    assert "](" not in error.value.replace("\\]\\(", "")
+    assert any("gp-reg-pat-prac-all.csv: read as" in shown(s.value) for s in app.success)
+
+
+def test_a_header_cell_holding_a_link_is_shown_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "ePCN.xlsx"
+    workbook = load_workbook(EXTRACT / NEW.memberships.file)
+    workbook["PCN Core Partner Details"]["E1"] = LINK
+    workbook.save(path)
+    app = upload([("ePCN.xlsx", path.read_bytes())])
+    [error] = app.error
+    text = shown(error.value)
+    assert text.startswith("Not used: ePCN.xlsx, row 1, column 'PCN Code': sheet 'PCN Core "
+                           "Partner Details': required column 'PCN Code' is missing")
+    assert LINK in text and "](" not in error.value.replace("\\]\\(", "")
+
+
+def test_a_utf16_file_is_named() -> None:
+    data = (EXTRACT / NEW.practices.file).read_text().encode("utf-16")
+    app = upload([("epraccur.csv", data)])
+    assert [shown(e.value) for e in app.error] == [
+        'Not used: epraccur.csv: is UTF-16 text (expected a CSV file as UTF-8 text (in Excel: '
+        'Save As, "CSV UTF-8"))']
+
+
+HOSTILE = [("ePCN.xlsx", hostile.everything_declared),
+           ("ePCN_big.xlsx", hostile.inflating),
+           ("strings.xlsx", lambda: hostile.many_strings(300_000)),
+           ("configuration.csv", hostile.one_wide_line),
+           ("epraccur.csv", lambda: hostile.repeated_epraccur(EXTRACT / NEW.practices.file))]
+
+
+def test_hostile_workbooks_are_refused_within_10_s_and_the_good_file_used() -> None:
+    files = [(name, make()) for name, make in HOSTILE[:2]]
+    started = time.monotonic()
+    app = upload([*files, ("gp-reg-pat-prac-all.csv",
+                           (EXTRACT / NEW.registered.file).read_bytes())])
+    assert time.monotonic() - started < 10 and not app.exception
+    errors = sorted(shown(e.value) for e in app.error)
+    assert errors[0].startswith("Not used: ePCN.xlsx: sheet 'PCNDetails' declares the range "
+                                "A1:XFD1048576 (1,048,576 rows by 16,384 columns)")
+    assert errors[1].startswith("Not used: ePCN_big.xlsx: its part 'xl/worksheets/sheet2.xml' "
+                                "inflates to 1,493,223,995 bytes")
+    assert any("gp-reg-pat-prac-all.csv: read as" in shown(s.value) for s in app.success)
+    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.subheader]
+
+
+def test_another_session_stays_quick_while_hostile_files_are_read(tmp_path: Path) -> None:
+    """What the page does with each upload (check, save, read in a worker)
+    runs in a thread, as a second user's session would, while this session's
+    page reruns. (AppTest runs one app at a time, so the hostile user is the
+    page's reading, not a second AppTest.)"""
+    other = run("dashboard.py", snapshot="2023-01")  # its data loaded
+    space = uploads.SessionSpace(tmp_path)
+    paths = []
+    for name, make in HOSTILE:
+        data = make()
+        uploads.kind_of(name, data)
+        paths.append(space.save(name, data))
+    outcome = {}
+
+    def hostile_user() -> None:
+        started = time.monotonic()
+        outcome["result"] = worker.read_uploads(paths)
+        outcome["seconds"] = time.monotonic() - started
+
+    user = threading.Thread(target=hostile_user)
+    user.start()
+    reruns = []
+    while user.is_alive():
+        started = time.monotonic()
+        other.run()
+        reruns.append(time.monotonic() - started)
+        assert not other.exception and other.metric
+    user.join()
+    assert len(reruns) >= 3 and max(reruns) < 1, reruns
+    # Five files two at a time: each settled within 10 s of its start.
+    assert outcome["seconds"] < 3 * 10
+    result = outcome["result"]
+    refused = {error.file: str(error) for error in result.errors}
+    assert {"ePCN.xlsx", "ePCN_big.xlsx", "configuration.csv"} <= set(refused)
+    # The heavy but well-formed files are read, or (on a busy machine: this
+    # session's reruns take a core) refused for time, never left hanging.
+    for name in ("strings.xlsx", "epraccur.csv"):
+        assert name in result.peak_memory or (
+            f"took longer than {worker.SECONDS:g} seconds" in refused[name])
+    assert all(peak < 500e6 for peak in result.peak_memory.values())
+
+
+def test_more_files_than_the_cap_are_refused_by_name(monkeypatch) -> None:
+    monkeypatch.setattr(uploads, "MAX_FILES", 2)  # 8 in the app; each file costs a worker
+    data = (EXTRACT / NEW.registered.file).read_bytes()
+    app = upload([(f"list{n}.csv", data) for n in range(1, 5)])
+    assert [shown(e.value) for e in app.error] == [
+        f"Not used: list{n}.csv: was not read: more files than the app reads at once "
+        "(expected at most 2 files)" for n in (3, 4)]
