@@ -88,6 +88,7 @@ def test_10000_unknown_moves_draw_one_sentence() -> None:
     assert shown(warning.value).endswith("; and 495 more.")
 
 
+@pytest.mark.shipped_data  # England's practices: a proposal longer than any address
 def test_a_proposal_of_every_practice_stays_out_of_the_address() -> None:
     practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
     rows = "".join(f"{code},U34632,\n" for code in practices["practice_code"])
