@@ -64,7 +64,7 @@ def load_configuration(snapshot: str) -> None:
     except SourceError as error:
         result = uploads.Uploaded(errors=[error])
     if result.configuration is not None:
-        propose(uploads.configuration_proposal(
+        propose(whatif.proposal_from_configuration(
             result.configuration, data.practices(snapshot), data.networks(snapshot),
             result.files["configuration"], result.log))
     st.session_state["configuration_report"] = result

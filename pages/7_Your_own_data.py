@@ -63,7 +63,7 @@ def beside(digest: str, result: uploads.Uploaded, snapshot: str, method: str,
                                                    pd.Timestamp(as_of), log)
     after = whatif.current_scenario(practices, networks)
     if result.configuration is not None:
-        proposal = uploads.configuration_proposal(
+        proposal = whatif.proposal_from_configuration(
             result.configuration, practices, networks, result.files["configuration"], log)
         after = whatif.apply(practices, networks, proposal)
     table = whatif.compare(data.current_scenario(snapshot), after, lists=data.funding_lists(),

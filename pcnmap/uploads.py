@@ -35,7 +35,7 @@ import pandas as pd
 
 from pcnmap import codes
 from pcnmap.export import FORMULA_START
-from pcnmap.model import whatif
+from pcnmap.model import membership, whatif
 from pcnmap.pipeline import assemble, sources, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
@@ -430,42 +430,6 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
     return table
 
 
-def configuration_proposal(table: pd.DataFrame, practices: pd.DataFrame,
-                           networks: pd.DataFrame, path: Path, log: QualityLog
-                           ) -> whatif.Proposal:
-    """Turn a checked configuration table into a proposal for a snapshot.
-
-    Practices the snapshot lacks and network codes that are neither the
-    snapshot's nor named new networks are logged and left out; practices the
-    file does not list keep their current network.
-    """
-    known_practices = set(practices["practice_code"])
-    known_networks = set(networks["network_code"])
-    memberships: dict[str, str | None] = {}
-    new_networks: dict[str, str] = {}
-    for row in table.itertuples():
-        if row.practice_code not in known_practices:
-            log.add("unknown_code", path, row.source_row, "practice_code", row.practice_code,
-                    row.practice_code, "practice is not in this snapshot; row left out")
-            continue
-        network = row.network_code or None
-        if network and network not in known_networks:
-            if not whatif.NEW_NETWORK_CODE.fullmatch(network):
-                log.add("unknown_code", path, row.source_row, "network_code", row.practice_code,
-                        network, "network is not in this snapshot (a new network needs a code "
-                        "NEW1, NEW2, ... and a name); row left out")
-                continue
-            name = new_networks.get(network) or row.network_name
-            if not name:
-                log.add("invalid_value", path, row.source_row, "network_name",
-                        row.practice_code, "", "a new network needs a name; row left out")
-                continue
-            new_networks[network] = name
-        memberships[row.practice_code] = network
-    proposal, _ = whatif.check(whatif.Proposal(memberships, new_networks), practices, networks)
-    return proposal
-
-
 # ---------------------------------------------------------------- own data as a snapshot
 
 
@@ -531,8 +495,5 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
         log.add_rows("no_list_size", path, [None] * len(missing), "CODE",
                      missing["practice_code"], missing["practice_name"],
                      "practice is not in the uploaded registered-list file")
-    lookup = networks.drop_duplicates("network_code").set_index("network_code")
-    practices["network_name"] = practices["network_code"].map(lookup["network_name"])
-    practices["network_commissioner_code"] = practices["network_code"].map(
-        lookup["commissioner_code"])
+    practices = membership.attach_networks(practices, networks)
     return practices.reset_index(drop=True), networks.reset_index(drop=True)

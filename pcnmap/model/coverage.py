@@ -70,6 +70,13 @@ def uncovered_areas(assignment: pd.DataFrame) -> pd.DataFrame:
     return gap[columns].sort_values(["practice_code", "lsoa_code"]).reset_index(drop=True)
 
 
+def size_band(patients: pd.Series) -> np.ndarray:
+    """``under`` (a gap to flag), ``over`` (a note) or ``within`` the usual
+    30,000-50,000 patients, for each count of patients."""
+    return np.select([patients < SIZE_MIN, patients > SIZE_MAX], ["under", "over"],
+                     default="within")
+
+
 def size_check(networks: pd.DataFrame) -> pd.DataFrame:
     """Each network's size against the 30,000-50,000 norm, and single-practice networks.
 
@@ -77,9 +84,7 @@ def size_check(networks: pd.DataFrame) -> pd.DataFrame:
     """
     result = networks[["network_code", "network_name", "commissioner_code", "member_count",
                        "registered"]].copy()
-    result["size_band"] = np.select(
-        [result["registered"] < SIZE_MIN, result["registered"] > SIZE_MAX],
-        ["under", "over"], default="within")
+    result["size_band"] = size_band(result["registered"])
     result["single_practice"] = result["member_count"] == 1
     return result
 

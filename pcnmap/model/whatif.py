@@ -29,14 +29,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
 
 from pcnmap import codes
-from pcnmap.model import coverage, funding
+from pcnmap.model import coverage, funding, membership
 from pcnmap.model.contiguity import PartGraph, lsoa_adjacency, parts_of_areas, practice_groups
+from pcnmap.problems import QualityLog
 
 # A new network's code: NEW and a number, so it cannot clash with an ODS code.
 NEW_NETWORK_CODE = re.compile(r"^NEW\d{1,3}$")
@@ -144,6 +146,42 @@ class Scenario:
         return coverage_summary(self)
 
 
+def proposal_from_configuration(table: pd.DataFrame, practices: pd.DataFrame,
+                                networks: pd.DataFrame, path: Path, log: QualityLog
+                                ) -> Proposal:
+    """Turn a checked configuration table into a proposal for a snapshot.
+
+    Practices the snapshot lacks and network codes that are neither the
+    snapshot's nor named new networks are logged and left out; practices the
+    file does not list keep their current network.
+    """
+    known_practices = set(practices["practice_code"])
+    known_networks = set(networks["network_code"])
+    memberships: dict[str, str | None] = {}
+    new_networks: dict[str, str] = {}
+    for row in table.itertuples():
+        if row.practice_code not in known_practices:
+            log.add("unknown_code", path, row.source_row, "practice_code", row.practice_code,
+                    row.practice_code, "practice is not in this snapshot; row left out")
+            continue
+        network = row.network_code or None
+        if network and network not in known_networks:
+            if not NEW_NETWORK_CODE.fullmatch(network):
+                log.add("unknown_code", path, row.source_row, "network_code", row.practice_code,
+                        network, "network is not in this snapshot (a new network needs a code "
+                        "NEW1, NEW2, ... and a name); row left out")
+                continue
+            name = new_networks.get(network) or row.network_name
+            if not name:
+                log.add("invalid_value", path, row.source_row, "network_name",
+                        row.practice_code, "", "a new network needs a name; row left out")
+                continue
+            new_networks[network] = name
+        memberships[row.practice_code] = network
+    proposal, _ = check(Proposal(memberships, new_networks), practices, networks)
+    return proposal
+
+
 def covering_networks(practices: pd.DataFrame, codes_not_signing: list[str]) -> pd.Series:
     """For each practice not signing up, the network that covers its list: that of
     the nearest member practice of its own commissioner (the gaps page's rule)."""
@@ -188,9 +226,7 @@ def summarise(practices: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     lookup = names.drop_duplicates("network_code").set_index("network_code")
     table["network_name"] = table["network_code"].map(lookup["network_name"])
     table["commissioner_code"] = table["network_code"].map(lookup["commissioner_code"])
-    table["size_band"] = np.select(
-        [table["population"] < coverage.SIZE_MIN, table["population"] > coverage.SIZE_MAX],
-        ["under", "over"], default="within")
+    table["size_band"] = coverage.size_band(table["population"])
     order = ["network_code", "network_name", "commissioner_code", "member_count",
              "registered", "covered_practices", "covered_registered", "population",
              "size_band", "crosses_commissioners", "member_commissioners", "member_codes"]
@@ -222,9 +258,7 @@ def apply(practices: pd.DataFrame, networks: pd.DataFrame, proposal: Proposal) -
             "network_name": list(proposal.new_networks.values()),
             "commissioner_code": [home.get(c) for c in proposal.new_networks]})],
             ignore_index=True)
-    lookup = names.set_index("network_code")
-    frame["network_name"] = frame["network_code"].map(lookup["network_name"])
-    frame["network_commissioner_code"] = frame["network_code"].map(lookup["commissioner_code"])
+    frame = membership.attach_networks(frame, names)
     not_signing = [p for p, n in proposal.memberships.items() if n is None]
     covering = covering_networks(frame, not_signing)
     rows = position[covering.index]

@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 
 from pcnmap import codes, store, tables
-from pcnmap.model import contiguity, coverage, funding, methods
+from pcnmap.model import contiguity, coverage, funding, membership, methods
 from pcnmap.pipeline import areas, assemble, boundaries, catchments, sources
 from pcnmap.pipeline.catalogue import (
     CATALOGUE_FILE,
@@ -362,10 +362,7 @@ def build_snapshot(source: Path, snapshot: Snapshot,
     if practice_map is not None:
         home = assemble.home_commissioners(practices)
         networks["commissioner_code"] = networks["network_code"].map(home)
-    network_index = networks.set_index("network_code")
-    practices["network_name"] = practices["network_code"].map(network_index["network_name"])
-    practices["network_commissioner_code"] = practices["network_code"].map(
-        network_index["commissioner_code"])
+    practices = membership.attach_networks(practices, networks)
     assemble.check_commissioners(practices, networks, commissioner_areas.shapes.rename(
         columns={"code": "commissioner_code"}), ods_path, source / snapshot.memberships.file,
         log)

@@ -148,6 +148,6 @@ def test_configuration_round_trip(snapshot, tmp_path: Path) -> None:
     path.write_bytes(export.csv_bytes(table[list(whatif.CONFIGURATION_COLUMNS)]))
     log = QualityLog()
     loaded = uploads.read_configuration(path, log)
-    again = uploads.configuration_proposal(loaded, practices, networks, path, log)
+    again = whatif.proposal_from_configuration(loaded, practices, networks, path, log)
     assert again == proposal
     assert [f.check for f in log.findings] == ["active_text"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pcnmap import export, store, uploads
+from pcnmap.model import whatif
 from pcnmap.pipeline.catalogue import load_catalogue
 from pcnmap.problems import SourceError
 
@@ -206,8 +207,8 @@ def test_unknown_codes_in_a_configuration(built_extract: Path,
     result = upload(space, "configuration.csv", text.encode())
     assert result.errors == []
     path = result.files["configuration"]
-    proposal = uploads.configuration_proposal(result.configuration, practices, networks, path,
-                                              result.log)
+    proposal = whatif.proposal_from_configuration(result.configuration, practices, networks,
+                                                  path, result.log)
     assert proposal.memberships == {known["practice_code"]: "NEW1"}
     assert proposal.new_networks == {"NEW1": "Riverside PCN"}
     where = {(f.row, f.column, f.check) for f in result.log.findings}
