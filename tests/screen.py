@@ -1,8 +1,27 @@
-"""What a person reads in an element whose text was made plain (ui.controls.plain)."""
+"""Page tests' helpers: a page run as the app runs it, and what a person
+reads in an element whose text was made plain (ui.controls.plain)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui.pages import PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(page: str = PAGES[0].path, **query: str) -> AppTest:
+    """Run ``page`` as the app does: from the entry point (its links resolve
+    there), with ``query`` in the address."""
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    if page != PAGES[0].path:
+        app.switch_page(page)
+    for name, value in query.items():
+        app.query_params[name] = value
+    return app.run()
 
 
 def shown(markdown: str) -> str:

@@ -1,31 +1,9 @@
-"""AppTest of the overview page (the start page) on the shipped data."""
+"""AppTest of the overview page (the start page) and of the data folder's checks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
 from pcnmap import store
-from tests.screen import shown
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def run(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    return app.run()
+from tests.screen import run, shown
 
 
 def test_overview_shows_the_latest_snapshots_headline() -> None:
@@ -54,7 +32,7 @@ def test_choosing_a_snapshot_updates_figures_and_url() -> None:
 
 
 def test_link_opens_the_same_snapshot() -> None:
-    app = run({"snapshot": "2022-04"})
+    app = run(snapshot="2022-04")
     assert app.selectbox[0].value == "2022-04"
     networks = store.read_table(store.DATA_DIR, "2022-04", "networks")
     assert {m.label: m.value for m in app.metric}["Networks"] == f"{len(networks):,}"
@@ -68,7 +46,7 @@ def test_attribution_is_shown() -> None:
 
 
 def test_overview_map_is_a_picture_of_every_commissioner() -> None:
-    app = run({"snapshot": "2019-12"})
+    app = run(snapshot="2019-12")
     pictures = [m.value for m in app.markdown if "<svg" in m.value]
     assert len(pictures) == 1
     commissioners = store.read_geo(store.DATA_DIR, "2019-12", "national_commissioners")
@@ -76,7 +54,7 @@ def test_overview_map_is_a_picture_of_every_commissioner() -> None:
 
 
 def test_about_the_data_lists_every_source_file() -> None:
-    app = run({"snapshot": "2022-04"})
+    app = run(snapshot="2022-04")
     text = " ".join(m.value for m in app.markdown)
     sources = store.read_manifest(store.DATA_DIR)["snapshots"]["2022-04"]["sources"]
     assert sources

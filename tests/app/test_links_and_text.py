@@ -8,22 +8,15 @@ import re
 import time
 
 import pytest
-import streamlit as st
 
 from pcnmap import store
-from tests.app.test_pages import run
-from tests.screen import shown
+from tests.screen import run, shown
 from ui.controls import plain
 
 PLAN = "pages/6_Plan_a_change.py"
 MAP = "pages/1_Network_map.py"
 LINK = "[Sign in](https://evil.example/login) ![x](https://evil.example/x.png)"
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
 
 
 def markup_free(markdown: str) -> bool:

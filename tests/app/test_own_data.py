@@ -9,15 +9,12 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from openpyxl import load_workbook
 
 from pcnmap import uploads, worker
 from pcnmap.pipeline.catalogue import load_catalogue
 from tests import hostile
-from tests.app.test_pages import run
-from tests.screen import shown
+from tests.screen import run, shown
 
 PAGE = "pages/7_Your_own_data.py"
 EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
@@ -25,11 +22,6 @@ NEW = load_catalogue().snapshots["2022-04"]
 LINK = "[Sign in](https://evil.example/login)"
 IMAGE = "![x](https://evil.example/x.png)"
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
 
 
 def upload(files: list[tuple[str, bytes]], **query: str):

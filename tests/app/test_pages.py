@@ -5,31 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pcnmap import store
 from pcnmap.model import coverage, funding
+from tests.screen import run
 from ui import pages
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [page.path for page in pages.PAGES]
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
-
-
-def run(page: str, **query: str) -> AppTest:
-    """Run ``page`` as the app does: from the main script (its links resolve there)."""
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    if page != pages.PAGES[0].path:
-        app.switch_page(page)
-    for name, value in query.items():
-        app.query_params[name] = value
-    return app.run()
 
 
 def downloads(app: AppTest) -> list[str]:

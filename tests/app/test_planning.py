@@ -4,22 +4,16 @@ its figures, and the proposal kept in the URL only."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from pcnmap import store
-from tests.app.test_pages import run
+from tests.screen import run
 
 PAGE = "pages/6_Plan_a_change.py"
 PRACTICE, FROM, TO = "P81185", "U34632", "U10791"  # a Preston-area practice, two networks of 00X
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def practices():
     return store.read_table(store.DATA_DIR, "2023-01", "practices").set_index("practice_code")
 
