@@ -41,6 +41,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -54,10 +55,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-# The pages a session opens (address path, how often), and the snapshots.
-PAGES = {"": 2, "Network_map": 4, "Coverage_gaps": 2, "Cross_CCG_networks": 1, "Funding": 2,
-         "Data_quality": 1, "Plan_a_change": 2}
-SNAPSHOTS = ("2019-12", "2022-04", "2023-01")
+from pcnmap import store  # noqa: E402
+from ui.pages import PAGES as PAGE_LIST  # noqa: E402
+
+# The pages a session opens (address path, how often: the maps most), and the
+# snapshots (every one shipped). Your own data is the hostile session's.
+WEIGHTS = {"": 2, "Network_map": 4, "Coverage_gaps": 2, "Funding": 2, "Plan_a_change": 2}
+PAGES = {page.url_path: WEIGHTS.get(page.url_path, 1) for page in PAGE_LIST
+         if page.url_path != "Your_own_data"}
+SNAPSHOTS = tuple(store.snapshot_keys())
+APP_LOG = Path(tempfile.gettempdir()) / "pcnmap-load-app.log"
 RUN_TIMEOUT = 60.0
 THINK = 5.0  # seconds a person spends on what a page shows before the next choice
 
@@ -336,7 +343,8 @@ def start_app(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(streamlit), "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # The app's log to a file (a pipe nobody reads would fill and stall it).
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=APP_LOG.open("w"),
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -406,6 +414,8 @@ async def main(arguments: argparse.Namespace) -> int:
     print(f"errors: {len(results.errors)}")
     for error in results.errors[:20]:
         print(f"  {error}")
+    if results.errors:
+        print(f"the app's log (the errors' details): {APP_LOG}")
     slowest = max((seconds for _, seconds, _, _ in results.uploads), default=0)
     workers = max(results.workers, default=0)
     if arguments.hostile:

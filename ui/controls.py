@@ -80,7 +80,10 @@ def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
     from outside (a shared link, the back or forward button)."""
     wanted = param(key)
-    if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
+    # A value kept from another page or snapshot that is no option here is
+    # replaced too (a widget given it would show nothing).
+    if (key not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
+            or st.session_state[key] not in options):
         st.session_state[key] = wanted if wanted in options else default
         st.session_state[f"_url_{key}"] = wanted if wanted in options else None
 

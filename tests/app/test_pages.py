@@ -80,6 +80,18 @@ def test_cross_ccg_page_lists_networks_and_sides() -> None:
     assert "U22273" in str(app.query_params["network"])
 
 
+def test_funding_after_the_network_map_shows_a_network() -> None:
+    """The Network map leaves its network picker empty (none chosen); the
+    Funding page's picker of the same name then shows one of its own
+    networks, not nothing (the load run found the page failing)."""
+    app = run("pages/1_Network_map.py", snapshot="2023-01", commissioner="00X")
+    assert app.session_state["network"] is None
+    app.switch_page("pages/4_Funding.py").run()
+    assert not app.exception and not app.error
+    networks = store.read_table(store.DATA_DIR, "2023-01", "networks")
+    assert app.selectbox(key="network").value in set(networks["network_code"])
+
+
 def test_funding_page_year_filter_and_views() -> None:
     import json
 
