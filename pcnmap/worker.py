@@ -3,9 +3,12 @@
 A file a user brings is read by :func:`pcnmap.uploads.read_uploads` in a
 separate process (``python -m pcnmap.worker``), so that no file can stall or
 starve the app's other users: the process may use :data:`SECONDS` of
-wall-clock time, its start included (then it is killed), and
+processor time, its start included (then the kernel stops it), and
 :data:`MEMORY_BYTES` more address space than it has once started (an
-allocation beyond fails, and the file is refused). At most
+allocation beyond fails, and the file is refused). Processor time, not the
+clock: on a machine busy with other work a good file still gets its
+seconds, while a hostile one is stopped after the same work; the clock is
+only a backstop (:data:`WALL_FACTOR` times as long). At most
 :data:`MAX_WORKERS` run at once; the app's own threads only wait on a pipe.
 
 The worker is a fresh interpreter, not a fork of the app (forking a
@@ -17,9 +20,11 @@ privilege.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -35,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The page shown within 10 s of an upload: the worker's start and the page's
 # own drawing (a second or two on a busy machine) come on top of the reading.
 SECONDS = 7.0
+# A worker that waits rather than works (it should not) is killed after this
+# many times SECONDS by the clock.
+WALL_FACTOR = 3
 # Beyond the started worker (about 150 MB once pandas is in): under 500 MB in all.
 MEMORY_BYTES = 300 * 1000 * 1000
 MAX_WORKERS = 2  # the machine's cores; further files wait their turn
@@ -52,14 +60,14 @@ def _address_space() -> int:
 
 
 def _limit(seconds: float, memory: int) -> None:
-    """Cap this process: its address space, and its processor time as a
-    backstop should the app that would kill it be gone."""
+    """Cap this process: its address space, and its processor time (the
+    kernel sends SIGXCPU at ``seconds``, SIGKILL a second later)."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _address_space() + memory
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    cpu = int(seconds) + 2
+    cpu = math.ceil(seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
@@ -124,9 +132,11 @@ def _read_one(path: Path, seconds: float, memory: int) -> uploads.Uploaded:
             cwd=ROOT, env={**os.environ, **WORKER_ENVIRONMENT}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            out, err = process.communicate(timeout=seconds)
+            out, err = process.communicate(timeout=seconds * WALL_FACTOR)
             if out:
                 outcome, value = pickle.loads(out)
+            elif process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+                outcome, value = "slow", None  # its processor time ran out
             else:  # it died without a word: an allocation in C code failed, say
                 outcome = "memory" if b"memory" in err.lower() else "died"
                 value = err[-500:]
