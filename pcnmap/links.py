@@ -45,7 +45,7 @@ def capped(name: str, value: str | None) -> tuple[str | None, str | None]:
 
 
 def fits(moves: str, new: str) -> bool:
-    """Whether a proposal's text (:meth:`pcnmap.whatif.Proposal.to_text`) fits an address."""
+    """Whether a proposal's text (:meth:`pcnmap.model.whatif.Proposal.to_text`) fits an address."""
     return len(moves) + len(new) <= ADDRESS_LIMIT and _count(moves) <= MAX_MOVES
 
 

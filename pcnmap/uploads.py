@@ -16,7 +16,7 @@ folder per browser session, removed with it, or by the next server should
 this one be killed). Workbooks are read as data (openpyxl, cached values);
 nothing in a file is executed or unpickled. The app reads uploads in a
 worker process with limits (:mod:`pcnmap.worker`), after
-:mod:`pcnmap.safety` and :mod:`pcnmap.textfiles` have checked them.
+:mod:`pcnmap.pipeline.safety` and :mod:`pcnmap.pipeline.textfiles` have checked them.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
 
 def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
                  source_column: str, what: str) -> pd.DataFrame:
-    """:func:`pcnmap.sources.drop_repeats` (keep the first row for each value,
+    """:func:`pcnmap.pipeline.sources.drop_repeats` (keep the first row for each value,
     log every repeat), at a microsecond a repeat: a hostile upload can hold
     a hundred thousand."""
     repeated = frame[column].duplicated(keep="first")

@@ -346,7 +346,7 @@ def lsoa_graph(snapshot: str) -> PartGraph:
 @st.cache_resource(show_spinner="Working out the proposal…", max_entries=6)
 def proposal_outcome(snapshot: str, method: str, moves: str, new: str) -> tuple[whatif.Scenario,
                                                                     pd.DataFrame]:
-    """A proposal (its :meth:`~pcnmap.whatif.Proposal.to_text`, checked against
+    """A proposal (its :meth:`~pcnmap.model.whatif.Proposal.to_text`, checked against
     the snapshot) applied, and the networks that change beside today's, for
     the snapshot's funding year: worked out once, whoever asks again."""
     proposal = whatif.Proposal.from_text(moves, new)

@@ -488,7 +488,7 @@ def _load_sheet(
             f"its sheets are {workbook.sheetnames}",
             expected="an NHS Digital ePCN workbook",
         )
-    # issue16 hook: rows read with the declared dimension ignored, capped (pcnmap.safety).
+    # Rows read with the declared dimension ignored, cut and capped (pcnmap.pipeline.safety).
     rows = safety.sheet_rows(workbook[sheet_name], path)
     header = next(rows, None)
     if header is None:
@@ -549,7 +549,7 @@ def read_epcn(path: Path, log: QualityLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     require_file(path, "an NHS Digital ePCN workbook (.xlsx)")
     from openpyxl import load_workbook
 
-    safety.check_workbook(path)  # issue16 hook: zip and declared sizes, before parsing
+    safety.check_workbook(path)  # the zip and its declared sizes, before parsing
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
