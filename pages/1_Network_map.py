@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap.maps import assets, mapping
+from pcnmap.maps import assets, elements, layerdata
 from pcnmap.model import changes, coverage, lookup, methods
 from ui import controls, data
 
@@ -112,19 +112,19 @@ def page() -> None:
         bounds = layers_data["bounds"]
     fmap = controls.new_map(snapshot, bounds)
     if outlines_name in layers:
-        mapping.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
+        elements.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
     if "Network boundaries" in layers and layers_data["networks"]:
-        mapping.network_layer(layers_data["networks"], colours,
+        elements.network_layer(layers_data["networks"], colours,
                               "Network boundaries (indicative)").add_to(fmap)
     if "Practices" in layers:
-        mapping.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
+        elements.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],
                         key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
-    code = properties.get("network_code") or properties.get(mapping.PRACTICE_KEYS["network_code"])
+    code = properties.get("network_code") or properties.get(layerdata.PRACTICE_KEYS["network_code"])
     # The map returns its last click on every rerun; only a new click selects,
     # so the picker and the back button are not overridden by an old one.
     click = repr(sorted(properties.items())) if properties else None
@@ -136,7 +136,7 @@ def page() -> None:
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
-                           lambda: mapping.geojson_text(derived),
+                           lambda: layerdata.geojson_text(derived),
                            file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
                            mime="application/geo+json")
     with downloads[1]:

@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap.maps import mapping
+from pcnmap.maps import colours, elements
 from pcnmap.model import methods
 from ui import controls, data
 
@@ -32,17 +32,17 @@ def page() -> None:
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
     fmap = controls.new_map(snapshot, gaps["bounds"])
-    mapping.commissioner_layer(gaps["commissioners"],
+    elements.commissioner_layer(gaps["commissioners"],
                                f"{words.commissioner_word} boundaries").add_to(fmap)
     if gaps["uncovered"]:
-        mapping.area_layer(gaps["uncovered"], "Areas nearest a practice in no network",
+        elements.area_layer(gaps["uncovered"], "Areas nearest a practice in no network",
                            [("practice_code", "Nearest practice (in no network)"),
-                            ("area_km2", "Area (km²)")], mapping.GAP_COLOUR).add_to(fmap)
+                            ("area_km2", "Area (km²)")], colours.GAP_COLOUR).add_to(fmap)
     for label, key in (("Networks under 30,000 patients", "under"),
                        ("Non-contiguous networks (indicative)", "split_shapes")):
         if gaps[key]:
-            mapping.network_layer(gaps[key], {}, label).add_to(fmap)
-    mapping.practice_layer(gaps["practices"], {}, "Practices in no network").add_to(fmap)
+            elements.network_layer(gaps[key], {}, label).add_to(fmap)
+    elements.practice_layer(gaps["practices"], {}, "Practices in no network").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"gaps-map-{snapshot}-{commissioner}-{method}")

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap import codes
-from pcnmap.maps import mapping
+from pcnmap.maps import colours, elements
 from pcnmap.model import coverage
 from ui import controls, data
 
@@ -59,14 +59,14 @@ def page() -> None:
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == chosen]
     fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
-    mapping.commissioner_layer(outlines, words.commissioner_plural.capitalize()).add_to(fmap)
+    elements.commissioner_layer(outlines, words.commissioner_plural.capitalize()).add_to(fmap)
     derived = data.network_boundaries(snapshot)
     method = controls.method_picker()
     derived = derived[(derived["method"] == method) & (derived["network_code"] == chosen)]
-    colours = {chosen: mapping.PALETTE[0]}
+    by_network = {chosen: colours.PALETTE[0]}
     if len(derived):
-        mapping.network_layer(derived, colours, "Network (indicative)").add_to(fmap)
-    mapping.practice_layer(members, colours, "Member practices").add_to(fmap)
+        elements.network_layer(derived, by_network, "Network (indicative)").add_to(fmap)
+    elements.practice_layer(members, by_network, "Member practices").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"cross-map-{snapshot}-{chosen}")

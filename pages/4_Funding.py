@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap import codes
-from pcnmap.maps import mapping
+from pcnmap.maps import elements, escaping, layerdata
 from pcnmap.model import funding
 from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
@@ -209,13 +209,13 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
         return
     per_patient = shown.set_index("network_code")["per_patient"]
     scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-    shapes = mapping.rounded(derived[["network_code", "network_name", "geometry"]])
+    shapes = layerdata.rounded(derived[["network_code", "network_name", "geometry"]])
     value = shapes["network_code"].map(per_patient)
     shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
     shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
-    shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
+    shapes = escaping.escape_columns(shapes, ["network_code", "network_name"])
     fmap = controls.new_map(snapshot, derived.total_bounds)
-    mapping.area_layer(mapping.geojson(shapes), "Uplift per patient (indicative boundaries)",
+    elements.area_layer(layerdata.geojson(shapes), "Uplift per patient (indicative boundaries)",
                        [("network_name", "Network"), ("per_patient", "£ per patient")]
                        ).add_to(fmap)
     st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "

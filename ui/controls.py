@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import export, links, store
-from pcnmap.maps import mapping
+from pcnmap.maps import elements
 from pcnmap.model import lookup, methods
 from ui import data
 from ui.assets import map_assets
@@ -219,5 +219,5 @@ def about_the_data(snapshot: str) -> None:
 
 def new_map(snapshot: str, bounds) -> folium.Map:
     """A map that draws with no internet: local Leaflet, a plain England basemap."""
-    return mapping.base_map(tuple(bounds) if bounds is not None else None,
+    return elements.base_map(tuple(bounds) if bounds is not None else None,
                             assets=map_assets(), england=data.england(snapshot))

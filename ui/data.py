@@ -19,7 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from pcnmap import codes, store
-from pcnmap.maps import mapping
+from pcnmap.maps import colours, escaping, layerdata, picture
 from pcnmap.model import changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
 
@@ -170,7 +170,7 @@ def practice_payments(snapshot: str, year: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def england(snapshot: str) -> str:
     """England's outline as GeoJSON text, encoded once for every map."""
-    return mapping.england_outline(national_commissioners(snapshot)).to_json()
+    return layerdata.england_outline(national_commissioners(snapshot)).to_json()
 
 
 @st.cache_resource(show_spinner=False)
@@ -179,7 +179,7 @@ def commissioner_picture(snapshot: str) -> str:
     outlines = national_commissioners(snapshot)
     labels = [name if code in name else f"{name} ({code})" for name, code in zip(
         outlines["commissioner_name"], outlines["commissioner_code"], strict=True)]
-    return mapping.outline_svg(outlines.assign(label=labels), "label",
+    return picture.outline_svg(outlines.assign(label=labels), "label",
                                description="Map of England's commissioners")
 
 
@@ -193,7 +193,7 @@ def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
 def network_colours(snapshot: str, method: str) -> dict[str, str]:
     """One palette colour per network, neighbours differing (from the national layer)."""
     shapes = national_boundaries(snapshot)
-    return mapping.neighbour_colours(shapes[shapes["method"] == method], "network_code")
+    return colours.neighbour_colours(shapes[shapes["method"] == method], "network_code")
 
 
 @st.cache_resource(show_spinner=False)
@@ -213,7 +213,7 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
         outlines = commissioners(snapshot)
         outlines = outlines[outlines["commissioner_code"] == commissioner]
         derived = network_boundaries(snapshot)
-        grid = mapping.LOCAL_PRECISION
+        grid = layerdata.LOCAL_PRECISION
     else:
         chosen = lookup.within_area(chosen, region, area)
         outlines = national_commissioners(snapshot)
@@ -221,16 +221,16 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
                                          chosen["commissioner_code"].unique())]
         # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
         derived = national_boundaries(snapshot)
-        grid = mapping.NATIONAL_PRECISION
+        grid = layerdata.NATIONAL_PRECISION
     derived = derived[(derived["method"] == method)
                       & codes.one_of(derived["network_code"], chosen["network_code"])]
     colours = network_colours(snapshot, method)
     return {
         "bounds": tuple(outlines.total_bounds),
-        "commissioners": mapping.commissioner_geojson(outlines, grid),
-        "networks": mapping.network_geojson(derived, colours, grid) if len(derived) else None,
-        "practices": mapping.practice_rows(chosen, colours,
-                                           mapping.LOCAL_PRECISION if commissioner else 1e-4),
+        "commissioners": layerdata.commissioner_geojson(outlines, grid),
+        "networks": layerdata.network_geojson(derived, colours, grid) if len(derived) else None,
+        "practices": layerdata.practice_rows(chosen, colours,
+                                           layerdata.LOCAL_PRECISION if commissioner else 1e-4),
         "derived": derived,
     }
 
@@ -276,20 +276,20 @@ def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: 
 
     def layer(network_codes, colour: str) -> str | None:
         picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
-        return mapping.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
+        return layerdata.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
             if len(picked) else None
 
     return {
         "unaligned": unaligned_practices, "areas": areas, "sizes": sizes, "split": split,
         "by_commissioner": _only(coverage.commissioner_coverage(chosen), commissioner),
         "bounds": tuple(outlines.total_bounds),
-        "commissioners": mapping.commissioner_geojson(outlines),
-        "uncovered": mapping.geojson(mapping.rounded(mapping.escape_columns(
+        "commissioners": layerdata.commissioner_geojson(outlines),
+        "uncovered": layerdata.geojson(layerdata.rounded(escaping.escape_columns(
             uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
         if len(uncovered) else None,
         "under": layer(sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
         "split_shapes": layer(split["network_code"], "#0077BB"),
-        "practices": mapping.practice_rows(chosen[codes.one_of(
+        "practices": layerdata.practice_rows(chosen[codes.one_of(
             chosen["practice_code"], unaligned_practices["practice_code"])], {}),
     }
 

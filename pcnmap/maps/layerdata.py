@@ -1,0 +1,101 @@
+"""The data each map layer draws, as the browser receives it: GeoJSON text
+and compact practice rows, coordinates rounded and every text escaped."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from pcnmap.maps.colours import GAP_COLOUR, NO_NETWORK_COLOUR
+from pcnmap.maps.escaping import escape, escape_columns
+
+# Decimal degrees kept in what the browser receives: 5 places is about 1 m;
+# 3 places (about 100 m) is finer than a national view can show.
+LOCAL_PRECISION = 1e-5
+NATIONAL_PRECISION = 1e-3
+# JSON without the spaces after separators: a national layer has some
+# 90,000 of them.
+COMPACT = (",", ":")
+
+
+def rounded(shapes: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> gpd.GeoDataFrame:
+    """Shapes with coordinates snapped to ``grid`` degrees: fewer bytes, same picture."""
+    result = shapes.copy()
+    result["geometry"] = shapely.set_precision(result.geometry.values, grid)
+    return result
+
+
+def england_outline(commissioners: gpd.GeoDataFrame, tolerance_m: float = 500.0
+                    ) -> gpd.GeoSeries:
+    """A light outline of England (the union of commissioners) for the plain basemap."""
+    union = shapely.coverage_union_all(commissioners.to_crs(27700).geometry.values)
+    outline = gpd.GeoSeries([shapely.simplify(union, tolerance_m)], crs=27700).to_crs(4326)
+    return gpd.GeoSeries(shapely.set_precision(outline.values, NATIONAL_PRECISION), crs=4326)
+
+
+def geojson(shapes: gpd.GeoDataFrame, separators: tuple[str, str] = COMPACT) -> str:
+    """Shapes in EPSG:4326 as GeoJSON text, as ``GeoDataFrame.to_json`` writes
+    them, without its check of the frame's CRS against a newly built EPSG:4326
+    (tens of milliseconds a call, more than many layers take to encode)."""
+    return json.dumps(shapes.to_geo_dict(drop_id=True), separators=separators)
+
+
+def commissioner_geojson(commissioners: gpd.GeoDataFrame, grid: float = LOCAL_PRECISION) -> str:
+    """Commissioner outlines as the GeoJSON text their layer draws (names escaped)."""
+    shapes = escape_columns(rounded(commissioners[["commissioner_code", "commissioner_name",
+                                                   "geometry"]], grid),
+                            ["commissioner_code", "commissioner_name"])
+    return geojson(shapes)
+
+
+def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
+                    grid: float = LOCAL_PRECISION) -> str:
+    """Network boundaries as the GeoJSON text their layer draws (names escaped)."""
+    shapes = rounded(boundaries[["network_code", "network_name", "registered", "geometry"]],
+                     grid)
+    shapes["colour"] = shapes["network_code"].map(
+        lambda code: colours.get(code, NO_NETWORK_COLOUR))
+    shapes["patients"] = shapes["registered"].map(lambda v: f"{v:,.0f}")
+    shapes = escape_columns(shapes, ["network_code", "network_name"])
+    return geojson(shapes.drop(columns="registered"))
+
+
+# The properties each practice carries in the browser (short: they travel per
+# practice).
+PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "pc",
+                 "network_name": "net", "network_code": "nc", "patients": "pts"}
+
+
+def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
+                  grid: float = LOCAL_PRECISION) -> tuple[list, list]:
+    """The compact rows a practice layer draws: each network once, then one row
+    per placed practice. Every text is escaped."""
+    placed = practices.dropna(subset=["longitude", "latitude"])
+    places = -round(np.log10(grid))
+    network = placed["network_code"].where(placed["network_code"].notna(), None)
+    codes = list(dict.fromkeys(network.tolist()))
+    names = placed.drop_duplicates("network_code").set_index("network_code")["network_name"]
+    networks = [[escape(code) if code else "", escape(names.get(code)) if code else
+                 "In no network", colours.get(code, GAP_COLOUR)] for code in codes]
+    index = {code: i for i, code in enumerate(codes)}
+    patients = placed["registered"].map(lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
+    rows = [
+        [round(lat, places), round(lon, places), index[net], escape(code), escape(label),
+         escape(postcode), count]
+        for lat, lon, net, code, label, postcode, count in zip(
+            placed["latitude"], placed["longitude"], network, placed["practice_code"],
+            placed["practice_name"], placed["postcode"], patients, strict=True)
+    ]
+    return networks, rows
+
+
+def geojson_text(shapes: gpd.GeoDataFrame) -> str:
+    """Boundaries as a GeoJSON document for download (list columns left out)."""
+    listed = [c for c in shapes.columns
+              if c != "geometry"
+              and shapes[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
+    return shapes.drop(columns=listed).to_json()
