@@ -99,3 +99,48 @@ def geojson_text(shapes: gpd.GeoDataFrame) -> str:
               if c != "geometry"
               and shapes[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
     return shapes.drop(columns=listed).to_json()
+
+
+def _label_rows(points: gpd.GeoSeries, texts: pd.Series, places: int) -> list[list]:
+    return [[round(point.y, places), round(point.x, places), escape(text)]
+            for point, text in zip(points, texts, strict=True)
+            if point is not None and not point.is_empty]
+
+
+def place_label_rows(places: gpd.GeoDataFrame,
+                     bounds: tuple[float, float, float, float] | None = None,
+                     margin: float = 0.3) -> list[list]:
+    """District names where each district's label goes, [latitude, longitude,
+    escaped name], the largest districts first (they are placed first where
+    names would collide); only those within ``bounds`` (minx, miny, maxx,
+    maxy) widened by ``margin`` degrees, when given."""
+    chosen = places
+    if bounds is not None and np.all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = bounds
+        chosen = places[places["label_longitude"].between(minx - margin, maxx + margin)
+                        & places["label_latitude"].between(miny - margin, maxy + margin)]
+    area = chosen.to_crs(27700).area
+    chosen = chosen.assign(_area=area.to_numpy()).sort_values(["_area", "district_code"],
+                                                             ascending=[False, True])
+    return [[round(lat, 4), round(lon, 4), escape(name)] for lat, lon, name in zip(
+        chosen["label_latitude"], chosen["label_longitude"], chosen["district_name"],
+        strict=True)]
+
+
+def inside_points(shapes: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """A point inside each shape (its label's place), in EPSG:4326."""
+    return shapes.to_crs(27700).representative_point().to_crs(4326)
+
+
+def network_label_rows(boundaries: gpd.GeoDataFrame) -> list[list]:
+    """Each network's name at a point inside its boundary, the most patients
+    first (placed first where names collide)."""
+    ordered = boundaries.sort_values(["registered", "network_code"], ascending=[False, True])
+    return _label_rows(inside_points(ordered), ordered["network_name"], 5)
+
+
+def commissioner_label_rows(commissioners: gpd.GeoDataFrame) -> list[list]:
+    """Each commissioner's name and code at a point inside its outline."""
+    texts = [name if code in name else f"{name} ({code})" for name, code in zip(
+        commissioners["commissioner_name"], commissioners["commissioner_code"], strict=True)]
+    return _label_rows(inside_points(commissioners), pd.Series(texts), 5)
