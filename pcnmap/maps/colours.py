@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import geopandas as gpd
 import shapely
 
@@ -38,3 +40,37 @@ def neighbour_colours(shapes: gpd.GeoDataFrame, key: str) -> dict[str, str]:
         chosen[index] = free[0] if free else index % len(PALETTE)
     keys = shapes[key].to_numpy()
     return {keys[i]: PALETTE[c] for i, c in chosen.items()}
+
+
+def preferred_colour(code: str) -> int:
+    """The palette index a network's code asks for: a hash of the code alone,
+    so it is the same in every snapshot and every session."""
+    return int(hashlib.sha256(code.encode("utf-8")).hexdigest()[:8], 16) % len(PALETTE)
+
+
+def stable_colours(shapes: gpd.GeoDataFrame, key: str = "network_code") -> dict[str, str]:
+    """One palette colour per code, the same wherever the code appears.
+
+    ``shapes`` may hold several shapes per code (its boundary in every
+    snapshot): codes are neighbours when any of their shapes meet, so the
+    colouring holds in each snapshot at once. Codes are taken in order; each
+    keeps its :func:`preferred_colour` unless a neighbour taken before it
+    has that colour, then the next palette colour that no such neighbour
+    has (its own where every colour is taken). The result depends only on
+    the codes and where they lie, never on one snapshot's map.
+    """
+    codes = shapes[key].to_numpy()
+    tree = shapely.STRtree(shapes.geometry.values)
+    left, right = tree.query(shapes.geometry.values, predicate="intersects")
+    neighbours: dict[str, set[str]] = {code: set() for code in codes}
+    for a, b in zip(codes[left], codes[right], strict=True):
+        if a != b:
+            neighbours[a].add(b)
+    chosen: dict[str, int] = {}
+    for code in sorted(neighbours):
+        used = {chosen[other] for other in neighbours[code] if other in chosen}
+        start = preferred_colour(code)
+        free = [(start + step) % len(PALETTE) for step in range(len(PALETTE))
+                if (start + step) % len(PALETTE) not in used]
+        chosen[code] = free[0] if free else start
+    return {code: PALETTE[index] for code, index in chosen.items()}
