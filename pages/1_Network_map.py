@@ -3,11 +3,11 @@ commissioner boundaries; filter, search, and a panel for the chosen network."""
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap.maps import assets, elements, layerdata
+from pcnmap import store
+from pcnmap.maps import elements, export, layerdata
 from pcnmap.model import changes, coverage, lookup, methods
 from ui import controls, data
 
@@ -84,7 +84,7 @@ def page() -> None:
 
     region, area = controls.param("region"), controls.param("area")
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
-    derived = layers_data["derived"]
+    derived = layers_data.derived
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
                           value=controls.param("q") or "", key="search",
@@ -109,16 +109,19 @@ def page() -> None:
         bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
                   focus["longitude"] + 0.03, focus["latitude"] + 0.02)
     else:
-        bounds = layers_data["bounds"]
+        bounds = layers_data.bounds
     fmap = controls.new_map(snapshot, bounds)
     if outlines_name in layers:
-        elements.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
-    if "Network boundaries" in layers and layers_data["networks"]:
-        elements.network_layer(layers_data["networks"], colours,
-                              "Network boundaries (indicative)").add_to(fmap)
+        elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.networks:
+        elements.network_layer(layers_data.networks, colours,
+                               "Network boundaries (indicative)").add_to(fmap)
+    elements.place_labels(layers_data.place_labels).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.network_labels:
+        elements.network_labels(layers_data.network_labels).add_to(fmap)
     if "Practices" in layers:
-        elements.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
+    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],
                         key=f"network-map-{snapshot}-{commissioner}-{method}")
@@ -132,17 +135,24 @@ def page() -> None:
         select_network(code)
     st.session_state["_map_click"] = click
 
+    title = (f"Network map: {controls.place_title(snapshot, commissioner)}, "
+             f"{data.snapshot(snapshot).label} ({methods.METHODS[method]})")
     downloads = st.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
-                           lambda: layerdata.geojson_text(derived),
-                           file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
+                           lambda: export.geojson_document(
+                               derived, title, store.ATTRIBUTION),
+                           file_name=export.map_file_name(f"network-boundaries-{method}",
+                                                          snapshot, layers_data.place,
+                                                          "geojson"),
                            mime="application/geo+json")
     with downloads[1]:
         st.download_button("Download this map (HTML, works offline)",
-                           lambda: assets.standalone_html(fmap),
-                           file_name=f"pcnmap-map-{snapshot}.html", mime="text/html")
+                           lambda: export.saved_map_html(fmap, title, store.ATTRIBUTION),
+                           file_name=export.map_file_name("network-map", snapshot,
+                                                          layers_data.place, "html"),
+                           mime="text/html")
 
     networks = data.networks(snapshot)
     choices = sorted(networks["network_code"])

@@ -19,7 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from pcnmap import codes, store
-from pcnmap.maps import colours, escaping, layerdata, picture
+from pcnmap.maps import colours, escaping, layerdata, picture, selection
 from pcnmap.model import changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
 
@@ -190,10 +190,21 @@ def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def network_colours(snapshot: str, method: str) -> dict[str, str]:
-    """One palette colour per network, neighbours differing (from the national layer)."""
-    shapes = national_boundaries(snapshot)
-    return colours.neighbour_colours(shapes[shapes["method"] == method], "network_code")
+def network_colours(snapshot: str | None = None, method: str | None = None) -> dict[str, str]:
+    """One palette colour per network code, the same in every snapshot and
+    by every method (the arguments are kept for callers and ignored): worked
+    out once from where every snapshot's networks lie, neighbours apart."""
+    return stable_network_colours()
+
+
+@st.cache_resource(show_spinner="Colouring the networks…")
+def stable_network_colours() -> dict[str, str]:
+    """:func:`colours.stable_colours` of every snapshot's networks (their
+    catchment boundaries at national scale)."""
+    shapes = [national_boundaries(key) for key in snapshot_keys()]
+    every = pd.concat([frame.loc[frame["method"] == "catchment", ["network_code", "geometry"]]
+                       for frame in shapes], ignore_index=True)
+    return colours.stable_colours(gpd.GeoDataFrame(every, geometry="geometry", crs=4326))
 
 
 @st.cache_resource(show_spinner=False)
@@ -202,37 +213,23 @@ def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
     return store.read_geo(store.DATA_DIR, snapshot, "national_commissioners")
 
 
+@st.cache_resource(show_spinner=False)
+def places() -> gpd.GeoDataFrame:
+    """England's local authority districts, for place names on maps."""
+    return store.read(store.DATA_DIR, "places")
+
+
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
 def network_map_layers(snapshot: str, method: str, commissioner: str | None,
-                       region: str | None, area: str | None) -> dict:
-    """What the network map draws for one selection, ready for folium: the
-    layers' GeoJSON text and practice rows (built once, shared by sessions)."""
-    chosen = practices(snapshot)
-    if commissioner:
-        chosen = lookup.serving(chosen, commissioner)
-        outlines = commissioners(snapshot)
-        outlines = outlines[outlines["commissioner_code"] == commissioner]
-        derived = network_boundaries(snapshot)
-        grid = layerdata.LOCAL_PRECISION
-    else:
-        chosen = lookup.within_area(chosen, region, area)
-        outlines = national_commissioners(snapshot)
-        outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                         chosen["commissioner_code"].unique())]
-        # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
-        derived = national_boundaries(snapshot)
-        grid = layerdata.NATIONAL_PRECISION
-    derived = derived[(derived["method"] == method)
-                      & codes.one_of(derived["network_code"], chosen["network_code"])]
-    colours = network_colours(snapshot, method)
-    return {
-        "bounds": tuple(outlines.total_bounds),
-        "commissioners": layerdata.commissioner_geojson(outlines, grid),
-        "networks": layerdata.network_geojson(derived, colours, grid) if len(derived) else None,
-        "practices": layerdata.practice_rows(chosen, colours,
-                                           layerdata.LOCAL_PRECISION if commissioner else 1e-4),
-        "derived": derived,
-    }
+                       region: str | None, area: str | None) -> selection.NetworkMapLayers:
+    """What the network map draws for one selection (built once, shared by sessions)."""
+    return selection.network_map_layers(
+        practices(snapshot), commissioner=commissioner, region=region, area=area,
+        method=method, local_outlines=commissioners(snapshot),
+        national_outlines=national_commissioners(snapshot),
+        local_boundaries=network_boundaries(snapshot),
+        national_boundaries=national_boundaries(snapshot), places=places(),
+        colours=network_colours(snapshot, method))
 
 
 def _only(frame: pd.DataFrame, commissioner: str | None, column: str = "commissioner_code"):
