@@ -19,7 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from pcnmap import codes, store
-from pcnmap.maps import colours, escaping, layerdata, picture, selection
+from pcnmap.maps import colours, layerdata, picture, selection
 from pcnmap.model import changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
 
@@ -232,10 +232,6 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
         colours=network_colours(snapshot, method))
 
 
-def _only(frame: pd.DataFrame, commissioner: str | None, column: str = "commissioner_code"):
-    return frame if commissioner is None else frame[frame[column] == commissioner]
-
-
 @st.cache_resource(show_spinner=False)
 def gap_tables(snapshot: str, method: str
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -248,47 +244,18 @@ def gap_tables(snapshot: str, method: str
 
 @st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
 def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: str | None,
-                  area: str | None) -> dict:
-    """The coverage-gaps page for one selection: its tables and its map's
-    layers as GeoJSON text (built once, shared by sessions)."""
-    chosen = lookup.within_area(practices(snapshot), region, area)
-    unaligned_practices = _only(unaligned(snapshot), commissioner)
-    unaligned_practices = unaligned_practices[codes.one_of(
-        unaligned_practices["practice_code"], chosen["practice_code"])]
+                  area: str | None) -> selection.CoverageGaps:
+    """The coverage-gaps page for one selection (built once, shared by sessions)."""
     every_area, every_size, every_split = gap_tables(snapshot, method)
-    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
-    sizes = _only(every_size, commissioner)
-    split = every_split
-    if commissioner:
-        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
-                              "network_code"].dropna())
-        split = split[codes.one_of(split["network_code"], mine)]
-    outlines = _only(commissioners(snapshot), commissioner)
-    outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                     chosen["commissioner_code"].unique())]
-    uncovered = uncovered_areas(snapshot)
-    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
-    shapes = network_boundaries(snapshot) if commissioner else national_boundaries(snapshot)
-    shapes = shapes[shapes["method"] == method]
-
-    def layer(network_codes, colour: str) -> str | None:
-        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
-        return layerdata.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
-            if len(picked) else None
-
-    return {
-        "unaligned": unaligned_practices, "areas": areas, "sizes": sizes, "split": split,
-        "by_commissioner": _only(coverage.commissioner_coverage(chosen), commissioner),
-        "bounds": tuple(outlines.total_bounds),
-        "commissioners": layerdata.commissioner_geojson(outlines),
-        "uncovered": layerdata.geojson(layerdata.rounded(escaping.escape_columns(
-            uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
-        if len(uncovered) else None,
-        "under": layer(sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
-        "split_shapes": layer(split["network_code"], "#0077BB"),
-        "practices": layerdata.practice_rows(chosen[codes.one_of(
-            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
-    }
+    chosen = lookup.within_area(practices(snapshot), region, area)
+    return selection.coverage_gaps(
+        practices(snapshot), commissioner=commissioner, region=region, area=area,
+        method=method, unaligned=unaligned(snapshot), every_area=every_area,
+        every_size=every_size, every_split=every_split,
+        by_commissioner=coverage.commissioner_coverage(chosen),
+        outlines=commissioners(snapshot), uncovered=uncovered_areas(snapshot),
+        boundaries=network_boundaries(snapshot) if commissioner
+        else national_boundaries(snapshot), places=places())
 
 
 @st.cache_resource(show_spinner=False)
