@@ -74,3 +74,14 @@ def stable_colours(shapes: gpd.GeoDataFrame, key: str = "network_code") -> dict[
                 if (start + step) % len(PALETTE) not in used]
         chosen[code] = free[0] if free else start
     return {code: PALETTE[index] for code, index in chosen.items()}
+
+
+# Paul Tol's "bright" scheme: few colours that stay apart from each other
+# and from the muted network palette's pastels.
+CONTRASTING = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#AA3377", "#66CCEE")
+
+
+def side_colours(codes: list[str]) -> dict[str, str]:
+    """A contrasting colour for each of a few codes (a network's
+    commissioners, say), in sorted order; past six, they repeat."""
+    return {code: CONTRASTING[i % len(CONTRASTING)] for i, code in enumerate(sorted(codes))}

@@ -251,7 +251,8 @@ def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[st
     legend = [LegendEntry(name, f"{name}, in their network's colour", DOT,
                           sample or (PALETTE[0],))] if sample else []
     if any(not n[0] for i, n in enumerate(networks) if i in drawn):
-        legend.append(LegendEntry(name, f"{name} in no network", DOT, (GAP_COLOUR,)))
+        legend.append(LegendEntry(name, f"{name} in no network" if sample else name, DOT,
+                                  (GAP_COLOUR,)))
     return PracticePoints(networks, rows, name, legend=tuple(legend))
 
 
