@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from pcnmap import codes
 from pcnmap.maps import elements, escaping, layerdata
+from pcnmap.maps.legend import SCALE, LegendEntry
 from pcnmap.model import funding
 from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
@@ -215,9 +216,19 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
     shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
     shapes = escaping.escape_columns(shapes, ["network_code", "network_name"])
     fmap = controls.new_map(snapshot, derived.total_bounds)
-    elements.area_layer(layerdata.geojson(shapes), "Uplift per patient (indicative boundaries)",
-                       [("network_name", "Network"), ("per_patient", "£ per patient")]
-                       ).add_to(fmap)
+    name = "Uplift per patient (indicative boundaries)"
+    elements.area_layer(layerdata.geojson(shapes), name,
+                        [("network_name", "Network"), ("per_patient", "£ per patient")],
+                        legend=(LegendEntry(name, "£ per registered patient", SCALE,
+                                            tuple(scale(v)[:7] for v in (
+                                                scale.vmin, (scale.vmin + scale.vmax) / 2,
+                                                scale.vmax)),
+                                            note=f"£{per_patient.min():,.2f} to "
+                                                 f"£{per_patient.max():,.2f}"),)
+                        ).add_to(fmap)
+    elements.place_labels(layerdata.place_label_rows(data.places(), tuple(derived.total_bounds))
+                          ).add_to(fmap)
+    controls.finish_map(fmap)
     st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
                f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
     st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
