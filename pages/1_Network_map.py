@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from pcnmap import store
 from pcnmap.maps import elements, export, layerdata
-from pcnmap.model import changes, coverage, lookup, methods
+from pcnmap.model import benchmarks, changes, coverage, lookup, methods
 from ui import controls, data
 
 
@@ -64,6 +64,38 @@ def network_panel(snapshot: str, network_code: str) -> None:
                     + (", estimated" if row["estimated"] else "") + ".")
         st.caption(result.lists.list_note)
         st.dataframe([streams], hide_index=True)
+    network_context(snapshot, network_code, year, members)
+
+
+def network_context(snapshot: str, network_code: str, year: str, members) -> None:
+    """Beside the network: its figures against its commissioner and England,
+    its rurality, its patients by age, and its one-page sheet."""
+    method = st.session_state.get("method", next(iter(methods.METHODS)))
+    found = data.network_benchmarks(snapshot, year, network_code)
+    if found is not None:
+        st.markdown(f"**Against its {data.snapshot(snapshot).commissioner_word} and England** "
+                    f"({controls.plain(year)} funding; median, 10th–90th percentile, and the "
+                    "decile it falls in: 1 lowest, 10 highest)")
+        st.dataframe(found.table(), hide_index=True, width="stretch")
+    rural = benchmarks.network_rurality(members, data.lsoa_networks(snapshot),
+                                        data.lsoa_rurality(snapshot), network_code, method)
+    st.caption(controls.plain(
+        "Rurality: its practices' own flags, "
+        + ", ".join(f"{kind} {count}" for kind, count in rural.practices.items())
+        + f"; the areas (LSOAs) it covers by the {method} method, by ONS rural-urban class:"))
+    st.dataframe(rural.areas.rename(columns={"rural_urban_class": "ONS rural-urban class",
+                                             "lsoas": "LSOAs", "share": "Share"}),
+                 hide_index=True, width="stretch")
+    ages = benchmarks.age_profile(data.age_bands(snapshot), list(members["practice_code"]))
+    if len(ages):
+        st.markdown("**Registered patients by age**")
+        st.bar_chart(ages, x="age_band", y="registered", x_label="Age band",
+                     y_label="Registered patients", sort=False, height=220)
+    st.download_button("Download the network sheet (one page, print-ready HTML)",
+                       lambda: data.network_sheet(snapshot, network_code, method),
+                       file_name=export.map_file_name("network-sheet", snapshot, network_code,
+                                                      "html"),
+                       mime="text/html", key=f"sheet-{snapshot}-{network_code}")
 
 
 def select_network(code: str) -> None:

@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pcnmap import codes, store
+from pcnmap import codes, sheet, store
 from pcnmap.maps import colours, layerdata, picture, selection
-from pcnmap.model import changes, coverage, funding, lookup, whatif
+from pcnmap.model import benchmarks, changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -349,3 +349,56 @@ def changes_between(before: str, after: str) -> changes.SnapshotChanges:
     """What changed from one snapshot to another (shared by every session)."""
     return changes.compare_snapshots(before, practices(before), networks(before), after,
                                      practices(after), networks(after))
+
+
+@st.cache_resource(show_spinner=False)
+def age_bands(snapshot: str) -> pd.DataFrame:
+    """Each practice's patients by five-year age band (empty where the
+    snapshot has none)."""
+    return store.read_table(store.DATA_DIR, snapshot, "age_bands")
+
+
+@st.cache_resource(show_spinner=False)
+def lsoa_rurality(snapshot: str) -> pd.DataFrame:
+    """The ONS rural-urban class of each LSOA of the snapshot's layer."""
+    return store.read(store.DATA_DIR, "lsoa_rurality", manifest()["snapshots"][snapshot][
+        "lsoa_layer"])
+
+
+@st.cache_resource(show_spinner=False)
+def benchmark_measures(snapshot: str, year: str) -> pd.DataFrame:
+    """Every network's benchmarked measures in ``year`` (see pcnmap.model.benchmarks)."""
+    return benchmarks.benchmark_measures(networks(snapshot), entitlements(snapshot, year).networks)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def network_benchmarks(snapshot: str, year: str, network_code: str
+                       ) -> benchmarks.NetworkBenchmarks | None:
+    """The network's figures against its commissioner's and England's (None: not open)."""
+    measures = benchmark_measures(snapshot, year)
+    if network_code not in set(measures["network_code"]):
+        return None
+    return benchmarks.network_benchmarks(measures, network_code)
+
+
+@st.cache_resource(show_spinner="Writing the network sheet…", max_entries=32)
+def network_sheet(key: str, network_code: str, method: str) -> str:
+    """The network's one-page sheet (print-ready HTML)."""
+    info = snapshot(key)
+    year = default_year(key)
+    since = changes.previous_snapshot(snapshot_keys(), key)
+    change = None
+    if since:
+        found = changes_between(since, key).networks.set_index("network_code")
+        change = found.loc[network_code] if network_code in found.index else None
+    facts = sheet.sheet_facts(
+        network_code, snapshot_label=info.label, as_of=info.as_of, method=method,
+        networks=networks(key), practices=practices(key),
+        boundaries=network_boundaries(key), outlines=commissioners(key),
+        contiguity=contiguity(key), funding=entitlements(key, year), change=change,
+        previous_label=snapshot(since).label if since else None,
+        benchmarks=network_benchmarks(key, year, network_code),
+        commissioner_word=info.commissioner_word, sources=info.sources,
+        attribution=store.ATTRIBUTION,
+        colour=network_colours().get(network_code, colours.PALETTE[1]))
+    return sheet.network_sheet(facts)
