@@ -74,9 +74,10 @@ def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
     by_side = colours.side_colours(list(members["commissioner_code"].dropna().unique()))
     st.caption(f"Each member practice is drawn in its own {words.commissioner_word}'s colour, "
                f"the {words.commissioner_plural}' outlines in the same colours.")
-    fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
     derived = data.network_boundaries(snapshot)
     derived = derived[(derived["method"] == method) & (derived["network_code"] == chosen)]
+    view = layerdata.view_around(derived, members)
+    fmap = controls.new_map(snapshot, view)
     if len(derived):
         elements.network_layer(derived, {chosen: colours.NO_NETWORK_COLOUR},
                                "Network (indicative)",
@@ -86,10 +87,10 @@ def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
         name = f"{words.commissioner_word} {code}"
         elements.commissioner_layer(outline, name, colour=colour,
                                     label=f"{name} outline").add_to(fmap)
-        elements.commissioner_labels(layerdata.commissioner_label_rows(outline),
+        elements.commissioner_labels(layerdata.commissioner_label_rows(outline, view),
                                      f"{name} name", colour).add_to(fmap)
     elements.grouped_practice_layer(members, "commissioner", by_side, "Member practices",
-                                    f"Own {words.commissioner_word}").add_to(fmap)
+                                    words.commissioner_word).add_to(fmap)
     controls.finish_map(fmap)
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"cross-map-{snapshot}-{chosen}-{method}")

@@ -267,9 +267,9 @@ def grouped_practice_layer(practices: pd.DataFrame, group: str, colours: dict[st
     renamed = placed.drop(columns=["network_code", "network_name"], errors="ignore").rename(
         columns={f"{group}_code": "network_code", f"{group}_name": "network_name"})
     networks, rows = practice_rows(renamed, colours, grid)
-    legend = tuple(LegendEntry(name, f"{group_label} {n[0]}: {n[1]}" if n[0] else
-                               f"{group_label}: none", DOT, (n[2],)) for n in networks)
-    return PracticePoints(networks, rows, name, group_label=group_label, legend=legend)
+    legend = tuple(LegendEntry(name, f"Members whose {group_label} is {n[0]}" if n[0] else
+                               f"Members with no {group_label}", DOT, (n[2],)) for n in networks)
+    return PracticePoints(networks, rows, name, group_label=f"Own {group_label}", legend=legend)
 
 
 class LabelLayer(DataLayer):
@@ -325,12 +325,21 @@ class Legend(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
+          // The layer control at the legend's size: at Leaflet's own it
+          // covers a third of a laptop's map.
+          if (!document.getElementById("pcnmap-control-style")) {
+            var style = document.createElement("style");
+            style.id = "pcnmap-control-style";
+            style.textContent = ".leaflet-control-layers{font:12px/1.35 sans-serif}" +
+              ".leaflet-control-layers label{margin:1px 0}";
+            document.head.appendChild(style);
+          }
           var legend = L.control({position: "bottomleft"});
           legend.onAdd = function () {
             var box = L.DomUtil.create("div", "pcnmap-legend leaflet-control");
             box.style.cssText = "background:rgba(255,255,255,0.93);padding:6px 8px;" +
               "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.35);color:#222;" +
-              "font:12px/1.35 sans-serif;max-width:300px;max-height:45vh;overflow:auto";
+              "font:12px/1.35 sans-serif;max-width:260px;max-height:45vh;overflow:auto";
             box.innerHTML = {{ this.html }};
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);

@@ -76,8 +76,11 @@ def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
     per placed practice. Every text is escaped."""
     placed = practices.dropna(subset=["longitude", "latitude"])
     places = -round(np.log10(grid))
-    network = placed["network_code"].where(placed["network_code"].notna(), None)
-    codes = list(dict.fromkeys(network.tolist()))
+    # None, not NaN, for a practice in no network: a string column keeps its
+    # missing values as NaN, which would read as a network called "nan".
+    network = [code if isinstance(code, str) and code else None
+               for code in placed["network_code"]]
+    codes = list(dict.fromkeys(network))
     names = placed.drop_duplicates("network_code").set_index("network_code")["network_name"]
     networks = [[escape(code) if code else "", escape(names.get(code)) if code else
                  "In no network", colours.get(code, GAP_COLOUR)] for code in codes]
@@ -139,8 +142,33 @@ def network_label_rows(boundaries: gpd.GeoDataFrame) -> list[list]:
     return _label_rows(inside_points(ordered), ordered["network_name"], 5)
 
 
-def commissioner_label_rows(commissioners: gpd.GeoDataFrame) -> list[list]:
-    """Each commissioner's name and code at a point inside its outline."""
+def commissioner_label_rows(commissioners: gpd.GeoDataFrame,
+                            within: tuple[float, float, float, float] | None = None
+                            ) -> list[list]:
+    """Each commissioner's name and code at a point inside its outline; with
+    ``within`` (minx, miny, maxx, maxy), inside the part of it in that view,
+    so that a map zoomed to a network names the commissioners around it."""
     texts = [name if code in name else f"{name} ({code})" for name, code in zip(
         commissioners["commissioner_name"], commissioners["commissioner_code"], strict=True)]
-    return _label_rows(inside_points(commissioners), pd.Series(texts), 5)
+    shapes = commissioners
+    if within is not None:
+        view = shapely.box(*within)
+        clipped = shapely.intersection(commissioners.geometry.values, view)
+        shapes = commissioners.set_geometry(np.where(shapely.is_empty(clipped),
+                                                     commissioners.geometry.values, clipped))
+    return _label_rows(inside_points(shapes), pd.Series(texts), 5)
+
+
+def view_around(shapes: gpd.GeoDataFrame, practices: pd.DataFrame, spare: float = 0.3
+                ) -> tuple[float, float, float, float] | None:
+    """The view (minx, miny, maxx, maxy) holding ``shapes`` and the placed
+    ``practices`` with ``spare`` of its size around them (None: nothing placed)."""
+    placed = practices.dropna(subset=["longitude", "latitude"])
+    xs = list(placed["longitude"]) + ([shapes.total_bounds[0], shapes.total_bounds[2]]
+                                      if len(shapes) else [])
+    ys = list(placed["latitude"]) + ([shapes.total_bounds[1], shapes.total_bounds[3]]
+                                     if len(shapes) else [])
+    if not xs:
+        return None
+    dx, dy = max((max(xs) - min(xs)) * spare, 0.01), max((max(ys) - min(ys)) * spare, 0.01)
+    return (min(xs) - dx, min(ys) - dy, max(xs) + dx, max(ys) + dy)
