@@ -9,7 +9,6 @@ import re
 
 import folium
 import geopandas as gpd
-from branca.element import Element
 
 from pcnmap.maps import layerdata
 from pcnmap.maps.assets import standalone_html
@@ -43,9 +42,7 @@ def saved_map_html(fmap: folium.Map, title: str, attribution: tuple[str, ...]) -
     legend.title = title
     legend.attribution = attribution
     legend.open_sources = True
-    fmap.get_root().header.add_child(Element(f"<title>{escape(title)}</title>"),
-                                     name="pcnmap_title")
-    return standalone_html(fmap)
+    return standalone_html(fmap, escape(title))
 
 
 def geojson_document(shapes: gpd.GeoDataFrame, title: str, attribution: tuple[str, ...],

@@ -444,8 +444,13 @@
       if (!map || !container) { return; }
       var at = L.DomUtil.getPosition(container);
       var corner = map.layerPointToContainerPoint(at);
-      var shift = shiftInside(corner.x, corner.y, container.offsetWidth, container.offsetHeight,
-                              map.getSize());
+      // Leaflet's CSS sets a tooltip 6 pixels off its point by a margin
+      // (towards its arrow's side): the box drawn is there.
+      var style = window.getComputedStyle ? window.getComputedStyle(container) : null;
+      var marginX = style ? parseFloat(style.marginLeft) || 0 : 0;
+      var marginY = style ? parseFloat(style.marginTop) || 0 : 0;
+      var shift = shiftInside(corner.x + marginX, corner.y + marginY, container.offsetWidth,
+                              container.offsetHeight, map.getSize());
       if (shift[0] || shift[1]) { L.DomUtil.setPosition(container, at.add(shift)); }
     };
     return tooltip;
