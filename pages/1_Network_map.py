@@ -79,13 +79,17 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
         st.dataframe(found.table(), hide_index=True, width="stretch")
     rural = benchmarks.network_rurality(members, data.lsoa_networks(snapshot),
                                         data.lsoa_rurality(snapshot), network_code, method)
+    flags = {kind: count for kind, count in rural.practices.items()
+             if kind != benchmarks.NOT_RECORDED}
+    own = (", ".join(f"{kind} {count}" for kind, count in flags.items()) if flags
+           else "not recorded in this snapshot")
     st.caption(controls.plain(
-        "Rurality: its practices' own flags, "
-        + ", ".join(f"{kind} {count}" for kind, count in rural.practices.items())
-        + f"; the areas (LSOAs) it covers by the {method} method, by ONS rural-urban class:"))
-    st.dataframe(rural.areas.rename(columns={"rural_urban_class": "ONS rural-urban class",
-                                             "lsoas": "LSOAs", "share": "Share"}),
-                 hide_index=True, width="stretch")
+        f"Rurality. Its practices' own rural-urban flags: {own}. The areas (LSOAs) it "
+        f"covers by the {method} method, by ONS rural-urban class:"))
+    st.dataframe(rural.areas.assign(share=(rural.areas["share"] * 100).round().astype(int)
+                                    .astype(str) + "%").rename(
+        columns={"rural_urban_class": "ONS rural-urban class", "lsoas": "LSOAs",
+                 "share": "Share"}), hide_index=True, width="stretch")
     ages = benchmarks.age_profile(data.age_bands(snapshot), list(members["practice_code"]))
     if len(ages):
         st.markdown("**Registered patients by age**")

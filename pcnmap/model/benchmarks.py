@@ -52,16 +52,35 @@ class NetworkBenchmarks:
     rows: tuple[Benchmark, ...]
 
     def table(self) -> pd.DataFrame:
-        """The benchmarks as a table, one row per measure."""
-        return pd.DataFrame([{
-            "Measure": row.label, "This network": row.value,
-            "Commissioner median": row.commissioner.median,
-            "Commissioner 10th–90th percentile":
-                f"{row.commissioner.low:,.2f}–{row.commissioner.high:,.2f}",
-            "Decile in commissioner": row.commissioner.decile,
-            "England median": row.england.median,
-            "England 10th–90th percentile": f"{row.england.low:,.2f}–{row.england.high:,.2f}",
-            "Decile in England": row.england.decile} for row in self.rows])
+        """The benchmarks as a table of text, one row per measure: the value,
+        the commissioner's and England's median with their 10th–90th
+        percentiles, and the decile the value falls in among each."""
+        rows = []
+        for row in self.rows:
+            def shown(value: float, measure: str = row.measure) -> str:
+                return written(measure, value)
+            rows.append({
+                "Measure": row.label, "This network": shown(row.value),
+                "Commissioner: median (10th–90th)":
+                    f"{shown(row.commissioner.median)} ({shown(row.commissioner.low)}–"
+                    f"{shown(row.commissioner.high)})",
+                "Decile (commissioner)": str(row.commissioner.decile or "—"),
+                "England: median (10th–90th)":
+                    f"{shown(row.england.median)} ({shown(row.england.low)}–"
+                    f"{shown(row.england.high)})",
+                "Decile (England)": str(row.england.decile or "—")})
+        return pd.DataFrame(rows)
+
+
+def written(measure: str, value: float) -> str:
+    """A measure's value as the screens write it (£ to the penny, counts whole)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if measure == "per_patient":
+        return f"£{value:,.2f}"
+    if measure == "member_count":
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value:,.0f}"
 
 
 def spread(values: pd.Series, value: float) -> Spread:

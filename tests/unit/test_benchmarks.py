@@ -47,6 +47,9 @@ def test_a_network_is_set_against_its_commissioner_and_england() -> None:
     table = found.table()
     assert list(table["Measure"]) == ["Registered patients", "£ per patient",
                                       "Member practices"]
+    assert list(table["This network"]) == ["60,000", "£42.00", "6"]
+    assert table.at[0, "Commissioner: median (10th–90th)"] == "40,000 (24,000–56,000)"
+    assert list(table["Decile (England)"]) == ["9", "5", "9"]  # 42: two of five below
     with pytest.raises(KeyError):
         benchmarks.network_benchmarks(measures, "U9")
 
