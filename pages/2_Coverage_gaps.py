@@ -41,8 +41,8 @@ def page() -> None:
     # that is both shows both, where two fills blended to grey.
     if gaps.under:
         elements.network_layer(gaps.under, {}, "Networks under 30,000 patients",
-                               label="Networks under 30,000 patients (filled orange)"
-                               ).add_to(fmap)
+                               label="Networks under 30,000 patients (filled orange)",
+                               swatch=(selection.UNDER_COLOUR,)).add_to(fmap)
     if gaps.split_shapes:
         elements.network_layer(gaps.split_shapes, {}, "Non-contiguous networks (indicative)",
                                dashed=selection.SPLIT_COLOUR,

@@ -185,12 +185,14 @@ def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
 
 def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
                   grid: float = LOCAL_PRECISION, *, dashed: str | None = None,
-                  label: str | None = None) -> ManyShapes:
+                  label: str | None = None, swatch: tuple[str, ...] = ()) -> ManyShapes:
     """Derived network boundaries, filled by network colour (indicative).
 
     With ``dashed`` (a colour) they are drawn as dashed outlines instead,
     unfilled: a layer that must read over another's fill without mixing
-    with it. ``label`` is the legend row (``name`` by default).
+    with it. ``label`` is the legend row (``name`` by default), ``swatch``
+    its colours (a sample of ``colours`` by default: give it where the
+    GeoJSON text carries colours of its own).
     """
     text = boundaries if isinstance(boundaries, str) else network_geojson(
         boundaries, colours, grid)
@@ -201,7 +203,7 @@ def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], n
                           {"color": dashed, "weight": 3, "fill": False, "highlightWeight": 5,
                            "dashArray": [7, 4]},
                           legend=(LegendEntry(name, label or name, DASHED, (dashed,)),))
-    shown = tuple(dict.fromkeys(colours.values()))[:6] or PALETTE[:6]
+    shown = swatch or tuple(dict.fromkeys(colours.values()))[:6] or PALETTE[:6]
     return ManyShapes(text, name, fields,
                       {"color": "#555555", "weight": 1, "fillOpacity": 0.35,
                        "fillColor": NO_NETWORK_COLOUR},
