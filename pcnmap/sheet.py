@@ -17,7 +17,7 @@ import pandas as pd
 from pcnmap.maps.escaping import escape
 from pcnmap.maps.picture import network_picture
 from pcnmap.model import coverage, methods
-from pcnmap.model.benchmarks import NetworkBenchmarks
+from pcnmap.model.benchmarks import NOT_RECORDED, NetworkBenchmarks, NetworkRurality
 from pcnmap.model.funding import NetworkFunding
 
 PRINT_CSS = """
@@ -72,6 +72,7 @@ class SheetFacts:
         funding_note: What the funding lists are (their date, estimates).
         changes: What changed since the previous snapshot, in words.
         benchmarks: Its figures against its commissioner and England, or None.
+        rurality: Its rurality in words ("" when unknown).
         picture: The map (an inline SVG), or "".
         sources: The snapshot's sources: (file, vintage).
         attribution: The attribution lines the licences require.
@@ -95,6 +96,7 @@ class SheetFacts:
     funding_note: str
     changes: str
     benchmarks: NetworkBenchmarks | None
+    rurality: str
     picture: str
     sources: tuple[tuple[str, str], ...]
     attribution: tuple[str, ...]
@@ -178,6 +180,7 @@ published for {e(facts.as_of)}) · {e(", ".join(facts.commissioners))}</p>
 <p><span class="flag">{e(_count(facts.registered))}</span> registered patients ·
 <span class="flag">{len(members)}</span> member practices</p>
 <p>{e("; ".join(flags))}.</p>
+<p>{e(facts.rurality)}</p>
 <h2>Funding</h2>
 {funding}
 </div></div>
@@ -193,6 +196,26 @@ published for {e(facts.as_of)}) · {e(", ".join(facts.commissioners))}</p>
 <div class="small">{attribution}</div>
 </body></html>
 """
+
+
+def _up_to(label: str, up_to: bool) -> str:
+    """A stream's label saying once that its figure is a ceiling."""
+    said = "up to" in label.lower() or "ceiling" in label.lower()
+    return f"{label} (up to)" if up_to and not said else label
+
+
+def rurality_words(rurality: NetworkRurality | None) -> str:
+    """A network's rurality in a sentence: its practices' own flags (where
+    recorded) and the ONS classes of the LSOAs it covers."""
+    if rurality is None:
+        return ""
+    flags = {kind: count for kind, count in rurality.practices.items() if kind != NOT_RECORDED}
+    own = (", ".join(f"{kind} {count}" for kind, count in flags.items()) + " practices"
+           if flags else "not recorded in this snapshot")
+    areas = ", ".join(f"{row.rural_urban_class} {row.share:.0%}"
+                      for row in rurality.areas.itertuples())
+    return (f"Rurality: its practices' own flags {own}; the areas it covers by the "
+            f"{rurality.method} method, by ONS rural-urban class: {areas or 'none'}.")
 
 
 def change_words(row: pd.Series | None, previous_label: str | None) -> str:
@@ -213,7 +236,8 @@ def sheet_facts(network_code: str, *, snapshot_label: str, as_of: str, method: s
                 boundaries: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame,
                 contiguity: pd.DataFrame, funding: NetworkFunding,
                 change: pd.Series | None, previous_label: str | None,
-                benchmarks: NetworkBenchmarks | None, commissioner_word: str,
+                benchmarks: NetworkBenchmarks | None, rurality: NetworkRurality | None,
+                commissioner_word: str,
                 sources: tuple[dict, ...], attribution: tuple[str, ...],
                 colour: str = "#88CCEE") -> SheetFacts:
     """Gather a network's sheet from the snapshot's tables.
@@ -232,6 +256,7 @@ def sheet_facts(network_code: str, *, snapshot_label: str, as_of: str, method: s
         change: The network's row of the snapshot changes (None: no change).
         previous_label: The previous snapshot's label (None: this is the first).
         benchmarks: The network's benchmarks, or None.
+        rurality: The network's rurality, or None.
         commissioner_word: What the snapshot calls a commissioner.
         sources: The snapshot's sources (``name``, ``vintage``).
         attribution: The attribution lines.
@@ -259,7 +284,7 @@ def sheet_facts(network_code: str, *, snapshot_label: str, as_of: str, method: s
     total = per_patient = float("nan")
     if network_code in entitled.index:
         row = entitled.loc[network_code]
-        streams = tuple((stream.label + (" (up to)" if stream.key in funding.up_to else ""),
+        streams = tuple((_up_to(stream.label, stream.key in funding.up_to),
                          float(row[stream.key])) for stream in funding.streams
                         if row[stream.key])
         total, per_patient = float(row["total"]), float(row["per_patient"])
@@ -274,6 +299,7 @@ def sheet_facts(network_code: str, *, snapshot_label: str, as_of: str, method: s
         funding=streams, funding_year=funding.year, funding_total=total,
         per_patient=per_patient, funding_note=note,
         changes=change_words(change, previous_label), benchmarks=benchmarks,
+        rurality=rurality_words(rurality),
         picture=network_picture(shape, members, mine, colour=colour,
                                 description=f"Map of {network['network_name']}"),
         sources=tuple((str(s.get("name", "")), str(s.get("vintage", ""))) for s in sources),

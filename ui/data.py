@@ -398,6 +398,9 @@ def network_sheet(key: str, network_code: str, method: str) -> str:
         contiguity=contiguity(key), funding=entitlements(key, year), change=change,
         previous_label=snapshot(since).label if since else None,
         benchmarks=network_benchmarks(key, year, network_code),
+        rurality=benchmarks.network_rurality(
+            practices(key)[practices(key)["network_code"] == network_code],
+            lsoa_networks(key), lsoa_rurality(key), network_code, method),
         commissioner_word=info.commissioner_word, sources=info.sources,
         attribution=store.ATTRIBUTION,
         colour=network_colours().get(network_code, colours.PALETTE[1]))

@@ -40,6 +40,9 @@ def facts(**changes) -> sheet.SheetFacts:
         "funding_total": 12_345.0, "per_patient": 1.37, "funding_note": "Lists of 1 July 2026.",
         "changes": "Since October 2024: no change in its practices.",
         "benchmarks": benchmarks.network_benchmarks(measures, "U1"),
+        "rurality": sheet.rurality_words(benchmarks.NetworkRurality(
+            {"Rural": 2}, pd.DataFrame({"rural_urban_class": ["Smaller rural"], "lsoas": [3],
+                                        "share": [1.0]}), "catchment")),
         "picture": picture.network_picture(boundary(), members()),
         "sources": (("epraccur.csv", "2026-02"),), "attribution": store.ATTRIBUTION}
     return sheet.SheetFacts(**{**values, **changes})
@@ -53,7 +56,7 @@ def test_the_sheet_says_every_section_and_escapes_every_text() -> None:
                   "2 separate groups", "sub-ICB locations", "Core PCN funding", "£12,345",
                   "Since October 2024", methods.INDICATIVE_NOTE, "epraccur.csv (2026-02)",
                   "no list size", "Against its sub-ICB location and England", "@page",
-                  "size: A4"):
+                  "size: A4", "Rural 2", "Smaller rural 100%"):
         assert words in html, words
     for line in store.ATTRIBUTION:
         assert line in html
