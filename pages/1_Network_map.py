@@ -152,11 +152,12 @@ def page() -> None:
     if "Network boundaries" in layers and layers_data.networks:
         elements.network_layer(layers_data.networks, colours,
                                "Network boundaries (indicative)").add_to(fmap)
+    if "Practices" in layers:
+        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
+    # Names last: drawn over the practices they name the place of.
     elements.place_labels(layers_data.place_labels).add_to(fmap)
     if "Network boundaries" in layers and layers_data.network_labels:
         elements.network_labels(layers_data.network_labels).add_to(fmap)
-    if "Practices" in layers:
-        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
     elements.finish_map(fmap, attribution=store.ATTRIBUTION)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],

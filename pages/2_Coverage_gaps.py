@@ -48,8 +48,8 @@ def page() -> None:
                                dashed=selection.SPLIT_COLOUR,
                                label="Non-contiguous networks (indicative; dashed blue outline)"
                                ).add_to(fmap)
-    elements.place_labels(gaps.place_labels).add_to(fmap)
     elements.practice_layer(gaps.practices, {}, "Practices in no network").add_to(fmap)
+    elements.place_labels(gaps.place_labels).add_to(fmap)
     controls.finish_map(fmap)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"gaps-map-{snapshot}-{commissioner}-{method}")

@@ -153,8 +153,8 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     if layers.networks:
         elements.network_layer(layers.networks, colours,
                                "Today's network boundaries (indicative)").add_to(fmap)
-    elements.place_labels(layers.place_labels).add_to(fmap)
     elements.practice_layer(local, colours, "Practices (proposed networks)").add_to(fmap)
+    elements.place_labels(layers.place_labels).add_to(fmap)
     controls.finish_map(fmap)
     moves, new = proposal.to_text()
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],

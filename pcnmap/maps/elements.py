@@ -295,9 +295,10 @@ class LabelLayer(DataLayer):
         self.legend = (LegendEntry(name, label, TEXT, (style.get("color", "#333333"),)),)
 
 
-# How each kind of name is drawn, and from which zoom: district names from a
-# county's view, network names once a town fills the map.
-PLACE_STYLE = {"font": "italic 12px sans-serif", "color": "#4a4a4a", "minZoom": 7}
+# How each kind of name is drawn, and from which zoom: district names from
+# England's whole view (the largest first, as many as fit), network names
+# once a town fills the map.
+PLACE_STYLE = {"font": "italic 12px sans-serif", "color": "#4a4a4a", "minZoom": 6}
 NETWORK_STYLE = {"font": "bold 11px sans-serif", "color": "#1a1a1a", "minZoom": 11}
 COMMISSIONER_STYLE = {"font": "bold 13px sans-serif", "color": "#000000", "minZoom": 0}
 

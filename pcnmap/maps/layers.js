@@ -87,6 +87,12 @@
       return L.latLngBounds(this._rows.map(function (row) { return [row[0], row[1]]; }));
     },
 
+    // Smaller dots while all England is in view: thousands of full-size
+    // ringed dots would cover the map in black.
+    radiusAt: function (zoom) {
+      return zoom < 8 ? 2.5 : zoom < 10 ? 3.5 : this.options.radius;
+    },
+
     _project: function () {
       var project = projector(this._map), rows = this._rows;
       var reach = this.options.radius + this.options.weight + 1;
@@ -105,7 +111,8 @@
       var renderer = this._renderer;
       if (!renderer._drawing || !this._pxBounds) { return; }
       var context = renderer._ctx, view = renderer._bounds, options = this.options;
-      var radius = options.radius, byColour = {}, colour, i;
+      var radius = this.radiusAt(this._map.getZoom()), byColour = {}, colour, i;
+      var weight = radius < options.radius ? Math.min(0.6, options.weight) : options.weight;
       for (i = 0; i < this._points.length; i++) {
         var point = this._points[i];
         if (point.x + radius < view.min.x || point.x - radius > view.max.x ||
@@ -114,8 +121,6 @@
         (byColour[colour] || (byColour[colour] = [])).push(point);
       }
       // One fill and one stroke per network colour, not per practice.
-      context.lineWidth = options.weight;
-      context.strokeStyle = options.color;
       for (colour in byColour) {
         context.beginPath();
         var points = byColour[colour];
@@ -129,10 +134,10 @@
         // A light ring under the dark outline: a dot in its network's colour
         // stays visible on that network's own fill, and on any other.
         context.globalAlpha = options.opacity;
-        context.lineWidth = options.weight + 2;
+        context.lineWidth = weight + 2;
         context.strokeStyle = options.haloColor;
         context.stroke();
-        context.lineWidth = options.weight;
+        context.lineWidth = weight;
         context.strokeStyle = options.color;
         context.stroke();
       }
@@ -141,7 +146,8 @@
     // The practice nearest ``point`` within a circle's reach; the later one
     // where circles overlap (it is drawn on top).
     _containsPoint: function (point) {
-      var reach = this.options.radius + this._clickTolerance(), best = reach * reach;
+      var reach = this.radiusAt(this._map.getZoom()) + this._clickTolerance();
+      var best = reach * reach;
       this.hit = -1;
       for (var i = 0; i < this._points.length; i++) {
         var dx = this._points[i].x - point.x, dy = this._points[i].y - point.y;
