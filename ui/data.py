@@ -200,8 +200,10 @@ def network_colours(snapshot: str | None = None, method: str | None = None) -> d
 @st.cache_resource(show_spinner="Colouring the networks…")
 def stable_network_colours() -> dict[str, str]:
     """:func:`colours.stable_colours` of every snapshot's networks (their
-    catchment boundaries at national scale)."""
-    shapes = [national_boundaries(key) for key in snapshot_keys()]
+    catchment boundaries at national scale; read here and let go, not kept
+    in the cache for snapshots nobody opens)."""
+    shapes = [store.read_geo(store.DATA_DIR, key, "national_boundaries")
+              for key in snapshot_keys()]
     every = pd.concat([frame.loc[frame["method"] == "catchment", ["network_code", "geometry"]]
                        for frame in shapes], ignore_index=True)
     return colours.stable_colours(gpd.GeoDataFrame(every, geometry="geometry", crs=4326))
