@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import folium
@@ -183,6 +184,11 @@ def commissioner_layer(commissioners: gpd.GeoDataFrame | str, name: str,
                       legend=(LegendEntry(name, label or name, OUTLINE, (colour,)),))
 
 
+# A feature's colour in a layer's GeoJSON text, for the legend's sample of
+# the colours the layer draws.
+_COLOUR_PROPERTY = re.compile(r'"colour":"(#[0-9A-Fa-f]{6})"')
+
+
 def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], name: str,
                   grid: float = LOCAL_PRECISION, *, dashed: str | None = None,
                   label: str | None = None, swatch: tuple[str, ...] = ()) -> ManyShapes:
@@ -191,8 +197,7 @@ def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], n
     With ``dashed`` (a colour) they are drawn as dashed outlines instead,
     unfilled: a layer that must read over another's fill without mixing
     with it. ``label`` is the legend row (``name`` by default), ``swatch``
-    its colours (a sample of ``colours`` by default: give it where the
-    GeoJSON text carries colours of its own).
+    its colours (a sample of the colours the layer draws by default).
     """
     text = boundaries if isinstance(boundaries, str) else network_geojson(
         boundaries, colours, grid)
@@ -203,7 +208,7 @@ def network_layer(boundaries: gpd.GeoDataFrame | str, colours: dict[str, str], n
                           {"color": dashed, "weight": 3, "fill": False, "highlightWeight": 5,
                            "dashArray": [7, 4]},
                           legend=(LegendEntry(name, label or name, DASHED, (dashed,)),))
-    shown = swatch or tuple(dict.fromkeys(colours.values()))[:6] or PALETTE[:6]
+    shown = swatch or tuple(dict.fromkeys(_COLOUR_PROPERTY.findall(text)))[:6] or PALETTE[:6]
     return ManyShapes(text, name, fields,
                       {"color": "#555555", "weight": 1, "fillOpacity": 0.35,
                        "fillColor": NO_NETWORK_COLOUR},

@@ -76,11 +76,13 @@ def legend_html(entries: list[LegendEntry], *, title: str = "",
             below the map too).
 
     Returns:
-        HTML with every text escaped; each row carries ``data-layer`` (its
-        layer's name) and ``data-base`` so the map can hide the rows of
-        layers switched off.
+        HTML with every text escaped, the rows under a "Legend" switch (open;
+        a small map's reader can fold them away); each row carries
+        ``data-layer`` (its layer's name) and ``data-base`` so the map can
+        hide the rows of layers switched off.
     """
-    rows = []
+    rows = ['<details open class="pcnmap-legend-body"><summary style="cursor:pointer;'
+            'font-weight:bold">Legend</summary>']
     if title:
         rows.append(f'<div class="pcnmap-legend-title" style="font-weight:bold;font-size:13px;'
                     f'margin-bottom:4px">{escape(title)}</div>')
@@ -90,6 +92,7 @@ def legend_html(entries: list[LegendEntry], *, title: str = "",
         rows.append(f'<div class="pcnmap-legend-row" data-layer="{escape(entry.layer)}" '
                     f'data-base="{"1" if entry.base else "0"}" style="{hidden}margin:2px 0">'
                     f"{_swatch(entry)}{escape(entry.label)}{note}</div>")
+    rows.append("</details>")
     if attribution:
         lines = "".join(f"<div>{escape(line)}</div>" for line in attribution)
         rows.append(f'<details class="pcnmap-attribution"{" open" if open_sources else ""} '

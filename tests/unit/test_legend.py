@@ -25,8 +25,11 @@ def test_a_legend_escapes_every_text_and_says_each_row() -> None:
     assert 'data-layer="Layer B"' in html and "display:none" in html
     assert "dashed #0077BB" in html
     assert "Line one" in html and "Line &lt;two&gt;" in html
-    assert "<details" in html and " open" not in html
-    assert " open" in legend_html([], attribution=("x",), open_sources=True)
+    # The attribution lines behind a switch in the app, shown at once on a saved map.
+    assert '<details class="pcnmap-attribution" style' in html
+    assert '<details class="pcnmap-attribution" open' in legend_html(
+        [], attribution=("x",), open_sources=True)
+    assert '<details open class="pcnmap-legend-body">' in html
 
 
 def test_the_legend_names_every_layer_on_the_map() -> None:
