@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import branca.colormap
 import geopandas as gpd
 import pandas as pd
 
@@ -212,3 +213,42 @@ def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: 
         place_labels=layerdata.place_label_rows(places, bounds),
         place=place_name(commissioner, region, area),
     )
+
+
+@dataclass(frozen=True)
+class PerPatientMap:
+    """The funding map's layer: networks coloured by their £ per patient.
+
+    Attributes:
+        shapes: The boundaries as GeoJSON text, each with its ``colour`` and
+            ``per_patient`` (written as money), names escaped.
+        low: The lowest £ per patient drawn.
+        high: The highest.
+        scale: The scale's colours at its low end, middle and high end.
+        bounds: The view to fit (minx, miny, maxx, maxy).
+    """
+
+    shapes: str
+    low: float
+    high: float
+    scale: tuple[str, str, str]
+    bounds: tuple[float, float, float, float]
+
+
+def per_patient_map(boundaries: gpd.GeoDataFrame, per_patient: pd.Series
+                    ) -> PerPatientMap | None:
+    """Networks' boundaries coloured by their £ per patient (``per_patient``
+    by network code) on the viridis scale from the lowest to the highest;
+    None when none is drawn."""
+    if boundaries.empty:
+        return None
+    low, high = float(per_patient.min()), float(per_patient.max())
+    scale = branca.colormap.linear.viridis.scale(low, high)
+    shapes = layerdata.rounded(boundaries[["network_code", "network_name", "geometry"]])
+    value = shapes["network_code"].map(per_patient)
+    shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
+    shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
+    shapes = escape_columns(shapes, ["network_code", "network_name"])
+    return PerPatientMap(layerdata.geojson(shapes), low, high,
+                         (scale(low)[:7], scale((low + high) / 2)[:7], scale(high)[:7]),
+                         tuple(float(v) for v in boundaries.total_bounds))

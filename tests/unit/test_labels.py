@@ -1,12 +1,15 @@
-"""Label rows for the map's names: where they go, which first, escaped."""
+"""Label rows for the map's names (where they go, which first, escaped) and the
+funding map's colours."""
 
 from __future__ import annotations
+
+import json
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from pcnmap.maps import layerdata
+from pcnmap.maps import layerdata, selection
 
 
 def test_place_labels_are_the_largest_first_and_only_near_the_view() -> None:
@@ -44,3 +47,19 @@ def test_the_view_holds_the_shapes_and_practices_with_room_around() -> None:
     practices = pd.DataFrame({"longitude": [2.0, None], "latitude": [0.5, 9.0]})
     assert layerdata.view_around(shapes, practices) == (-0.6, -0.3, 2.6, 1.3)
     assert layerdata.view_around(shapes.iloc[:0], practices.iloc[1:]) is None
+
+
+def test_the_funding_map_colours_networks_from_lowest_to_highest() -> None:
+    boundaries = gpd.GeoDataFrame({"network_code": ["U1", "U2", "U3"],
+                                   "network_name": ["A", "<b>", "C"]},
+                                  geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)],
+                                  crs=4326)
+    drawn = selection.per_patient_map(boundaries, pd.Series({"U1": 10.0, "U2": 20.0,
+                                                             "U3": 30.0}))
+    assert (drawn.low, drawn.high) == (10.0, 30.0)
+    assert drawn.bounds == (0.0, 0.0, 3.0, 1.0)
+    assert "&lt;b&gt;" in drawn.shapes and "<b>" not in drawn.shapes
+    colour = {f["properties"]["network_code"]: f["properties"]["colour"]
+              for f in json.loads(drawn.shapes)["features"]}
+    assert colour["U1"] == drawn.scale[0] and colour["U3"] == drawn.scale[2]
+    assert selection.per_patient_map(boundaries.iloc[:0], pd.Series(dtype=float)) is None
