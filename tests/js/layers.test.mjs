@@ -219,3 +219,28 @@ test("a layer's tooltip is kept inside its map when placed past an edge", () => 
     assert.deepEqual([position.x, position.y], inside, `placed at ${at}`);
   }
 });
+
+test("practices are ringed light then dark, so they show on any fill, smaller at England's scale", () => {
+  const { L } = browser();
+  const strokes = [];
+  const context = {
+    beginPath() {}, moveTo() {}, arc() {}, fill() {},
+    stroke() { strokes.push([this.strokeStyle, this.lineWidth]); },
+  };
+  const layer = new L.PcnmapPractices(networks, rows);
+  for (const zoom of [12, 6]) {
+    strokes.length = 0;
+    layer._map = map(L, zoom, [53.73, -2.65]);
+    layer._renderer = { _drawing: true, _ctx: context,
+                        _bounds: L.bounds([-1e6, -1e6], [1e6, 1e6]) };
+    layer._project();
+    layer._updatePath();
+    // Per network colour: a wide light ring, then the dark outline over it.
+    assert.equal(strokes.length, 2 * networks.length);
+    const [halo, outline] = strokes;
+    assert.equal(halo[0], "#ffffff");
+    assert.equal(outline[0], "#111111");
+    assert.ok(halo[1] > outline[1]);
+    assert.equal(layer.radiusAt(zoom), zoom >= 10 ? 5 : 2.5);
+  }
+});
