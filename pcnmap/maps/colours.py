@@ -60,12 +60,18 @@ def stable_colours(shapes: gpd.GeoDataFrame, key: str = "network_code") -> dict[
     the codes and where they lie, never on one snapshot's map.
     """
     codes = shapes[key].to_numpy()
-    tree = shapely.STRtree(shapes.geometry.values)
-    left, right = tree.query(shapes.geometry.values, predicate="intersects")
+    geometries = shapes.geometry.values
+    # Boxes first, then the exact test only for pairs of different codes
+    # (a network's own shapes in five snapshots meet each other many times
+    # over; testing those took half the time).
+    left, right = shapely.STRtree(geometries).query(geometries)
+    other = (codes[left] != codes[right]) & (left < right)
+    left, right = left[other], right[other]
+    meet = shapely.intersects(geometries[left], geometries[right])
     neighbours: dict[str, set[str]] = {code: set() for code in codes}
-    for a, b in zip(codes[left], codes[right], strict=True):
-        if a != b:
-            neighbours[a].add(b)
+    for a, b in zip(codes[left[meet]], codes[right[meet]], strict=True):
+        neighbours[a].add(b)
+        neighbours[b].add(a)
     chosen: dict[str, int] = {}
     for code in sorted(neighbours):
         used = {chosen[other] for other in neighbours[code] if other in chosen}
