@@ -3,12 +3,12 @@ commissioner boundaries; filter, search, and a panel for the chosen network."""
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap.maps import assets, mapping
-from pcnmap.model import changes, coverage, lookup, methods
+from pcnmap import store
+from pcnmap.maps import elements, export, layerdata
+from pcnmap.model import benchmarks, changes, coverage, lookup, methods
 from ui import controls, data
 
 
@@ -64,6 +64,42 @@ def network_panel(snapshot: str, network_code: str) -> None:
                     + (", estimated" if row["estimated"] else "") + ".")
         st.caption(result.lists.list_note)
         st.dataframe([streams], hide_index=True)
+    network_context(snapshot, network_code, year, members)
+
+
+def network_context(snapshot: str, network_code: str, year: str, members) -> None:
+    """Beside the network: its figures against its commissioner and England,
+    its rurality, its patients by age, and its one-page sheet."""
+    method = st.session_state.get("method", next(iter(methods.METHODS)))
+    found = data.network_benchmarks(snapshot, year, network_code)
+    if found is not None:
+        st.markdown(f"**Against its {data.snapshot(snapshot).commissioner_word} and England** "
+                    f"({controls.plain(year)} funding; median, 10th–90th percentile, and the "
+                    "decile it falls in: 1 lowest, 10 highest)")
+        st.dataframe(found.table(), hide_index=True, width="stretch")
+    rural = benchmarks.network_rurality(members, data.lsoa_networks(snapshot),
+                                        data.lsoa_rurality(snapshot), network_code, method)
+    flags = {kind: count for kind, count in rural.practices.items()
+             if kind != benchmarks.NOT_RECORDED}
+    own = (", ".join(f"{kind} {count}" for kind, count in flags.items()) if flags
+           else "not recorded in this snapshot")
+    st.caption(controls.plain(
+        f"Rurality. Its practices' own rural-urban flags: {own}. The areas (LSOAs) it "
+        f"covers by the {method} method, by ONS rural-urban class:"))
+    st.dataframe(rural.areas.assign(share=(rural.areas["share"] * 100).round().astype(int)
+                                    .astype(str) + "%").rename(
+        columns={"rural_urban_class": "ONS rural-urban class", "lsoas": "LSOAs",
+                 "share": "Share"}), hide_index=True, width="stretch")
+    ages = benchmarks.age_profile(data.age_bands(snapshot), list(members["practice_code"]))
+    if len(ages):
+        st.markdown("**Registered patients by age**")
+        st.bar_chart(ages, x="age_band", y="registered", x_label="Age band",
+                     y_label="Registered patients", sort=False, height=220)
+    st.download_button("Download the network sheet (one page, print-ready HTML)",
+                       lambda: data.network_sheet(snapshot, network_code, method),
+                       file_name=export.map_file_name("network-sheet", snapshot, network_code,
+                                                      "html"),
+                       mime="text/html", key=f"sheet-{snapshot}-{network_code}")
 
 
 def select_network(code: str) -> None:
@@ -84,7 +120,7 @@ def page() -> None:
 
     region, area = controls.param("region"), controls.param("area")
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
-    derived = layers_data["derived"]
+    derived = layers_data.derived
 
     query = st.text_input("Find a practice or network (name, ODS code or postcode)",
                           value=controls.param("q") or "", key="search",
@@ -109,22 +145,26 @@ def page() -> None:
         bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
                   focus["longitude"] + 0.03, focus["latitude"] + 0.02)
     else:
-        bounds = layers_data["bounds"]
+        bounds = layers_data.bounds
     fmap = controls.new_map(snapshot, bounds)
     if outlines_name in layers:
-        mapping.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
-    if "Network boundaries" in layers and layers_data["networks"]:
-        mapping.network_layer(layers_data["networks"], colours,
-                              "Network boundaries (indicative)").add_to(fmap)
+        elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.networks:
+        elements.network_layer(layers_data.networks, colours,
+                               "Network boundaries (indicative)").add_to(fmap)
     if "Practices" in layers:
-        mapping.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
+    # Names last: drawn over the practices they name the place of.
+    elements.place_labels(layers_data.place_labels).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.network_labels:
+        elements.network_labels(layers_data.network_labels).add_to(fmap)
+    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
     clicked = st_folium(fmap, height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"],
                         key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
-    code = properties.get("network_code") or properties.get(mapping.PRACTICE_KEYS["network_code"])
+    code = properties.get("network_code") or properties.get(layerdata.PRACTICE_KEYS["network_code"])
     # The map returns its last click on every rerun; only a new click selects,
     # so the picker and the back button are not overridden by an old one.
     click = repr(sorted(properties.items())) if properties else None
@@ -132,17 +172,24 @@ def page() -> None:
         select_network(code)
     st.session_state["_map_click"] = click
 
+    title = (f"Network map: {controls.place_title(snapshot, commissioner)}, "
+             f"{data.snapshot(snapshot).label} ({methods.METHODS[method]})")
     downloads = st.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
-                           lambda: mapping.geojson_text(derived),
-                           file_name=f"pcnmap-networks-{snapshot}-{method}.geojson",
+                           lambda: export.geojson_document(
+                               derived, title, store.ATTRIBUTION),
+                           file_name=export.map_file_name(f"network-boundaries-{method}",
+                                                          snapshot, layers_data.place,
+                                                          "geojson"),
                            mime="application/geo+json")
     with downloads[1]:
         st.download_button("Download this map (HTML, works offline)",
-                           lambda: assets.standalone_html(fmap),
-                           file_name=f"pcnmap-map-{snapshot}.html", mime="text/html")
+                           lambda: export.saved_map_html(fmap, title, store.ATTRIBUTION),
+                           file_name=export.map_file_name("network-map", snapshot,
+                                                          layers_data.place, "html"),
+                           mime="text/html")
 
     networks = data.networks(snapshot)
     choices = sorted(networks["network_code"])

@@ -3,11 +3,10 @@ usual size, non-contiguous networks, and coverage by commissioner."""
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pcnmap.maps import mapping
+from pcnmap.maps import colours, elements, selection
 from pcnmap.model import methods
 from ui import controls, data
 
@@ -20,7 +19,7 @@ def page() -> None:
     controls.list_note(snapshot)
     gaps = data.coverage_gaps(snapshot, method, commissioner, controls.param("region"),
                               controls.param("area"))
-    unaligned, areas, sizes, split = (gaps[k] for k in ("unaligned", "areas", "sizes", "split"))
+    unaligned, areas, sizes, split = gaps.unaligned, gaps.areas, gaps.sizes, gaps.split
 
     columns = st.columns(4)
     columns[0].metric("Practices with patients in no network", f"{len(unaligned):,}",
@@ -31,19 +30,27 @@ def page() -> None:
                       f"{int((sizes['size_band'] == 'under').sum()):,}")
     columns[3].metric("Non-contiguous networks (indicative)", f"{len(split):,}")
 
-    fmap = controls.new_map(snapshot, gaps["bounds"])
-    mapping.commissioner_layer(gaps["commissioners"],
-                               f"{words.commissioner_word} boundaries").add_to(fmap)
-    if gaps["uncovered"]:
-        mapping.area_layer(gaps["uncovered"], "Areas nearest a practice in no network",
-                           [("practice_code", "Nearest practice (in no network)"),
-                            ("area_km2", "Area (km²)")], mapping.GAP_COLOUR).add_to(fmap)
-    for label, key in (("Networks under 30,000 patients", "under"),
-                       ("Non-contiguous networks (indicative)", "split_shapes")):
-        if gaps[key]:
-            mapping.network_layer(gaps[key], {}, label).add_to(fmap)
-    mapping.practice_layer(gaps["practices"], {}, "Practices in no network").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    fmap = controls.new_map(snapshot, gaps.bounds)
+    elements.commissioner_layer(gaps.commissioners,
+                                f"{words.commissioner_word} boundaries").add_to(fmap)
+    if gaps.uncovered:
+        elements.area_layer(gaps.uncovered, "Areas nearest a practice in no network",
+                            [("practice_code", "Nearest practice (in no network)"),
+                             ("area_km2", "Area (km²)")], colours.GAP_COLOUR).add_to(fmap)
+    # Small networks filled, non-contiguous ones outlined (dashed): a network
+    # that is both shows both, where two fills blended to grey.
+    if gaps.under:
+        elements.network_layer(gaps.under, {}, "Networks under 30,000 patients",
+                               label="Networks under 30,000 patients (filled orange)",
+                               swatch=(selection.UNDER_COLOUR,)).add_to(fmap)
+    if gaps.split_shapes:
+        elements.network_layer(gaps.split_shapes, {}, "Non-contiguous networks (indicative)",
+                               dashed=selection.SPLIT_COLOUR,
+                               label="Non-contiguous networks (indicative; dashed blue outline)"
+                               ).add_to(fmap)
+    elements.practice_layer(gaps.practices, {}, "Practices in no network").add_to(fmap)
+    elements.place_labels(gaps.place_labels).add_to(fmap)
+    controls.finish_map(fmap)
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"gaps-map-{snapshot}-{commissioner}-{method}")
 
@@ -89,7 +96,7 @@ def page() -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, f"pcnmap-non-contiguous-{snapshot}-{method}.csv")
     with tabs[4]:
-        table = gaps["by_commissioner"]
+        table = gaps.by_commissioner
         st.dataframe(table, hide_index=True, width="stretch")
         controls.csv_download(table, f"pcnmap-commissioner-coverage-{snapshot}.csv")
     controls.about_the_data(snapshot)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap import codes
-from pcnmap.maps import mapping
-from pcnmap.model import coverage
+from pcnmap.maps import colours, elements, layerdata
+from pcnmap.model import coverage, lookup
 from ui import controls, data
 
 
 def page() -> None:
-    snapshot, _ = controls.page_start(place=False)
+    snapshot, commissioner = controls.page_start()
     words = data.snapshot(snapshot)
     st.title(f"Networks crossing {words.commissioner_word} boundaries")
+    practices = data.practices(snapshot)
+    here = lookup.networks_in_place(practices, commissioner, controls.param("region"),
+                                    controls.param("area"))
     crossing = data.cross_commissioner(snapshot)
+    crossing = crossing[codes.one_of(crossing["network_code"], here)]
     spanning = crossing[crossing["crosses_commissioners"]]
     disagree = crossing[crossing["agrees_with_epcn"].eq(False)]
     st.metric(f"Networks with members in two or more {words.commissioner_plural}",
@@ -35,10 +38,12 @@ def page() -> None:
     controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
     with st.expander(f"Practices whose {words.commissioner_word} differs from their "
                      "network's"):
-        outside = coverage.practices_outside_network_commissioner(data.practices(snapshot))
+        outside = coverage.practices_outside_network_commissioner(practices)
+        outside = outside[codes.one_of(outside["network_code"], here)]
         st.dataframe(outside, hide_index=True, width="stretch")
         controls.csv_download(outside, f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
     if spanning.empty:
+        controls.about_the_data(snapshot)
         return
 
     names = dict(zip(spanning["network_code"], spanning["network_name"], strict=True))
@@ -52,25 +57,43 @@ def page() -> None:
     st.dataframe(sides, hide_index=True, width="stretch")
     controls.csv_download(sides, f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv",
                           label="Download members on each side (CSV)")
+    method = controls.method_picker()
+    cross_map(snapshot, chosen, sides, method)
+    controls.about_the_data(snapshot)
 
+
+def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
+    """The network's members, each in its own commissioner's colour, over the
+    commissioners' outlines (in the same colours, named)."""
+    words = data.snapshot(snapshot)
     outlines = data.commissioners(snapshot)
     outlines = outlines[codes.one_of(outlines["commissioner_code"],
                                      sides["commissioner_code"].unique())]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == chosen]
-    fmap = controls.new_map(snapshot, outlines.total_bounds if len(outlines) else None)
-    mapping.commissioner_layer(outlines, words.commissioner_plural.capitalize()).add_to(fmap)
+    by_side = colours.side_colours(list(members["commissioner_code"].dropna().unique()))
+    st.caption(f"Each member practice is drawn in its own {words.commissioner_word}'s colour, "
+               f"the {words.commissioner_plural}' outlines in the same colours.")
     derived = data.network_boundaries(snapshot)
-    method = controls.method_picker()
     derived = derived[(derived["method"] == method) & (derived["network_code"] == chosen)]
-    colours = {chosen: mapping.PALETTE[0]}
+    view = layerdata.view_around(derived, members)
+    fmap = controls.new_map(snapshot, view)
     if len(derived):
-        mapping.network_layer(derived, colours, "Network (indicative)").add_to(fmap)
-    mapping.practice_layer(members, colours, "Member practices").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+        elements.network_layer(derived, {chosen: colours.NO_NETWORK_COLOUR},
+                               "Network (indicative)",
+                               label="The network's indicative boundary").add_to(fmap)
+    for code, outline in outlines.groupby("commissioner_code"):
+        colour = by_side.get(code, "#222222")
+        name = f"{words.commissioner_word} {code}"
+        elements.commissioner_layer(outline, name, colour=colour,
+                                    label=f"{name} outline").add_to(fmap)
+        elements.commissioner_labels(layerdata.commissioner_label_rows(outline, view),
+                                     f"{name} name", colour).add_to(fmap)
+    elements.grouped_practice_layer(members, "commissioner", by_side, "Member practices",
+                                    words.commissioner_word).add_to(fmap)
+    controls.finish_map(fmap)
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
-              key=f"cross-map-{snapshot}-{chosen}")
-    controls.about_the_data(snapshot)
+              key=f"cross-map-{snapshot}-{chosen}-{method}")
 
 
 page()

@@ -3,14 +3,14 @@ practices' own payments. Every stream, rate and list comes from the rates file."
 
 from __future__ import annotations
 
-import branca.colormap
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap import codes
-from pcnmap.maps import mapping
+from pcnmap.maps import elements, layerdata, selection
+from pcnmap.maps.legend import SCALE, LegendEntry
 from pcnmap.model import funding
 from pcnmap.pipeline import sources
 from pcnmap.problems import QualityLog, SourceError
@@ -205,21 +205,21 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
     derived = data.network_boundaries(snapshot)
     derived = derived[(derived["method"] == method)
                       & codes.one_of(derived["network_code"], shown["network_code"])]
-    if derived.empty:
+    drawn = selection.per_patient_map(derived, shown.set_index("network_code")["per_patient"])
+    if drawn is None:
         return
-    per_patient = shown.set_index("network_code")["per_patient"]
-    scale = branca.colormap.linear.viridis.scale(per_patient.min(), per_patient.max())
-    shapes = mapping.rounded(derived[["network_code", "network_name", "geometry"]])
-    value = shapes["network_code"].map(per_patient)
-    shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
-    shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
-    shapes = mapping.escape_columns(shapes, ["network_code", "network_name"])
-    fmap = controls.new_map(snapshot, derived.total_bounds)
-    mapping.area_layer(mapping.geojson(shapes), "Uplift per patient (indicative boundaries)",
-                       [("network_name", "Network"), ("per_patient", "£ per patient")]
-                       ).add_to(fmap)
-    st.caption(f"Colour: £ per registered patient, from £{per_patient.min():,.2f} "
-               f"(dark purple) to £{per_patient.max():,.2f} (yellow), viridis scale.")
+    fmap = controls.new_map(snapshot, drawn.bounds)
+    name = "Uplift per patient (indicative boundaries)"
+    elements.area_layer(drawn.shapes, name,
+                        [("network_name", "Network"), ("per_patient", "£ per patient")],
+                        legend=(LegendEntry(name, "£ per registered patient", SCALE,
+                                            drawn.scale,
+                                            note=f"£{drawn.low:,.2f} to £{drawn.high:,.2f}"),)
+                        ).add_to(fmap)
+    elements.place_labels(layerdata.place_label_rows(data.places(), drawn.bounds)).add_to(fmap)
+    controls.finish_map(fmap)
+    st.caption(f"Colour: £ per registered patient, from £{drawn.low:,.2f} "
+               f"(dark purple) to £{drawn.high:,.2f} (yellow), viridis scale.")
     st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
               key=f"funding-map-{snapshot}-{commissioner}-{year}-{method}")
 

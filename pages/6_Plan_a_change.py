@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap import codes, uploads, worker
-from pcnmap.maps import mapping
+from pcnmap.maps import elements
 from pcnmap.model import lookup, methods, whatif
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
@@ -148,14 +147,15 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     shown = whatif.practices_for_map(after)
     local = shown[(shown["commissioner_code"] == commissioner)
                   | codes.one_of(shown["practice_code"], proposal.memberships)]
-    fmap = controls.new_map(snapshot, layers["bounds"])
+    fmap = controls.new_map(snapshot, layers.bounds)
     word = data.snapshot(snapshot).commissioner_word
-    mapping.commissioner_layer(layers["commissioners"], f"{word} boundary").add_to(fmap)
-    if layers["networks"]:
-        mapping.network_layer(layers["networks"], colours,
-                              "Today's network boundaries (indicative)").add_to(fmap)
-    mapping.practice_layer(local, colours, "Practices (proposed networks)").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    elements.commissioner_layer(layers.commissioners, f"{word} boundary").add_to(fmap)
+    if layers.networks:
+        elements.network_layer(layers.networks, colours,
+                               "Today's network boundaries (indicative)").add_to(fmap)
+    elements.practice_layer(local, colours, "Practices (proposed networks)").add_to(fmap)
+    elements.place_labels(layers.place_labels).add_to(fmap)
+    controls.finish_map(fmap)
     moves, new = proposal.to_text()
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"plan-map-{snapshot}-{commissioner}-"

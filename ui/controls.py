@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import export, links, store
-from pcnmap.maps import mapping
+from pcnmap.maps import elements
 from pcnmap.model import lookup, methods
 from ui import data
 from ui.assets import map_assets
@@ -222,5 +222,23 @@ def about_the_data(snapshot: str) -> None:
 
 def new_map(snapshot: str, bounds) -> folium.Map:
     """A map that draws with no internet: local Leaflet, a plain England basemap."""
-    return mapping.base_map(tuple(bounds) if bounds is not None else None,
+    return elements.base_map(tuple(bounds) if bounds is not None else None,
                             assets=map_assets(), england=data.england(snapshot))
+
+
+def place_title(snapshot: str, commissioner: str | None) -> str:
+    """The place the sidebar has chosen, in words (for titles of maps and files)."""
+    if commissioner:
+        return data.place_names(snapshot, "commissioner").get(commissioner, commissioner)
+    region, area = param("region"), param("area")
+    if area:
+        return data.place_names(snapshot, "stp", region or "all").get(area, area)
+    if region:
+        return data.place_names(snapshot, "region").get(region, region)
+    return "England"
+
+
+def finish_map(fmap: folium.Map) -> folium.Map:
+    """The legend (every layer named, the attribution lines behind a switch)
+    and the layer control, once every layer is on ``fmap``."""
+    return elements.finish_map(fmap, attribution=store.ATTRIBUTION)

@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pcnmap import codes, store
-from pcnmap.maps import mapping
-from pcnmap.model import changes, coverage, funding, lookup, whatif
+from pcnmap import codes, sheet, store
+from pcnmap.maps import colours, layerdata, picture, selection
+from pcnmap.model import benchmarks, changes, coverage, funding, lookup, whatif
 from pcnmap.model.contiguity import PartGraph
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -170,7 +170,7 @@ def practice_payments(snapshot: str, year: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def england(snapshot: str) -> str:
     """England's outline as GeoJSON text, encoded once for every map."""
-    return mapping.england_outline(national_commissioners(snapshot)).to_json()
+    return layerdata.england_outline(national_commissioners(snapshot)).to_json()
 
 
 @st.cache_resource(show_spinner=False)
@@ -179,7 +179,7 @@ def commissioner_picture(snapshot: str) -> str:
     outlines = national_commissioners(snapshot)
     labels = [name if code in name else f"{name} ({code})" for name, code in zip(
         outlines["commissioner_name"], outlines["commissioner_code"], strict=True)]
-    return mapping.outline_svg(outlines.assign(label=labels), "label",
+    return picture.outline_svg(outlines.assign(label=labels), "label",
                                description="Map of England's commissioners")
 
 
@@ -190,10 +190,23 @@ def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def network_colours(snapshot: str, method: str) -> dict[str, str]:
-    """One palette colour per network, neighbours differing (from the national layer)."""
-    shapes = national_boundaries(snapshot)
-    return mapping.neighbour_colours(shapes[shapes["method"] == method], "network_code")
+def network_colours(snapshot: str | None = None, method: str | None = None) -> dict[str, str]:
+    """One palette colour per network code, the same in every snapshot and
+    by every method (the arguments are kept for callers and ignored): worked
+    out once from where every snapshot's networks lie, neighbours apart."""
+    return stable_network_colours()
+
+
+@st.cache_resource(show_spinner="Colouring the networks…")
+def stable_network_colours() -> dict[str, str]:
+    """:func:`colours.stable_colours` of every snapshot's networks (their
+    catchment boundaries at national scale; read here and let go, not kept
+    in the cache for snapshots nobody opens)."""
+    shapes = [store.read_geo(store.DATA_DIR, key, "national_boundaries")
+              for key in snapshot_keys()]
+    every = pd.concat([frame.loc[frame["method"] == "catchment", ["network_code", "geometry"]]
+                       for frame in shapes], ignore_index=True)
+    return colours.stable_colours(gpd.GeoDataFrame(every, geometry="geometry", crs=4326))
 
 
 @st.cache_resource(show_spinner=False)
@@ -202,41 +215,23 @@ def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
     return store.read_geo(store.DATA_DIR, snapshot, "national_commissioners")
 
 
+@st.cache_resource(show_spinner=False)
+def places() -> gpd.GeoDataFrame:
+    """England's local authority districts, for place names on maps."""
+    return store.read(store.DATA_DIR, "places")
+
+
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
 def network_map_layers(snapshot: str, method: str, commissioner: str | None,
-                       region: str | None, area: str | None) -> dict:
-    """What the network map draws for one selection, ready for folium: the
-    layers' GeoJSON text and practice rows (built once, shared by sessions)."""
-    chosen = practices(snapshot)
-    if commissioner:
-        chosen = lookup.serving(chosen, commissioner)
-        outlines = commissioners(snapshot)
-        outlines = outlines[outlines["commissioner_code"] == commissioner]
-        derived = network_boundaries(snapshot)
-        grid = mapping.LOCAL_PRECISION
-    else:
-        chosen = lookup.within_area(chosen, region, area)
-        outlines = national_commissioners(snapshot)
-        outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                         chosen["commissioner_code"].unique())]
-        # Many networks at once: the national-scale boundaries (1 km, ~100 m grid).
-        derived = national_boundaries(snapshot)
-        grid = mapping.NATIONAL_PRECISION
-    derived = derived[(derived["method"] == method)
-                      & codes.one_of(derived["network_code"], chosen["network_code"])]
-    colours = network_colours(snapshot, method)
-    return {
-        "bounds": tuple(outlines.total_bounds),
-        "commissioners": mapping.commissioner_geojson(outlines, grid),
-        "networks": mapping.network_geojson(derived, colours, grid) if len(derived) else None,
-        "practices": mapping.practice_rows(chosen, colours,
-                                           mapping.LOCAL_PRECISION if commissioner else 1e-4),
-        "derived": derived,
-    }
-
-
-def _only(frame: pd.DataFrame, commissioner: str | None, column: str = "commissioner_code"):
-    return frame if commissioner is None else frame[frame[column] == commissioner]
+                       region: str | None, area: str | None) -> selection.NetworkMapLayers:
+    """What the network map draws for one selection (built once, shared by sessions)."""
+    return selection.network_map_layers(
+        practices(snapshot), commissioner=commissioner, region=region, area=area,
+        method=method, local_outlines=commissioners(snapshot),
+        national_outlines=national_commissioners(snapshot),
+        local_boundaries=network_boundaries(snapshot),
+        national_boundaries=national_boundaries(snapshot), places=places(),
+        colours=network_colours(snapshot, method))
 
 
 @st.cache_resource(show_spinner=False)
@@ -251,47 +246,18 @@ def gap_tables(snapshot: str, method: str
 
 @st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
 def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: str | None,
-                  area: str | None) -> dict:
-    """The coverage-gaps page for one selection: its tables and its map's
-    layers as GeoJSON text (built once, shared by sessions)."""
-    chosen = lookup.within_area(practices(snapshot), region, area)
-    unaligned_practices = _only(unaligned(snapshot), commissioner)
-    unaligned_practices = unaligned_practices[codes.one_of(
-        unaligned_practices["practice_code"], chosen["practice_code"])]
+                  area: str | None) -> selection.CoverageGaps:
+    """The coverage-gaps page for one selection (built once, shared by sessions)."""
     every_area, every_size, every_split = gap_tables(snapshot, method)
-    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
-    sizes = _only(every_size, commissioner)
-    split = every_split
-    if commissioner:
-        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
-                              "network_code"].dropna())
-        split = split[codes.one_of(split["network_code"], mine)]
-    outlines = _only(commissioners(snapshot), commissioner)
-    outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                     chosen["commissioner_code"].unique())]
-    uncovered = uncovered_areas(snapshot)
-    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
-    shapes = network_boundaries(snapshot) if commissioner else national_boundaries(snapshot)
-    shapes = shapes[shapes["method"] == method]
-
-    def layer(network_codes, colour: str) -> str | None:
-        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
-        return mapping.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
-            if len(picked) else None
-
-    return {
-        "unaligned": unaligned_practices, "areas": areas, "sizes": sizes, "split": split,
-        "by_commissioner": _only(coverage.commissioner_coverage(chosen), commissioner),
-        "bounds": tuple(outlines.total_bounds),
-        "commissioners": mapping.commissioner_geojson(outlines),
-        "uncovered": mapping.geojson(mapping.rounded(mapping.escape_columns(
-            uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
-        if len(uncovered) else None,
-        "under": layer(sizes.loc[sizes["size_band"] == "under", "network_code"], "#EE7733"),
-        "split_shapes": layer(split["network_code"], "#0077BB"),
-        "practices": mapping.practice_rows(chosen[codes.one_of(
-            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
-    }
+    chosen = lookup.within_area(practices(snapshot), region, area)
+    return selection.coverage_gaps(
+        practices(snapshot), commissioner=commissioner, region=region, area=area,
+        method=method, unaligned=unaligned(snapshot), every_area=every_area,
+        every_size=every_size, every_split=every_split,
+        by_commissioner=coverage.commissioner_coverage(chosen),
+        outlines=commissioners(snapshot), uncovered=uncovered_areas(snapshot),
+        boundaries=network_boundaries(snapshot) if commissioner
+        else national_boundaries(snapshot), places=places())
 
 
 @st.cache_resource(show_spinner=False)
@@ -385,3 +351,59 @@ def changes_between(before: str, after: str) -> changes.SnapshotChanges:
     """What changed from one snapshot to another (shared by every session)."""
     return changes.compare_snapshots(before, practices(before), networks(before), after,
                                      practices(after), networks(after))
+
+
+@st.cache_resource(show_spinner=False)
+def age_bands(snapshot: str) -> pd.DataFrame:
+    """Each practice's patients by five-year age band (empty where the
+    snapshot has none)."""
+    return store.read_table(store.DATA_DIR, snapshot, "age_bands")
+
+
+@st.cache_resource(show_spinner=False)
+def lsoa_rurality(snapshot: str) -> pd.DataFrame:
+    """The ONS rural-urban class of each LSOA of the snapshot's layer."""
+    return store.read(store.DATA_DIR, "lsoa_rurality", manifest()["snapshots"][snapshot][
+        "lsoa_layer"])
+
+
+@st.cache_resource(show_spinner=False)
+def benchmark_measures(snapshot: str, year: str) -> pd.DataFrame:
+    """Every network's benchmarked measures in ``year`` (see pcnmap.model.benchmarks)."""
+    return benchmarks.benchmark_measures(networks(snapshot), entitlements(snapshot, year).networks)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def network_benchmarks(snapshot: str, year: str, network_code: str
+                       ) -> benchmarks.NetworkBenchmarks | None:
+    """The network's figures against its commissioner's and England's (None: not open)."""
+    measures = benchmark_measures(snapshot, year)
+    if network_code not in set(measures["network_code"]):
+        return None
+    return benchmarks.network_benchmarks(measures, network_code)
+
+
+@st.cache_resource(show_spinner="Writing the network sheet…", max_entries=32)
+def network_sheet(key: str, network_code: str, method: str) -> str:
+    """The network's one-page sheet (print-ready HTML)."""
+    info = snapshot(key)
+    year = default_year(key)
+    since = changes.previous_snapshot(snapshot_keys(), key)
+    change = None
+    if since:
+        found = changes_between(since, key).networks.set_index("network_code")
+        change = found.loc[network_code] if network_code in found.index else None
+    facts = sheet.sheet_facts(
+        network_code, snapshot_label=info.label, as_of=info.as_of, method=method,
+        networks=networks(key), practices=practices(key),
+        boundaries=network_boundaries(key), outlines=commissioners(key),
+        contiguity=contiguity(key), funding=entitlements(key, year), change=change,
+        previous_label=snapshot(since).label if since else None,
+        benchmarks=network_benchmarks(key, year, network_code),
+        rurality=benchmarks.network_rurality(
+            practices(key)[practices(key)["network_code"] == network_code],
+            lsoa_networks(key), lsoa_rurality(key), network_code, method),
+        commissioner_word=info.commissioner_word, sources=info.sources,
+        attribution=store.ATTRIBUTION,
+        colour=network_colours().get(network_code, colours.PALETTE[1]))
+    return sheet.network_sheet(facts)

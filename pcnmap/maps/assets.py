@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import folium
+from branca.element import Element, Figure
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
 
@@ -41,14 +42,22 @@ def use_assets(fmap: folium.Map, assets: MapAssets) -> folium.Map:
     return fmap
 
 
-def standalone_html(fmap: folium.Map) -> str:
-    """The map as one HTML file with Leaflet inlined, for use with no internet."""
+def standalone_html(fmap: folium.Map, title: str = "") -> str:
+    """The map as one HTML file with Leaflet inlined, for use with no internet
+    (``title``: the page's title, already escaped)."""
     folder = leaflet_folder()
     script = (folder / "leaflet.js").read_text(encoding="utf-8")
     style = (folder / "leaflet.css").read_text(encoding="utf-8")
     fmap.default_js = []
     fmap.default_css = []
-    page = fmap.get_root().render()
+    # A fresh page: a map drawn in the app first left its scripts (under other
+    # names) and its links to the app's copy of Leaflet, which a saved file
+    # cannot reach, in its old one.
+    figure = Figure()
+    figure.add_child(fmap)
+    if title:
+        figure.header.add_child(Element(f"<title>{title}</title>"), name="title")
+    page = figure.render()
     # Inline before the map's own script so L exists when it runs.
     inline = f"<style>{style}</style><script>{script}</script>"
     return page.replace("<head>", "<head>" + inline, 1)

@@ -52,8 +52,8 @@
   // rows: one per practice, [latitude, longitude, network index, ODS code,
   // name, postcode, registered patients]; networks: [code, name, colour].
   L.PcnmapPractices = Many.extend({
-    options: {radius: 5, weight: 1, color: "#000000", opacity: 1, fill: true,
-              fillOpacity: 0.9},
+    options: {radius: 5, weight: 1.5, color: "#111111", haloColor: "#ffffff", opacity: 1,
+              fill: true, fillOpacity: 0.9},
 
     initialize: function (networks, rows, options) {
       L.setOptions(this, options);
@@ -87,9 +87,15 @@
       return L.latLngBounds(this._rows.map(function (row) { return [row[0], row[1]]; }));
     },
 
+    // Smaller dots while all England is in view: thousands of full-size
+    // ringed dots would cover the map in black.
+    radiusAt: function (zoom) {
+      return zoom < 8 ? 2.5 : zoom < 10 ? 3.5 : this.options.radius;
+    },
+
     _project: function () {
       var project = projector(this._map), rows = this._rows;
-      var reach = this.options.radius + this.options.weight;
+      var reach = this.options.radius + this.options.weight + 1;
       var points = this._points = new Array(rows.length);
       var bounds = new L.Bounds();
       for (var i = 0; i < rows.length; i++) {
@@ -105,7 +111,8 @@
       var renderer = this._renderer;
       if (!renderer._drawing || !this._pxBounds) { return; }
       var context = renderer._ctx, view = renderer._bounds, options = this.options;
-      var radius = options.radius, byColour = {}, colour, i;
+      var radius = this.radiusAt(this._map.getZoom()), byColour = {}, colour, i;
+      var weight = radius < options.radius ? Math.min(0.6, options.weight) : options.weight;
       for (i = 0; i < this._points.length; i++) {
         var point = this._points[i];
         if (point.x + radius < view.min.x || point.x - radius > view.max.x ||
@@ -114,8 +121,6 @@
         (byColour[colour] || (byColour[colour] = [])).push(point);
       }
       // One fill and one stroke per network colour, not per practice.
-      context.lineWidth = options.weight;
-      context.strokeStyle = options.color;
       for (colour in byColour) {
         context.beginPath();
         var points = byColour[colour];
@@ -126,7 +131,14 @@
         context.globalAlpha = options.fillOpacity;
         context.fillStyle = colour;
         context.fill();
+        // A light ring under the dark outline: a dot in its network's colour
+        // stays visible on that network's own fill, and on any other.
         context.globalAlpha = options.opacity;
+        context.lineWidth = weight + 2;
+        context.strokeStyle = options.haloColor;
+        context.stroke();
+        context.lineWidth = weight;
+        context.strokeStyle = options.color;
         context.stroke();
       }
     },
@@ -134,7 +146,8 @@
     // The practice nearest ``point`` within a circle's reach; the later one
     // where circles overlap (it is drawn on top).
     _containsPoint: function (point) {
-      var reach = this.options.radius + this._clickTolerance(), best = reach * reach;
+      var reach = this.radiusAt(this._map.getZoom()) + this._clickTolerance();
+      var best = reach * reach;
       this.hit = -1;
       for (var i = 0; i < this._points.length; i++) {
         var dx = this._points[i].x - point.x, dy = this._points[i].y - point.y;
@@ -150,7 +163,14 @@
   // the one under the pointer is outlined more heavily (``highlightWeight``).
   L.PcnmapShapes = Many.extend({
     options: {color: "#555555", weight: 1, opacity: 1, fill: true, fillOpacity: 0.35,
-              fillColor: "#dddddd", highlightWeight: 3},
+              fillColor: "#dddddd", highlightWeight: 3, dashArray: null, back: false},
+
+    // A basemap (``back``) stays under every other layer, also when a layer
+    // control adds it again after another base layer.
+    onAdd: function (map) {
+      L.Path.prototype.onAdd.call(this, map);
+      if (this.options.back) { this.bringToBack(); }
+    },
 
     initialize: function (collection, options) {
       L.setOptions(this, options);
@@ -270,7 +290,10 @@
       context.strokeStyle = options.color;
       context.lineJoin = context.lineCap = "round";
       context.lineWidth = options.weight;
+      // A dashed outline reads over another layer's fill without mixing with it.
+      context.setLineDash(options.dashArray || []);
       drawn.paths.forEach(function (item) { context.stroke(item.path); });
+      context.setLineDash([]);
       if (drawn.shown.indexOf(this.highlighted) >= 0) {
         context.lineWidth = options.highlightWeight;
         context.stroke(new Path2D(this._outlines[this.highlighted]));
@@ -299,6 +322,146 @@
     }
   });
 
+  // The characters an escaped text stands for. Labels are drawn on the
+  // canvas (fillText shows "&amp;" as written), never as HTML, so decoding
+  // the five entities pcnmap's escaping writes is safe here.
+  var ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'",
+                  "&#96;": "`", "&#36;": "$", "&#92;": "\\"};
+  function unescapeText(text) {
+    return String(text).replace(/&(amp|lt|gt|quot|#x27|#96|#36|#92);/g, function (entity) {
+      return ENTITIES[entity];
+    });
+  }
+  L.pcnmapUnescape = unescapeText;
+
+  // Which labels to draw: each candidate ({x, y, width, height}, centred on
+  // x, y) in the order given (the most important first) unless its box,
+  // padded by ``gap`` pixels, overlaps one already placed or leaves ``view``
+  // (an L.Bounds). Returns the placed candidates with their ``box``.
+  function placeLabels(candidates, view, gap) {
+    var placed = [];
+    for (var i = 0; i < candidates.length; i++) {
+      var c = candidates[i], halfW = c.width / 2 + gap, halfH = c.height / 2 + gap;
+      var box = {left: c.x - halfW, right: c.x + halfW, top: c.y - halfH, bottom: c.y + halfH};
+      if (box.left < view.min.x || box.right > view.max.x || box.top < view.min.y ||
+          box.bottom > view.max.y) { continue; }
+      var free = true;
+      for (var j = 0; j < placed.length && free; j++) {
+        var other = placed[j].box;
+        free = box.right <= other.left || box.left >= other.right || box.bottom <= other.top ||
+               box.top >= other.bottom;
+      }
+      if (free) { placed.push({x: c.x, y: c.y, text: c.text, box: box}); }
+    }
+    return placed;
+  }
+  L.pcnmapPlaceLabels = placeLabels;
+
+  // Names (places, networks, commissioners) drawn on the canvas as one
+  // layer: rows of [latitude, longitude, escaped text], the most important
+  // first; none below ``minZoom``, and none over another (placeLabels).
+  L.PcnmapLabels = L.Path.extend({
+    options: {interactive: false, minZoom: 0, font: "12px sans-serif", color: "#333333",
+              haloColor: "#ffffff", gap: 2},
+
+    initialize: function (rows, options) {
+      L.setOptions(this, options);
+      this._rows = rows;
+      this._texts = rows.map(function (row) { return unescapeText(row[2]); });
+      this._points = [];
+      this.featureCount = rows.length;
+      this.placed = [];
+    },
+
+    _project: function () {
+      var project = projector(this._map), bounds = new L.Bounds();
+      this._points = this._rows.map(function (row) {
+        var xy = project(row[1], row[0]);
+        bounds.extend(L.point(xy[0], xy[1]));
+        return xy;
+      });
+      // Room for a label's width either side of its point.
+      this._pxBounds = this._rows.length ? L.bounds(bounds.min.subtract([150, 20]),
+                                                    bounds.max.add([150, 20])) : null;
+    },
+
+    _update: function () {
+      if (this._map) { this._updatePath(); }
+    },
+
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (!renderer._drawing || !this._pxBounds) { return; }
+      this.placed = [];
+      if (this._map.getZoom() < this.options.minZoom) { return; }
+      var context = renderer._ctx, options = this.options, view = renderer._bounds;
+      context.save();
+      context.font = options.font;
+      context.textAlign = "center";
+      context.textBaseline = "middle";
+      var height = parseFloat(options.font.match(/(\d+(\.\d+)?)px/)[1]) + 2;
+      var candidates = [];
+      for (var i = 0; i < this._points.length; i++) {
+        var point = this._points[i];
+        if (!view.contains(point)) { continue; }
+        candidates.push({x: point[0], y: point[1], text: this._texts[i], height: height,
+                         width: context.measureText(this._texts[i]).width});
+      }
+      this.placed = placeLabels(candidates, view, options.gap);
+      context.globalAlpha = 1;
+      context.lineJoin = "round";
+      context.lineWidth = 3;
+      context.strokeStyle = options.haloColor;
+      context.fillStyle = options.color;
+      this.placed.forEach(function (label) {
+        context.strokeText(label.text, label.x, label.y);
+        context.fillText(label.text, label.x, label.y);
+      });
+      context.restore();
+    },
+
+    _containsPoint: function () { return false; }
+  });
+
+  L.pcnmapLabels = function (rows, options) {
+    return new L.PcnmapLabels(rows, options);
+  };
+
+  // How far to move a box (its top-left corner at ``left``, ``top``, in map
+  // container pixels) so that it lies inside a map of ``size``: the least
+  // shift that keeps every edge in, the top-left one where it cannot fit.
+  function shiftInside(left, top, width, height, size) {
+    var dx = 0, dy = 0;
+    if (left + width > size.x) { dx = size.x - (left + width); }
+    if (left + dx < 0) { dx = -left; }
+    if (top + height > size.y) { dy = size.y - (top + height); }
+    if (top + dy < 0) { dy = -top; }
+    return [dx, dy];
+  }
+  L.pcnmapShiftInside = shiftInside;
+
+  // Keep ``tooltip`` inside its map's frame at all four edges: a tooltip
+  // that follows the pointer is otherwise cut off by the frame near an edge.
+  function keptInside(tooltip) {
+    var place = tooltip._setPosition;
+    tooltip._setPosition = function (position) {
+      place.call(this, position);
+      var map = this._map, container = this._container;
+      if (!map || !container) { return; }
+      var at = L.DomUtil.getPosition(container);
+      var corner = map.layerPointToContainerPoint(at);
+      // Leaflet's CSS sets a tooltip 6 pixels off its point by a margin
+      // (towards its arrow's side): the box drawn is there.
+      var style = window.getComputedStyle ? window.getComputedStyle(container) : null;
+      var marginX = style ? parseFloat(style.marginLeft) || 0 : 0;
+      var marginY = style ? parseFloat(style.marginTop) || 0 : 0;
+      var shift = shiftInside(corner.x + marginX, corner.y + marginY, container.offsetWidth,
+                              container.offsetHeight, map.getSize());
+      if (shift[0] || shift[1]) { L.DomUtil.setPosition(container, at.add(shift)); }
+    };
+    return tooltip;
+  }
+
   // ``layer`` in a group (so a layer control can switch it) whose tooltip
   // shows the feature under the pointer: a row per [label, value] that
   // ``cells`` gives for the feature. Moving from one feature straight onto
@@ -314,6 +477,7 @@
       });
       return html + "</table>";
     }, {sticky: true});
+    keptInside(group.getTooltip());
     function follow() {
       if (layer.hit >= 0 && layer.hit !== shown) {
         if (shown >= 0 && group.isTooltipOpen()) { group.getTooltip().update(); }
@@ -329,8 +493,8 @@
     return group;
   }
 
-  L.pcnmapPractices = function (networks, rows, labels) {
-    return grouped(new L.PcnmapPractices(networks, rows), function (practice) {
+  L.pcnmapPractices = function (networks, rows, labels, options) {
+    return grouped(new L.PcnmapPractices(networks, rows, options), function (practice) {
       var p = practice.properties;
       return [[labels[0], p.name], [labels[1], p.code], [labels[2], p.pc],
               [labels[3], p.net], [labels[4], p.pts]];

@@ -49,3 +49,12 @@ def serving(practices: pd.DataFrame, commissioner: str) -> pd.DataFrame:
     can take members from a neighbouring commissioner)."""
     return practices[(practices["commissioner_code"] == commissioner)
                      | (practices["network_commissioner_code"] == commissioner)]
+
+
+def networks_in_place(practices: pd.DataFrame, commissioner: str | None, region: str | None,
+                      area: str | None) -> set[str]:
+    """The networks with a member in the chosen place (a commissioner, or a
+    region and STP/ICB; None: any)."""
+    chosen = serving(practices, commissioner) if commissioner else within_area(
+        practices, region, area)
+    return set(chosen["network_code"].dropna())

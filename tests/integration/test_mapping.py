@@ -11,7 +11,7 @@ import pytest
 from streamlit_folium import generate_leaflet_string
 
 from pcnmap import store
-from pcnmap.maps import assets, mapping
+from pcnmap.maps import assets, colours, elements, escaping, picture
 from pcnmap.model import lookup
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}`'
@@ -30,10 +30,10 @@ def test_hostile_name_never_reaches_the_page_raw(practices, built_extract) -> No
     derived = gpd.read_parquet(built_extract / "2023-01/network_boundaries.parquet")
     derived = derived[derived["method"] == "lsoa"].copy()
     derived.loc[derived.index[0], "network_name"] = HOSTILE
-    colours = mapping.neighbour_colours(derived, "network_code")
-    fmap = mapping.base_map(tuple(derived.total_bounds))
-    mapping.network_layer(derived, colours, "networks").add_to(fmap)
-    mapping.practice_layer(practices, colours, "practices").add_to(fmap)
+    by_network = colours.neighbour_colours(derived, "network_code")
+    fmap = elements.base_map(tuple(derived.total_bounds))
+    elements.network_layer(derived, by_network, "networks").add_to(fmap)
+    elements.practice_layer(practices, by_network, "practices").add_to(fmap)
     page = fmap.get_root().render().replace("\\u0026", "&")  # JSON's escaped ampersands
     assert 'onerror="' not in page
     assert "<img src=x" not in page
@@ -47,12 +47,12 @@ def test_outline_picture_names_every_shape_and_runs_no_script(built_extract) -> 
     outlines = outlines.reset_index(drop=True)
     outlines["label"] = outlines["commissioner_name"]
     outlines.loc[0, "label"] = HOSTILE
-    svg = mapping.outline_svg(outlines, "label", description="Commissioners")
+    svg = picture.outline_svg(outlines, "label", description="Commissioners")
     assert len(outlines) >= 4
     assert svg.count("<title>") == len(outlines)
     for name in outlines["commissioner_name"].iloc[1:]:
-        assert f"<title>{mapping.escape(name)}</title>" in svg
-    assert f"<title>{mapping.escape(HOSTILE)}</title>" in svg
+        assert f"<title>{escaping.escape(name)}</title>" in svg
+    assert f"<title>{escaping.escape(HOSTILE)}</title>" in svg
     assert "<img" not in svg and "${" not in svg and "<script" not in svg
     # Kilometres from the top-left corner of the shapes' extent, north up.
     width, height = (float(v) for v in re.search(
@@ -68,18 +68,19 @@ def test_outline_picture_names_every_shape_and_runs_no_script(built_extract) -> 
 def test_neighbouring_networks_get_different_colours(built_extract) -> None:
     derived = gpd.read_parquet(built_extract / "2019-12/network_boundaries.parquet")
     derived = derived[derived["method"] == "lsoa"].reset_index(drop=True)
-    colours = mapping.neighbour_colours(derived, "network_code")
-    assert set(colours.values()) <= set(mapping.PALETTE)
+    by_network = colours.neighbour_colours(derived, "network_code")
+    assert set(by_network.values()) <= set(colours.PALETTE)
     left, right = derived.sindex.query(derived.geometry, predicate="touches")
     for a, b in zip(left, right, strict=True):
-        assert colours[derived.at[a, "network_code"]] != colours[derived.at[b, "network_code"]]
+        assert (by_network[derived.at[a, "network_code"]]
+                != by_network[derived.at[b, "network_code"]])
 
 
 def test_map_loads_leaflet_from_given_assets_only(practices) -> None:
     local = assets.MapAssets("/app/static/leaflet/leaflet.js",
                              "/app/static/leaflet/leaflet.css")
-    fmap = mapping.base_map(assets=local)
-    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    fmap = elements.base_map(assets=local)
+    elements.practice_layer(practices, {}, "practices").add_to(fmap)
     page = fmap.get_root().render()
     assert '<script src="/app/static/leaflet/leaflet.js">' in page
     for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com",
@@ -88,8 +89,8 @@ def test_map_loads_leaflet_from_given_assets_only(practices) -> None:
 
 
 def test_standalone_html_inlines_leaflet(practices) -> None:
-    fmap = mapping.base_map()
-    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    fmap = elements.base_map()
+    elements.practice_layer(practices, {}, "practices").add_to(fmap)
     page = assets.standalone_html(fmap)
     assert "cdn.jsdelivr.net" not in page and "<script src=" not in page
     assert page.index("Leaflet") < page.index("L.map(")
@@ -110,10 +111,10 @@ def test_layer_script_travels_once_per_map(practices, built_extract) -> None:
     derived = derived[derived["method"] == "lsoa"]
     commissioners = store.read_geo(built_extract, "2023-01", "national_commissioners")
     england = gpd.GeoDataFrame(geometry=[commissioners.union_all()], crs=commissioners.crs)
-    fmap = mapping.base_map(england=england.to_json())
-    mapping.commissioner_layer(commissioners, "commissioners").add_to(fmap)
-    mapping.network_layer(derived, {}, "networks").add_to(fmap)
-    mapping.practice_layer(practices, {}, "practices").add_to(fmap)
+    fmap = elements.base_map(england=england.to_json())
+    elements.commissioner_layer(commissioners, "commissioners").add_to(fmap)
+    elements.network_layer(derived, {}, "networks").add_to(fmap)
+    elements.practice_layer(practices, {}, "practices").add_to(fmap)
     # As the app's map component receives it, and as an exported page.
     for script in (generate_leaflet_string(fmap), fmap.get_root().render()):
         assert script.count("L.PcnmapShapes = ") == 1

@@ -42,6 +42,10 @@ function map(L, zoom, centre) {
   };
 }
 
+// A value made in the layers' own context, as this context's plain data
+// (arrays from another context are not deepStrictEqual to this one's).
+const plain = (value) => JSON.parse(JSON.stringify(value));
+
 const networks = [["U00001", "North &amp; Coast PCN", "#332288"], ["", "In no network", "#EE3377"]];
 const rows = [
   [53.76, -2.70, 0, "P81001", "RIVERSIDE &lt;b&gt;", "PR1 1AA", "9,000"],
@@ -125,4 +129,118 @@ test("tooltips join the escaped text as it is, never unescaping it", () => {
   assert.match(first, /RIVERSIDE &lt;b&gt;/);
   assert.match(first, /North &amp; Coast PCN/);
   assert.doesNotMatch(first, /<b>/);
+});
+
+test("labels are placed most important first, none over another, all inside the view", () => {
+  const { L } = browser();
+  const view = L.bounds([0, 0], [200, 100]);
+  const placed = L.pcnmapPlaceLabels([
+    { x: 50, y: 50, width: 60, height: 12, text: "Preston" },
+    { x: 70, y: 52, width: 60, height: 12, text: "Chorley" },   // overlaps Preston
+    { x: 150, y: 50, width: 40, height: 12, text: "Leyland" },
+    { x: 195, y: 20, width: 40, height: 12, text: "Fylde" },    // runs off the right edge
+    { x: 50, y: 70, width: 60, height: 12, text: "Wyre" },      // below Preston, clear
+  ], view, 2);
+  assert.deepEqual(plain(placed.map((label) => label.text)), ["Preston", "Leyland", "Wyre"]);
+  for (const a of placed) {
+    assert.ok(a.box.left >= 0 && a.box.right <= 200 && a.box.top >= 0 && a.box.bottom <= 100);
+    for (const b of placed) {
+      if (a !== b) {
+        assert.ok(a.box.right <= b.box.left || a.box.left >= b.box.right ||
+                  a.box.bottom <= b.box.top || a.box.top >= b.box.bottom);
+      }
+    }
+  }
+});
+
+test("a label layer draws the characters its escaped text stands for, from its zoom", () => {
+  const { L } = browser();
+  assert.equal(L.pcnmapUnescape("Preston &amp; Chorley &lt;b&gt; &#36;{x} &#96; &#x27;"),
+               "Preston & Chorley <b> ${x} ` '");
+  // Nothing is unescaped twice: "&amp;lt;" is the text "&lt;", not "<".
+  assert.equal(L.pcnmapUnescape("&amp;lt;"), "&lt;");
+  const drawn = [];
+  const context = {
+    save() {}, restore() {}, measureText: (text) => ({ width: text.length * 6 }),
+    strokeText() {}, fillText: (text, x, y) => drawn.push([text, x, y]),
+  };
+  const layer = new L.PcnmapLabels([[53.76, -2.70, "Preston &amp; Chorley"],
+                                    [53.70, -2.40, "&lt;b&gt;Hill"]], { minZoom: 9 });
+  for (const zoom of [8, 10]) {
+    drawn.length = 0;
+    layer._map = map(L, zoom, [53.73, -2.55]);
+    layer._renderer = { _drawing: true, _ctx: context,
+                        _bounds: L.bounds([-100000, -100000], [100000, 100000]) };
+    layer._project();
+    layer._updatePath();
+    if (zoom < 9) {
+      assert.equal(drawn.length, 0);
+    } else {
+      assert.deepEqual(drawn.map((item) => item[0]).sort(), ["<b>Hill", "Preston & Chorley"]);
+      const expected = layer._map.latLngToLayerPoint([53.76, -2.70]);
+      const preston = drawn.find((item) => item[0] === "Preston & Chorley");
+      assert.deepEqual([preston[1], preston[2]], [expected.x, expected.y]);
+    }
+  }
+  assert.equal(layer._containsPoint(L.point(0, 0)), false);
+});
+
+test("a box is moved inside the map at each of its four edges, and no further", () => {
+  const { L } = browser();
+  const size = L.point(400, 300);
+  assert.deepEqual(plain(L.pcnmapShiftInside(-30, 100, 120, 50, size)), [30, 0]);     // left
+  assert.deepEqual(plain(L.pcnmapShiftInside(350, 100, 120, 50, size)), [-70, 0]);    // right
+  assert.deepEqual(plain(L.pcnmapShiftInside(100, -10, 120, 50, size)), [0, 10]);     // top
+  assert.deepEqual(plain(L.pcnmapShiftInside(100, 280, 120, 50, size)), [0, -30]);    // bottom
+  assert.deepEqual(plain(L.pcnmapShiftInside(-5, -5, 500, 400, size)), [5, 5]);       // too big: top-left
+  assert.deepEqual(plain(L.pcnmapShiftInside(10, 10, 120, 50, size)), [0, 0]);        // inside already
+});
+
+test("a layer's tooltip is kept inside its map when placed past an edge", () => {
+  const { L } = browser();
+  const group = L.pcnmapPractices(networks, rows,
+                                  ["Practice", "ODS code", "Postcode", "Network", "Patients"]);
+  const tooltip = group.getTooltip();
+  const container = { offsetWidth: 200, offsetHeight: 80, style: {},
+                      classList: { add() {}, remove() {} } };
+  const size = L.point(500, 400);
+  tooltip._container = container;
+  tooltip._map = {
+    getSize: () => size, getCenter: () => L.latLng(0, 0),
+    latLngToContainerPoint: () => L.point(250, 200),
+    layerPointToContainerPoint: (point) => L.point(point.x, point.y),
+  };
+  tooltip.options.direction = "right";
+  tooltip.options.offset = [0, 0];
+  for (const [at, inside] of [[[-50, 200], [0, 160]], [[480, 200], [300, 160]],
+                              [[100, 5], [100, 0]], [[100, 395], [100, 320]]]) {
+    tooltip._setPosition(L.point(at[0], at[1]));
+    const position = L.DomUtil.getPosition(container);
+    assert.deepEqual([position.x, position.y], inside, `placed at ${at}`);
+  }
+});
+
+test("practices are ringed light then dark, so they show on any fill, smaller at England's scale", () => {
+  const { L } = browser();
+  const strokes = [];
+  const context = {
+    beginPath() {}, moveTo() {}, arc() {}, fill() {},
+    stroke() { strokes.push([this.strokeStyle, this.lineWidth]); },
+  };
+  const layer = new L.PcnmapPractices(networks, rows);
+  for (const zoom of [12, 6]) {
+    strokes.length = 0;
+    layer._map = map(L, zoom, [53.73, -2.65]);
+    layer._renderer = { _drawing: true, _ctx: context,
+                        _bounds: L.bounds([-1e6, -1e6], [1e6, 1e6]) };
+    layer._project();
+    layer._updatePath();
+    // Per network colour: a wide light ring, then the dark outline over it.
+    assert.equal(strokes.length, 2 * networks.length);
+    const [halo, outline] = strokes;
+    assert.equal(halo[0], "#ffffff");
+    assert.equal(outline[0], "#111111");
+    assert.ok(halo[1] > outline[1]);
+    assert.equal(layer.radiusAt(zoom), zoom >= 10 ? 5 : 2.5);
+  }
 });

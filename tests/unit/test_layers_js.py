@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap.maps import assets, mapping
+from pcnmap.maps import assets, elements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +25,6 @@ def test_layers_script_passes_its_own_tests() -> None:
         [node, "--test", str(ROOT / "tests" / "js")], capture_output=True, text=True,
         timeout=120, check=False,
         env={"LEAFLET_JS": str(assets.leaflet_folder() / "leaflet-src.js"),
-             "LAYERS_JS": str(mapping.LAYERS_FILE), "PATH": str(Path(node).parent)})
+             "LAYERS_JS": str(elements.LAYERS_FILE), "PATH": str(Path(node).parent)})
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "# fail 0" in run.stdout and "# pass 5" in run.stdout
+    assert "# fail 0" in run.stdout and "# pass 10" in run.stdout

@@ -1,0 +1,254 @@
+"""What the network map draws for one selection (a commissioner, or a
+region and STP/ICB, or all of England): which layers, at which scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import branca.colormap
+import geopandas as gpd
+import pandas as pd
+
+from pcnmap import codes
+from pcnmap.maps import layerdata
+from pcnmap.maps.escaping import escape_columns
+from pcnmap.model import lookup
+
+
+@dataclass(frozen=True)
+class NetworkMapLayers:
+    """The network map's layers for one selection, ready for its elements.
+
+    Attributes:
+        bounds: The view to fit (minx, miny, maxx, maxy, degrees).
+        commissioners: The chosen commissioners' outlines as GeoJSON text.
+        networks: The networks' indicative boundaries as GeoJSON text (None: none).
+        practices: The practice layer's rows (:func:`layerdata.practice_rows`).
+        derived: The boundaries drawn (for the GeoJSON download).
+        place_labels: District names in view (:func:`layerdata.place_label_rows`).
+        network_labels: Network names (:func:`layerdata.network_label_rows`).
+        place: The selection in a file name: the commissioner's, STP/ICB's or
+            region's code, or "england".
+    """
+
+    bounds: tuple[float, float, float, float]
+    commissioners: str
+    networks: str | None
+    practices: tuple[list, list]
+    derived: gpd.GeoDataFrame
+    place_labels: list[list]
+    network_labels: list[list]
+    place: str
+
+
+def place_name(commissioner: str | None, region: str | None, area: str | None) -> str:
+    """The selection as a file name part: the narrowest place chosen."""
+    return commissioner or area or region or "england"
+
+
+def network_map_layers(practices: pd.DataFrame, *, commissioner: str | None,
+                       region: str | None, area: str | None, method: str,
+                       local_outlines: gpd.GeoDataFrame, national_outlines: gpd.GeoDataFrame,
+                       local_boundaries: gpd.GeoDataFrame,
+                       national_boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame,
+                       colours: dict[str, str]) -> NetworkMapLayers:
+    """The layers of the network map for one selection.
+
+    A commissioner is drawn in local detail (its outline and boundaries at
+    100 m, positions to the metre) with the practices serving it; a region,
+    STP/ICB or all of England at national scale (1 km boundaries on a 100 m
+    grid), as many networks at once would otherwise be megabytes.
+
+    Args:
+        practices: The snapshot's practices.
+        commissioner: The chosen commissioner's code, or None.
+        region: The chosen NHS region's code, or None (any).
+        area: The chosen STP/ICB's code, or None (any).
+        method: The boundary method drawn.
+        local_outlines: Commissioner outlines at local detail.
+        national_outlines: Commissioner outlines at national scale.
+        local_boundaries: Network boundaries at local detail (every method).
+        national_boundaries: Network boundaries at national scale (every method).
+        places: The local authority districts (the ``places`` table).
+        colours: Each network's colour.
+
+    Returns:
+        The layers' data, every text escaped.
+    """
+    if commissioner:
+        chosen = lookup.serving(practices, commissioner)
+        outlines = local_outlines[local_outlines["commissioner_code"] == commissioner]
+        derived, grid, practice_grid = local_boundaries, layerdata.LOCAL_PRECISION, \
+            layerdata.LOCAL_PRECISION
+    else:
+        chosen = lookup.within_area(practices, region, area)
+        outlines = national_outlines[codes.one_of(national_outlines["commissioner_code"],
+                                                  chosen["commissioner_code"].unique())]
+        derived, grid, practice_grid = national_boundaries, layerdata.NATIONAL_PRECISION, 1e-4
+    derived = derived[(derived["method"] == method)
+                      & codes.one_of(derived["network_code"], chosen["network_code"])]
+    bounds = tuple(float(v) for v in outlines.total_bounds)
+    return NetworkMapLayers(
+        bounds=bounds,
+        commissioners=layerdata.commissioner_geojson(outlines, grid),
+        networks=layerdata.network_geojson(derived, colours, grid) if len(derived) else None,
+        practices=layerdata.practice_rows(chosen, colours, practice_grid),
+        derived=derived,
+        place_labels=layerdata.place_label_rows(places, bounds),
+        network_labels=layerdata.network_label_rows(derived) if len(derived) else [],
+        place=place_name(commissioner, region, area),
+    )
+
+
+# The coverage-gaps map's two network layers: a fill for small networks, a
+# dashed outline for non-contiguous ones, so a network that is both reads as
+# both (two fills would blend to grey).
+UNDER_COLOUR = "#EE7733"
+SPLIT_COLOUR = "#0077BB"
+
+
+@dataclass(frozen=True)
+class CoverageGaps:
+    """The coverage-gaps page for one selection: its tables and its map.
+
+    Attributes:
+        unaligned: Practices with patients in no network.
+        areas: LSOAs nearest a practice in no network.
+        sizes: Every network's size check.
+        split: Non-contiguous networks (by the boundary method).
+        by_commissioner: Coverage by commissioner.
+        bounds: The view to fit (minx, miny, maxx, maxy).
+        commissioners: The commissioners' outlines as GeoJSON text.
+        uncovered: Areas nearest a practice in no network, GeoJSON text (None: none).
+        under: Networks under 30,000 patients, GeoJSON text (None: none).
+        split_shapes: Non-contiguous networks' boundaries, GeoJSON text (None: none).
+        practices: Practice rows of the practices in no network.
+        place_labels: District names in view.
+        place: The selection in a file name.
+    """
+
+    unaligned: pd.DataFrame
+    areas: pd.DataFrame
+    sizes: pd.DataFrame
+    split: pd.DataFrame
+    by_commissioner: pd.DataFrame
+    bounds: tuple[float, float, float, float]
+    commissioners: str
+    uncovered: str | None
+    under: str | None
+    split_shapes: str | None
+    practices: tuple[list, list]
+    place_labels: list[list]
+    place: str
+
+
+def _only(frame: pd.DataFrame, commissioner: str | None,
+          column: str = "commissioner_code") -> pd.DataFrame:
+    return frame if commissioner is None else frame[frame[column] == commissioner]
+
+
+def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: str | None,
+                  area: str | None, method: str, unaligned: pd.DataFrame,
+                  every_area: pd.DataFrame, every_size: pd.DataFrame,
+                  every_split: pd.DataFrame, by_commissioner: pd.DataFrame,
+                  outlines: gpd.GeoDataFrame, uncovered: gpd.GeoDataFrame,
+                  boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> CoverageGaps:
+    """The coverage gaps of one selection, tables and map layers.
+
+    Args:
+        practices: The snapshot's practices.
+        commissioner: The chosen commissioner, or None.
+        region: The chosen region, or None.
+        area: The chosen STP/ICB, or None.
+        method: The boundary method.
+        unaligned: England's practices with patients in no network.
+        every_area: England's uncovered areas (LSOAs).
+        every_size: Every network's size check.
+        every_split: England's non-contiguous networks (by ``method``).
+        by_commissioner: Coverage by commissioner of the chosen practices.
+        outlines: Commissioner outlines (local detail).
+        uncovered: The uncovered areas' shapes.
+        boundaries: Network boundaries (local detail for a commissioner,
+            national scale otherwise).
+        places: The local authority districts.
+
+    Returns:
+        The page's tables and its layers' data, every text escaped.
+    """
+    chosen = lookup.within_area(practices, region, area)
+    unaligned_practices = _only(unaligned, commissioner)
+    unaligned_practices = unaligned_practices[codes.one_of(
+        unaligned_practices["practice_code"], chosen["practice_code"])]
+    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
+    sizes = _only(every_size, commissioner)
+    split = every_split
+    if commissioner:
+        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
+                              "network_code"].dropna())
+        split = split[codes.one_of(split["network_code"], mine)]
+    outlines = _only(outlines, commissioner)
+    outlines = outlines[codes.one_of(outlines["commissioner_code"],
+                                     chosen["commissioner_code"].unique())]
+    uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
+    shapes = boundaries[boundaries["method"] == method]
+
+    def layer(network_codes: pd.Series, colour: str) -> str | None:
+        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
+        return layerdata.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
+            if len(picked) else None
+
+    bounds = tuple(float(v) for v in outlines.total_bounds)
+    return CoverageGaps(
+        unaligned=unaligned_practices, areas=areas, sizes=sizes, split=split,
+        by_commissioner=_only(by_commissioner, commissioner),
+        bounds=bounds,
+        commissioners=layerdata.commissioner_geojson(outlines),
+        uncovered=layerdata.geojson(layerdata.rounded(escape_columns(
+            uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
+        if len(uncovered) else None,
+        under=layer(sizes.loc[sizes["size_band"] == "under", "network_code"], UNDER_COLOUR),
+        split_shapes=layer(split["network_code"], SPLIT_COLOUR),
+        practices=layerdata.practice_rows(chosen[codes.one_of(
+            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
+        place_labels=layerdata.place_label_rows(places, bounds),
+        place=place_name(commissioner, region, area),
+    )
+
+
+@dataclass(frozen=True)
+class PerPatientMap:
+    """The funding map's layer: networks coloured by their £ per patient.
+
+    Attributes:
+        shapes: The boundaries as GeoJSON text, each with its ``colour`` and
+            ``per_patient`` (written as money), names escaped.
+        low: The lowest £ per patient drawn.
+        high: The highest.
+        scale: The scale's colours at its low end, middle and high end.
+        bounds: The view to fit (minx, miny, maxx, maxy).
+    """
+
+    shapes: str
+    low: float
+    high: float
+    scale: tuple[str, str, str]
+    bounds: tuple[float, float, float, float]
+
+
+def per_patient_map(boundaries: gpd.GeoDataFrame, per_patient: pd.Series
+                    ) -> PerPatientMap | None:
+    """Networks' boundaries coloured by their £ per patient (``per_patient``
+    by network code) on the viridis scale from the lowest to the highest;
+    None when none is drawn."""
+    if boundaries.empty:
+        return None
+    low, high = float(per_patient.min()), float(per_patient.max())
+    scale = branca.colormap.linear.viridis.scale(low, high)
+    shapes = layerdata.rounded(boundaries[["network_code", "network_name", "geometry"]])
+    value = shapes["network_code"].map(per_patient)
+    shapes["per_patient"] = value.map(lambda v: f"£{v:,.2f}")
+    shapes["colour"] = value.map(lambda v: scale(v)[:7])  # the hex colour, no alpha
+    shapes = escape_columns(shapes, ["network_code", "network_name"])
+    return PerPatientMap(layerdata.geojson(shapes), low, high,
+                         (scale(low)[:7], scale((low + high) / 2)[:7], scale(high)[:7]),
+                         tuple(float(v) for v in boundaries.total_bounds))

@@ -1,0 +1,100 @@
+"""What the network and coverage-gaps maps draw for one place, on the built extract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pcnmap import store
+from pcnmap.maps import colours, selection
+from pcnmap.model import coverage
+
+
+@pytest.fixture(scope="module")
+def tables(built_extract: Path) -> dict:
+    read = lambda name: store.read_table(built_extract, "2023-01", name)  # noqa: E731
+    return {"practices": read("practices"), "networks": read("networks"),
+            "local_outlines": store.read_commissioners(built_extract, "2023-01"),
+            "national_outlines": read("national_commissioners"),
+            "local_boundaries": read("network_boundaries"),
+            "national_boundaries": read("national_boundaries"),
+            "places": store.read(built_extract, "places"),
+            "lsoa_networks": read("lsoa_networks"), "contiguity": read("contiguity"),
+            "uncovered": read("uncovered_areas")}
+
+
+def layers(tables: dict, **place) -> selection.NetworkMapLayers:
+    shapes = tables["national_boundaries"]
+    return selection.network_map_layers(
+        tables["practices"], method="lsoa",
+        **{"commissioner": None, "region": None, "area": None, **place},
+        local_outlines=tables["local_outlines"], national_outlines=tables["national_outlines"],
+        local_boundaries=tables["local_boundaries"],
+        national_boundaries=tables["national_boundaries"], places=tables["places"],
+        colours=colours.stable_colours(shapes[shapes["method"] == "catchment"]))
+
+
+def test_a_commissioner_is_drawn_in_local_detail_with_the_practices_serving_it(tables) -> None:
+    practices = tables["practices"]
+    commissioner = practices["commissioner_code"].value_counts().index[0]
+    drawn = layers(tables, commissioner=commissioner)
+    serving = practices[(practices["commissioner_code"] == commissioner)
+                        | (practices["network_commissioner_code"] == commissioner)]
+    assert {row[3] for row in drawn.practices[1]} == set(
+        serving.dropna(subset=["longitude"])["practice_code"])
+    outline = tables["local_outlines"]
+    outline = outline[outline["commissioner_code"] == commissioner]
+    assert drawn.bounds == pytest.approx(tuple(outline.total_bounds))
+    assert [f["properties"]["commissioner_code"] for f in json.loads(
+        drawn.commissioners)["features"]] == [commissioner]
+    assert set(drawn.derived["network_code"]) <= set(serving["network_code"].dropna())
+    assert (drawn.derived["method"] == "lsoa").all()
+    assert drawn.place == commissioner
+    assert len(drawn.network_labels) == len(drawn.derived)
+    assert drawn.place_labels  # the districts around it
+
+
+def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
+    drawn = layers(tables)
+    assert drawn.place == "england"
+    assert len(drawn.practices[1]) == tables["practices"]["longitude"].notna().sum()
+    # The districts in view (and just beyond it), no others.
+    minx, miny, maxx, maxy = drawn.bounds
+    places = tables["places"]
+    inside = places[places["label_longitude"].between(minx, maxx)
+                    & places["label_latitude"].between(miny, maxy)]
+    named = {row[2] for row in drawn.place_labels}
+    assert set(inside["district_name"]) <= named
+    assert len(named) < len(places)
+    practices = tables["practices"]
+    area = practices["stp_code"].value_counts().index[-1]
+    narrowed = layers(tables, area=area)
+    assert narrowed.place == area
+    assert {row[3] for row in narrowed.practices[1]} == set(
+        practices[practices["stp_code"] == area].dropna(subset=["longitude"])["practice_code"])
+
+
+def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(tables) -> None:
+    sizes = coverage.size_check(tables["networks"])
+    split = coverage.non_contiguous(tables["contiguity"], tables["local_boundaries"], "lsoa")
+    gaps = selection.coverage_gaps(
+        tables["practices"], commissioner=None, region=None, area=None, method="lsoa",
+        unaligned=coverage.unaligned_practices(tables["practices"]),
+        every_area=coverage.uncovered_areas(tables["lsoa_networks"]), every_size=sizes,
+        every_split=split, by_commissioner=coverage.commissioner_coverage(tables["practices"]),
+        outlines=tables["local_outlines"], uncovered=tables["uncovered"],
+        boundaries=tables["national_boundaries"], places=tables["places"])
+    under = {f["properties"]["network_code"]: f["properties"]["colour"]
+             for f in json.loads(gaps.under)["features"]} if gaps.under else {}
+    drawn_under = set(tables["national_boundaries"].query("method == 'lsoa'")["network_code"])
+    assert set(under) == set(sizes.loc[sizes["size_band"] == "under", "network_code"]) & \
+        drawn_under
+    assert set(under.values()) <= {selection.UNDER_COLOUR}
+    if gaps.split_shapes:
+        assert {f["properties"]["network_code"] for f in json.loads(gaps.split_shapes)[
+            "features"]} <= set(split["network_code"])
+    assert gaps.place == "england"
+    assert {row[3] for row in gaps.practices[1]} <= set(gaps.unaligned["practice_code"])
+    assert gaps.sizes.equals(sizes)

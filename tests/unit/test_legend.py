@@ -1,0 +1,84 @@
+"""Legends: a row for every layer on a map, every text escaped, the attribution lines."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import shapely
+
+from pcnmap import store
+from pcnmap.maps import elements, export, layerdata
+from pcnmap.maps.escaping import escape
+from pcnmap.maps.legend import DASHED, DOT, LegendEntry, legend_html
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">${x}'
+
+
+def test_a_legend_escapes_every_text_and_says_each_row() -> None:
+    html = legend_html([LegendEntry("Layer A", HOSTILE, DOT, ("#123456",)),
+                        LegendEntry("Layer B", "Non-contiguous", DASHED, ("#0077BB",),
+                                    shown=False)],
+                       title=HOSTILE, attribution=("Line one", "Line <two>"))
+    assert "<img" not in html and "${x}" not in html
+    assert html.count('class="pcnmap-legend-row"') == 2
+    assert 'data-layer="Layer B"' in html and "display:none" in html
+    assert "dashed #0077BB" in html
+    assert "Line one" in html and "Line &lt;two&gt;" in html
+    # The attribution lines behind a switch in the app, shown at once on a saved map.
+    assert '<details class="pcnmap-attribution" style' in html
+    assert '<details class="pcnmap-attribution" open' in legend_html(
+        [], attribution=("x",), open_sources=True)
+    assert '<details open class="pcnmap-legend-body">' in html
+
+
+def test_the_legend_names_every_layer_on_the_map() -> None:
+    england = gpd.GeoDataFrame({"commissioner_code": ["00X"], "commissioner_name": ["North"]},
+                               geometry=[shapely.box(-2, 53, -1, 54)], crs=4326)
+    fmap = elements.base_map((-2, 53, -1, 54), england=layerdata.geojson(england))
+    elements.commissioner_layer(england, "Commissioner boundaries").add_to(fmap)
+    elements.place_labels([[53.5, -1.5, "Preston"]]).add_to(fmap)
+    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
+    legend = elements.legend_of(fmap)
+    page = fmap.get_root().render()
+    named = {entry.layer for entry in legend.entries()}
+    assert set(elements.layer_names(fmap)) <= named
+    for name in elements.layer_names(fmap):
+        assert json.dumps(name)[1:-1] in page
+    # The plain outline is the base layer drawn; the tiles are there to choose
+    # but off, so no tile attribution is shown with the outline.
+    assert elements.PLAIN_BASEMAP in named and elements.TILES_BASEMAP in named
+    assert "openstreetmap" not in [name.lower() for name in elements.layer_names(fmap)]
+
+
+def test_file_names_say_the_map_the_snapshot_and_the_place() -> None:
+    assert export.map_file_name("network-map", "2026-07", "00X", "html") == \
+        "pcnmap-network-map-2026-07-00X.html"
+    assert export.map_file_name("network sheet", "2026-07", "U1/../x", "html") == \
+        "pcnmap-network-sheet-2026-07-U1-x.html"
+
+
+def test_a_saved_map_carries_its_title_legend_and_attribution_and_no_app_links() -> None:
+    fmap = elements.base_map((-2, 53, -1, 54))
+    elements.place_labels([[53.5, -1.5, "Preston &amp; Chorley"]]).add_to(fmap)
+    elements.finish_map(fmap)
+    page = export.saved_map_html(fmap, "Network map: <Lancashire>, July 2026",
+                                 store.ATTRIBUTION)
+    assert "<title>Network map: &lt;Lancashire&gt;, July 2026</title>" in page
+    assert "/app/static" not in page and "cdn" not in page.lower()
+    assert "L.version" in page or "Leaflet" in page  # Leaflet itself, inlined
+    assert "pcnmap-legend" in page and "Place names" in page
+    for line in store.ATTRIBUTION:
+        assert escape(line) in page
+
+
+def test_a_geojson_download_carries_title_caveat_and_attribution() -> None:
+    shapes = gpd.GeoDataFrame({"network_code": ["U1"], "network_name": ["North"],
+                               "part_areas_km2": [[1.0]]},
+                              geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    document = json.loads(export.geojson_document(shapes, "Networks, 00X", store.ATTRIBUTION))
+    assert document["name"] == "Networks, 00X"
+    assert document["attribution"] == list(store.ATTRIBUTION)
+    assert "Indicative" in document["description"]
+    assert document["features"][0]["properties"] == {"network_code": "U1",
+                                                     "network_name": "North"}
