@@ -24,6 +24,11 @@ def run(page: str = PAGES[0].path, **query: str) -> AppTest:
     return app.run()
 
 
+def downloads(app: AppTest) -> list[str]:
+    """The labels of the page's download buttons."""
+    return [element.proto.label for element in app.get("download_button")]
+
+
 def shown(markdown: str) -> str:
     """``markdown`` with its backslash escapes resolved and the invisible
     word joiners (which keep addresses from becoming links) left out."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from pcnmap import store
 from pcnmap.model import coverage, funding
-from tests.screen import run
+from tests.screen import downloads, run
 from ui import pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,8 +16,6 @@ PAGES = [page.path for page in pages.PAGES]
 
 
 
-def downloads(app: AppTest) -> list[str]:
-    return [element.proto.label for element in app.get("download_button")]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -4,29 +4,22 @@ checked in the browser tests, where a download is saved.)"""
 
 from __future__ import annotations
 
-import pytest
-import streamlit as st
-
 from pcnmap import store
 from pcnmap.model import coverage, lookup
-from tests.app.test_pages import downloads, run
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    yield
+from tests.screen import downloads, run
 
 
 def test_the_network_panel_sets_the_network_against_its_commissioner_and_england() -> None:
-    app = run("pages/1_Network_map.py", snapshot="2026-07", network="U05512")
+    networks = store.read_table(store.DATA_DIR, "2026-07", "networks")
+    largest = networks.sort_values(["member_count", "network_code"]).iloc[-1]
+    app = run("pages/1_Network_map.py", snapshot="2026-07", network=largest["network_code"])
     assert not app.exception
     tables = [frame.value for frame in app.dataframe]
     benchmarks = next(t for t in tables if "Decile (England)" in t.columns)
     assert list(benchmarks["Measure"]) == ["Registered patients", "£ per patient",
                                            "Member practices"]
-    assert benchmarks.at[0, "This network"] == "59,017"
-    assert benchmarks.at[2, "This network"] == "10"
+    assert benchmarks.at[0, "This network"] == f"{largest['registered']:,.0f}"
+    assert benchmarks.at[2, "This network"] == str(largest["member_count"])
     areas = next(t for t in tables if "ONS rural-urban class" in t.columns)
     assert areas["LSOAs"].sum() > 0
     assert any("not recorded in this snapshot" in c.value for c in app.caption)
