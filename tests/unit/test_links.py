@@ -4,7 +4,6 @@ a search that costs the same whatever its length."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -74,10 +73,11 @@ def test_many_problems_are_summarised() -> None:
     assert links.summary([]) is None
 
 
-def test_a_long_search_costs_what_a_short_one_does() -> None:
+def test_a_long_search_is_the_search_of_its_first_100_characters() -> None:
+    """So it costs what a short one does, whatever its length."""
     practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
-    started = time.perf_counter()
-    found = lookup.find(practices, "RIVERSIDE " * 10_000)
-    assert time.perf_counter() - started < 0.5
+    query = "RIVERSIDE " * 10_000
+    found = lookup.find(practices, query)
+    assert found.equals(lookup.find(practices, query[:100]))
     assert "RIVERSIDE MEDICAL CENTRE" in set(found["practice_name"])
     assert lookup.find(practices, "x" * 100 + "P81185").empty  # the code is past the cap
