@@ -17,7 +17,7 @@ import streamlit as st
 
 from pcnmap import export, links, store
 from pcnmap.maps import mapping
-from pcnmap.model import lookup, methods
+from pcnmap.model import lookup, methods, places
 from ui import data
 from ui.assets import map_assets
 
@@ -78,9 +78,13 @@ def param(name: str) -> str | None:
 
 def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
-    from outside (a shared link, the back or forward button)."""
+    from outside (a shared link, the back or forward button), or when the
+    widget holds what is no longer an option (its options changed with the
+    snapshot: Streamlit can then hand back an option's label, not the option)."""
     wanted = param(key)
-    if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
+    held = st.session_state.get(key, default)
+    if (key not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
+            or held not in options):
         st.session_state[key] = wanted if wanted in options else default
         st.session_state[f"_url_{key}"] = wanted if wanted in options else None
 
@@ -108,25 +112,98 @@ def snapshot_picker(where=st.sidebar) -> str:
     return key
 
 
-def _choose(label: str, key: str, options: list[str], names: dict[str, str], where) -> str:
-    """A picker whose first option is "All"; its choice lives in the URL under ``key``."""
-    url_choice(key, options, options[0])
-    choice = where.selectbox(label, options, key=key, format_func=lambda c: names.get(c, c))
+# The place chosen last (snapshot, region, area, commissioner codes): what a
+# change of snapshot carries over, and how a change of the address from
+# outside (a link, the back button) is told from the app's own writing.
+_PLACE = "_place"
+_ALL = {"region": "all", "area": "all", "commissioner": "England"}
+
+
+def _place_codes() -> dict[str, str | None]:
+    """The address's region, area and commissioner codes (None: all)."""
+    codes = {}
+    for key, every in _ALL.items():
+        value = param(key)
+        codes[key] = None if value in (None, "", every) else value
+    return codes
+
+
+def _source_snapshot(snapshot: str, wanted: dict[str, str | None]) -> str | None:
+    """The snapshot a place choice was made in: the session's last, or (a
+    link naming a code this snapshot lacks) the nearest snapshot holding it."""
+    last = st.session_state.get(_PLACE)
+    if last and last[0] != snapshot:
+        return last[0]
+    code = wanted["commissioner"]
+    if code is None:
+        return None
+    keys = data.snapshot_keys()
+    here = keys.index(snapshot)
+    for other in sorted(keys, key=lambda k: abs(keys.index(k) - here)):
+        if other != snapshot and (data.practices(other)["commissioner_code"] == code).any():
+            return other
+    return None
+
+
+def _pick(label: str, key: str, options: list[str], names: dict[str, str], wanted: str,
+          fresh: bool, where) -> str:
+    """A place picker whose choice is a code; ``fresh``: set it to ``wanted``
+    (the snapshot, the page or the address changed), so no value of another
+    list of options lingers in it."""
+    widget = key
+    if fresh or widget not in st.session_state or st.session_state[widget] not in options:
+        st.session_state[widget] = wanted if wanted in options else options[0]
+    choice = where.selectbox(label, options, key=widget,
+                             format_func=lambda c: names.get(c, c))
+    if choice not in options:  # a label handed back: its code
+        choice = next((code for code, name in names.items() if name == choice), options[0])
     url_store(key, choice, options[0])
     return choice
 
 
 def commissioner_picker(snapshot: str, where=st.sidebar) -> str | None:
     """Narrow by NHS region, then STP/ICB, then choose a commissioner (or all of
-    England). Each choice lives in the URL (``region``, ``area``, ``commissioner``)."""
+    England). Each choice lives in the URL as a code (``region``, ``area``,
+    ``commissioner``); a code another snapshot lacks is carried over by
+    :func:`pcnmap.model.places.carry_over` (its successor, or all), and the
+    page says what happened."""
     words = data.snapshot(snapshot)
+    wanted = _place_codes()
+    last = st.session_state.get(_PLACE)
+    # Fresh: a new session, snapshot or page (a widget of the same key on
+    # another page can come back holding its old value), or an address
+    # changed from outside.
+    fresh = (last is None or last[0] != snapshot or tuple(wanted.values()) != last[1:4]
+             or last[4] != st.session_state.get("_page"))
+    note = ""
+    if fresh:
+        source = _source_snapshot(snapshot, wanted)
+        carried = places.carry_over(
+            wanted["region"], wanted["area"], wanted["commissioner"],
+            data.practices(source) if source else None, data.practices(snapshot),
+            {"commissioner": words.commissioner_word, "area": words.area_word})
+        wanted = {"region": carried.region, "area": carried.area,
+                  "commissioner": carried.commissioner}
+        note = carried.note
     regions = {"all": "All regions", **data.place_names(snapshot, "region")}
-    region = _choose("NHS region", "region", list(regions), regions, where)
+    region = _pick("NHS region", "region", list(regions), regions,
+                   wanted["region"] or "all", fresh, where)
     areas = {"all": f"All {words.area_word}s", **data.place_names(snapshot, "stp", region)}
-    area = _choose(words.area_word, "area", list(areas), areas, where)
+    area = _pick(words.area_word, "area", list(areas), areas, wanted["area"] or "all",
+                 fresh, where)
     names = {"England": "All" if region != "all" or area != "all" else "All of England",
              **data.place_names(snapshot, "commissioner", region, area)}
-    code = _choose(words.commissioner_word, "commissioner", list(names), names, where)
+    code = _pick(words.commissioner_word, "commissioner", list(names), names,
+                 wanted["commissioner"] or "England", fresh, where)
+    if code != "England":
+        # The picker cuts long names short: the choice in full below it.
+        where.caption(plain(names[code]))
+    if note:
+        st.info(plain(note))
+    st.session_state[_PLACE] = (snapshot, None if region == "all" else region,
+                                None if area == "all" else area,
+                                None if code == "England" else code,
+                                st.session_state.get("_page"))
     return None if code == "England" else code
 
 
@@ -161,11 +238,31 @@ def presentation_toggle() -> bool:
     return on
 
 
+def _through_the_entry_point() -> None:
+    """Rerun through ``dashboard.py`` when a page was run without it.
+
+    Until some session has run the entry point (which calls st.navigation),
+    Streamlit treats an app with a ``pages/`` folder as an old-style
+    multipage app and runs a linked page's file by itself: a fresh server's
+    first visitor following a link to a page got no page configuration, no
+    guard and Streamlit's own page names. The flag Streamlit keeps for that
+    is switched off, once for the server, and a session that never ran the
+    entry point (``_page`` is its mark) starts its run again.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if "_page" not in st.session_state:
+            st.rerun()
+
+
 def page_start(*, place: bool = True) -> tuple[str, str | None]:
     """The sidebar every page begins with (below the navigation): the
     snapshot, the place (region, STP/ICB, commissioner) when the page filters
     by it, and the presentation switch. Returns the snapshot and the
     commissioner."""
+    _through_the_entry_point()
     snapshot = snapshot_picker()
     commissioner = commissioner_picker(snapshot) if place else None
     presentation_toggle()
@@ -187,10 +284,35 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                        file_name=name, mime="text/csv", key=key or f"download-{name}")
 
 
+# The choices every page shares: a change of page keeps them in the address.
+SHARED_KEYS = ("snapshot", "region", "area", "commissioner", "method", "present")
+
+
+def keep_shared_choices(page_path: str) -> None:
+    """Before a page runs: when the page changed (the navigation drops the
+    address's parameters) and the address names none of the shared choices,
+    put back the ones the last page had, so the place, snapshot, method and
+    presentation mode follow from page to page."""
+    last_page = st.session_state.get("_page")
+    shared = st.session_state.get("_shared") or {}
+    if last_page is not None and last_page != page_path and shared and not any(
+            key in st.query_params for key in SHARED_KEYS):
+        for key, value in shared.items():
+            st.query_params[key] = value
+    st.session_state["_page"] = page_path
+
+
+def remember_shared_choices() -> None:
+    """After a page ran: what the address holds of the shared choices."""
+    st.session_state["_shared"] = {key: st.query_params[key] for key in SHARED_KEYS
+                                   if key in st.query_params}
+
+
 def guarded(page: Callable[[], None]) -> None:
     """Run a page; show a plain message instead of any error's traceback."""
     try:
         page()
+        remember_shared_choices()
         data.release_memory()
     except store.DataMissing as error:
         st.error(f"Some of the app's data is missing: {plain(error)}")

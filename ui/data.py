@@ -20,7 +20,7 @@ import streamlit as st
 
 from pcnmap import codes, store
 from pcnmap.maps import mapping
-from pcnmap.model import changes, coverage, funding, lookup, whatif
+from pcnmap.model import changes, coverage, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -308,11 +308,24 @@ def place_names(snapshot: str, level: str, region: str = "all", area: str = "all
         table = commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
         table = table[codes.one_of(table["commissioner_code"],
                                    inside["commissioner_code"].unique())]
-        return {c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
-                                                table["commissioner_name"], strict=True)}
+        labels = commissioner_labels(snapshot)
+        return {c: labels.get(c, c) for c in sorted(table["commissioner_code"])}
     found = inside.dropna(subset=[f"{level}_code"]).drop_duplicates(f"{level}_code")
     names = found[f"{level}_name"].astype("string").fillna(found[f"{level}_code"])
     return dict(sorted(zip(found[f"{level}_code"], names, strict=True)))
+
+
+@st.cache_resource(show_spinner=False)
+def commissioner_labels(key: str) -> dict[str, str]:
+    """Each commissioner as people know it: code · place (the rule is in
+    :mod:`pcnmap.model.places`; a Sub-ICB location's place is its
+    predecessor CCG's, from the snapshots whose commissioners are CCGs)."""
+    older = [other for other in reversed(snapshot_keys())
+             if snapshot(other).commissioner_word == "CCG"]
+    table = commissioners(key)[["commissioner_code", "commissioner_name"]]
+    return places.commissioner_labels(
+        table, places.predecessor_names([practices(other) for other in older]),
+        places.main_districts(practices(key)))
 
 
 @st.cache_resource(show_spinner=False)
