@@ -8,8 +8,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap.maps import assets, mapping
-from pcnmap.model import changes, coverage, lookup, methods
-from ui import controls, data
+from pcnmap.model import changes, coverage, methods
+from ui import controls, data, search
 
 
 def network_panel(snapshot: str, network_code: str) -> None:
@@ -86,30 +86,12 @@ def page() -> None:
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data["derived"]
 
-    query = st.text_input("Find a practice or network (name, ODS code or postcode)",
-                          value=controls.param("q") or "", key="search",
-                          max_chars=lookup.QUERY_LIMIT)
-    focus = None
-    if query:
-        st.query_params["q"] = query
-        found = lookup.find(data.practices(snapshot), query)
-        if found.empty:
-            st.warning(f"Nothing matches {controls.plain(repr(query))}.")
-        else:
-            best = found.iloc[0]
-            focus = best
-            st.success(controls.plain(
-                f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
-                f"{best['network_name'] if best['network_name'] else 'in no network'}"))
-            if isinstance(best["network_code"], str):
-                select_network(best["network_code"])
+    picked = search.search_box(snapshot)
+    if picked.network:
+        select_network(picked.network)
 
     colours = data.network_colours(snapshot, method)
-    if focus is not None and focus["latitude"] == focus["latitude"]:
-        bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
-                  focus["longitude"] + 0.03, focus["latitude"] + 0.02)
-    else:
-        bounds = layers_data["bounds"]
+    bounds = picked.bounds or layers_data["bounds"]
     fmap = controls.new_map(snapshot, bounds)
     if outlines_name in layers:
         mapping.commissioner_layer(layers_data["commissioners"], outlines_name).add_to(fmap)
@@ -118,10 +100,15 @@ def page() -> None:
                               "Network boundaries (indicative)").add_to(fmap)
     if "Practices" in layers:
         mapping.practice_layer(layers_data["practices"], colours, "Practices").add_to(fmap)
+    search.mark(fmap, picked)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    clicked = st_folium(fmap, height=620, use_container_width=True,
-                        returned_objects=["last_active_drawing"],
-                        key=f"network-map-{snapshot}-{commissioner}-{method}")
+    # The network's panel beside the map, so a search's answer is in view
+    # at 768 px; below it when the window is narrow (Streamlit stacks columns).
+    on_map, beside = st.columns([3, 2], gap="medium")
+    with on_map:
+        clicked = st_folium(fmap, height=620, use_container_width=True,
+                            returned_objects=["last_active_drawing"],
+                            key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
     code = properties.get("network_code") or properties.get(mapping.PRACTICE_KEYS["network_code"])
@@ -132,7 +119,7 @@ def page() -> None:
         select_network(code)
     st.session_state["_map_click"] = click
 
-    downloads = st.columns(2)
+    downloads = on_map.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
@@ -148,12 +135,17 @@ def page() -> None:
     choices = sorted(networks["network_code"])
     names = dict(zip(networks["network_code"], networks["network_name"], strict=True))
     controls.url_choice("network", choices, None)
-    chosen = st.selectbox("Network", [None, *choices],
-                          format_func=lambda c: "Choose a network…" if c is None
-                          else f"{names[c]} ({c})", key="network")
-    controls.url_store("network", chosen)
-    if chosen:
-        network_panel(snapshot, chosen)
+    with beside:
+        search.details(snapshot, picked)
+        chosen = st.selectbox("Network", [None, *choices],
+                              format_func=lambda c: "Choose a network…" if c is None
+                              else f"{names[c]} ({c})", key="network")
+        controls.url_store("network", chosen)
+        if chosen:
+            network_panel(snapshot, chosen)
+        else:
+            st.caption("Click a network or practice on the map, or search above, to see "
+                       "the network here.")
     controls.about_the_data(snapshot)
 
 

@@ -398,3 +398,33 @@ def changes_between(before: str, after: str) -> changes.SnapshotChanges:
     """What changed from one snapshot to another (shared by every session)."""
     return changes.compare_snapshots(before, practices(before), networks(before), after,
                                      practices(after), networks(after))
+
+
+@st.cache_resource(show_spinner="Loading England's postcodes…")
+def postcode_index() -> lookup.PostcodeIndex:
+    """England's live postcodes, ready to look up (about 10 MB)."""
+    return lookup.PostcodeIndex.from_table(store.read_root_table(store.DATA_DIR, "postcodes"))
+
+
+@st.cache_resource(show_spinner=False)
+def districts() -> pd.DataFrame:
+    """England's local authority districts: names, label points and bounds."""
+    shapes = store.read_root_table(store.DATA_DIR, "places")
+    bounds = shapes.geometry.bounds
+    return pd.DataFrame(shapes.drop(columns="geometry")).assign(
+        min_longitude=bounds["minx"], min_latitude=bounds["miny"],
+        max_longitude=bounds["maxx"], max_latitude=bounds["maxy"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def search_matches(snapshot: str, query: str) -> list[lookup.Match]:
+    """What the search finds for ``query`` in the snapshot (every kind)."""
+    return lookup.search(practices(snapshot), networks(snapshot), commissioner_labels(snapshot),
+                         districts(), postcode_index(), query)
+
+
+@st.cache_resource(show_spinner="Finding who covers this postcode…", max_entries=256)
+def postcode_answer(snapshot: str, key: str) -> lookup.PostcodeAnswer | None:
+    """The networks covering a postcode by each method, and its nearest practices."""
+    return lookup.answer_postcode(key, postcode_index(), network_boundaries(snapshot),
+                                  practices(snapshot))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import shapely
 
 from pcnmap import store
 from pcnmap.model import places
@@ -88,3 +89,83 @@ def test_an_unknown_code_is_dropped_and_said(practices) -> None:
     carried = places.carry_over("Y62", None, "ZZZ", None, practices["2023-01"])
     assert carried.commissioner is None and carried.region == "Y62"
     assert "ZZZ is not in this snapshot; showing all instead" in carried.note
+
+
+# Search and postcodes: the shipped tables (England's postcodes, its districts).
+@pytest.fixture(scope="module")
+def postcodes():
+    from pcnmap.model import lookup
+
+    return lookup.PostcodeIndex.from_table(store.read_root_table(store.DATA_DIR, "postcodes"))
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return pd.DataFrame(store.read_root_table(store.DATA_DIR, "places").drop(
+        columns="geometry"))
+
+
+def found(practices, postcodes, districts, query: str):
+    from pcnmap.model import lookup
+
+    snapshot = practices["2023-01"]
+    networks = store.read_table(store.DATA_DIR, "2023-01", "networks")
+    return lookup.search(snapshot, networks, labels(practices, "2023-01"), districts,
+                         postcodes, query)
+
+
+def test_search_lists_matches_of_every_kind(practices, postcodes, districts) -> None:
+    matches = found(practices, postcodes, districts, "Chorley")
+    kinds = {match.kind for match in matches}
+    assert {"practice", "network", "commissioner", "place"} <= kinds
+    assert "00X · Chorley and South Ribble (Lancashire and South Cumbria ICB)" in [
+        m.label for m in matches if m.kind == "commissioner"]
+    assert "Chorley" in [m.label for m in matches if m.kind == "place"]
+    # More than one practice: a list to pick from, not one arbitrary match.
+    assert sum(m.kind == "practice" for m in matches) > 1
+    assert len({m.key for m in matches}) == len(matches)
+
+
+def test_a_postcode_district_lists_its_practices(practices, postcodes, districts) -> None:
+    matches = found(practices, postcodes, districts, "PR5")
+    codes = [m.code for m in matches if m.kind == "practice"]
+    assert "P81185" in codes and len(codes) >= 4
+
+
+def test_any_england_postcode_is_found_not_only_a_practices(practices, postcodes,
+                                                            districts) -> None:
+    resident = "PR5 6DT"  # no practice has it
+    assert not (practices["2023-01"]["postcode"] == resident).any()
+    matches = found(practices, postcodes, districts, resident.lower())
+    assert matches[0].kind == "postcode" and matches[0].code == "PR56DT"
+    assert 53.7 < matches[0].latitude < 53.8 and -2.7 < matches[0].longitude < -2.6
+    assert found(practices, postcodes, districts, "ZZ9 9ZZ") == []
+    assert found(practices, postcodes, districts, "   ") == []
+
+
+def test_a_postcode_is_answered_by_every_method_with_its_nearest_practices(
+        practices, postcodes) -> None:
+    from pcnmap.model import lookup, methods
+
+    boundaries = store.read_geo(store.DATA_DIR, "2023-01", "network_boundaries")
+    answer = lookup.answer_postcode("PR56DT", postcodes, boundaries, practices["2023-01"])
+    assert set(answer.networks) == set(methods.METHODS)
+    for method, (code, _name) in answer.networks.items():
+        shape = boundaries[(boundaries["method"] == method)
+                           & (boundaries["network_code"] == code)].geometry.iloc[0]
+
+
+        assert shape.contains(shapely.Point(answer.longitude, answer.latitude))
+    nearest = answer.nearest
+    assert len(nearest) == 5 and nearest["distance_km"].is_monotonic_increasing
+    assert nearest["distance_km"].iloc[0] < 1.0
+    assert lookup.answer_postcode("ZZ99ZZ", postcodes, boundaries, practices["2023-01"]) is None
+
+
+def test_postcode_keys_are_checked_before_lookup(postcodes) -> None:
+    from pcnmap.model import lookup
+
+    for bad in ("", "PR5", "PR5 6DT", "PR56DT!", "ÅR56DT", "PR56DTXX"):
+        assert lookup.postcode_position(postcodes, bad) is None
+    easting, northing = lookup.postcode_position(postcodes, "PR56DT")
+    assert 350_000 < easting < 360_000 and 420_000 < northing < 430_000
