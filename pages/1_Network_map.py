@@ -86,7 +86,7 @@ def page() -> None:
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data["derived"]
 
-    picked = search.search_box(snapshot)
+    picked = search.search_box(snapshot, commissioner)
     if picked.network:
         select_network(picked.network)
 
@@ -103,8 +103,10 @@ def page() -> None:
     search.mark(fmap, picked)
     folium.LayerControl(collapsed=False).add_to(fmap)
     # The network's panel beside the map, so a search's answer is in view
-    # at 768 px; below it when the window is narrow (Streamlit stacks columns).
-    on_map, beside = st.columns([3, 2], gap="medium")
+    # at 768 px; below it when the window is narrow (Streamlit stacks columns)
+    # or on a projector, where the map takes the screen's width.
+    on_map, beside = (st.container(), st.container()) if controls.presenting() else \
+        st.columns([3, 2], gap="medium")
     with on_map:
         clicked = st_folium(fmap, height=620, use_container_width=True,
                             returned_objects=["last_active_drawing"],

@@ -23,17 +23,39 @@ from ui.assets import map_assets
 
 LOG = logging.getLogger("pcnmap")
 
+# For a projector. Streamlit sizes its type in rem: a larger root size
+# enlarges everything in proportion, so titles stay 2.75 times and metric
+# figures are set to 2.4 times the body text. The sidebar is hidden; the bar
+# at the top of the page (presentation_bar) holds what it held. Maps fill
+# the height below the bar and the title.
 PRESENTATION_CSS = """
 <style>
-  html, body, [class*="st-"] { font-size: 1.35rem !important; }
-  h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.2rem !important; }
-  [data-testid="stSidebar"], [data-testid="stToolbar"], header { display: none !important; }
-  [data-testid="stMetricValue"] { font-size: 3.2rem !important; }
-  .block-container { max-width: 100% !important; padding: 0.5rem 1rem !important; }
-  iframe { min-height: 80vh !important; }
+  html { font-size: 22px !important; }
+  h1 { font-size: 2.75rem !important; line-height: 1.15 !important; padding: 0.2rem 0 !important; }
+  h2, h3 { font-size: 1.9rem !important; }
+  [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
+  [data-testid="stMetricValue"] > div { font-size: inherit !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stToolbar"], header, [data-testid="stHeader"] { display: none !important; }
+  .block-container, [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; padding: 0.4rem 1.2rem 1rem !important; }
+  iframe[title="streamlit_folium.st_folium"] {
+    height: calc(100vh - 16rem) !important; min-height: 360px !important; }
+  .st-key-presentation-bar { position: sticky; top: 0; z-index: 999990;
+    background: #ffffff; border-bottom: 2px solid #000000; padding: 0.2rem 0 0.3rem; }
+  .st-key-presentation-bar * { font-size: 0.8rem !important; }
+  .st-key-presentation-bar [data-testid="stWidgetLabel"] { display: none !important; }
   body, .stApp { background: #ffffff !important; color: #000000 !important; }
 </style>
 """
+# Inside a map's own frame, for a projector: its labels, tooltips, layer list
+# and scale at 20 px.
+PRESENTATION_MAP_CSS = (
+    "<style>.leaflet-container, .leaflet-tooltip, .leaflet-control-layers,"
+    " .leaflet-control-scale-line, .leaflet-popup-content {font-size: 20px !important;}"
+    " .leaflet-control-layers-selector {width: 18px; height: 18px;}</style>")
+
+
 
 
 # Every ASCII punctuation character: CommonMark lets a backslash escape any.
@@ -225,17 +247,59 @@ def in_chosen_area(practices: pd.DataFrame) -> pd.DataFrame:
     return lookup.within_area(practices, param("region"), param("area"))
 
 
+def presenting() -> bool:
+    """Whether the page is in presentation mode (URL parameter ``present=1``)."""
+    return param("present") == "1"
+
+
 def presentation_toggle() -> bool:
-    """Large type, high contrast, controls hidden (URL parameter ``present=1``)."""
-    on = st.sidebar.toggle("Presentation mode", value=param("present") == "1",
-                           help="Large type and high contrast for a projector; "
-                                "remove ?present=1 from the address to leave it.")
+    """Large type, high contrast, the sidebar hidden (URL parameter ``present=1``)."""
+    on = st.sidebar.toggle("Presentation mode", value=presenting(),
+                           help="Large type and high contrast for a projector; the bar at "
+                                "the top of the page changes page, snapshot and place, "
+                                "and leaves the mode.")
     if on:
         st.query_params["present"] = "1"
         st.html(PRESENTATION_CSS)
     else:
         st.query_params.pop("present", None)
     return on
+
+
+def _leave_presentation() -> None:
+    st.query_params.pop("present", None)
+
+
+def presentation_bar(place: bool) -> tuple[str, str | None]:
+    """Presentation mode's one slim bar, always at the top: the page, the
+    snapshot, the place (in a pop-over: region, STP/ICB, commissioner) and
+    the way out. Returns the snapshot and the commissioner."""
+    from ui.pages import PAGES
+
+    bar = st.container(key="presentation-bar")
+    page_column, snapshot_column, place_column, leave_column = bar.columns(
+        [3, 2, 4, 2], vertical_alignment="center")
+    here = st.session_state.get("_page", "")
+    titles = {page.url_path: page.title for page in PAGES}
+    chosen = page_column.selectbox("Page", list(titles), format_func=titles.get,
+                                   index=list(titles).index(here) if here in titles else 0,
+                                   key=f"present-page-{here}", label_visibility="collapsed")
+    if chosen != here:
+        st.switch_page(next(page.path for page in PAGES if page.url_path == chosen),
+                       query_params={key: st.query_params[key] for key in SHARED_KEYS
+                                     if key in st.query_params})
+    snapshot = snapshot_picker(snapshot_column)
+    commissioner = None
+    if place:
+        labels = data.commissioner_labels(snapshot)
+        chosen_place = param("commissioner")
+        with place_column.popover(plain(labels.get(chosen_place, "Place: all of England")),
+                                  width="stretch"):
+            commissioner = commissioner_picker(snapshot, st)
+    leave_column.button("Leave presentation", on_click=_leave_presentation,
+                        key="leave-presentation", width="stretch")
+    st.html(PRESENTATION_CSS)
+    return snapshot, commissioner
 
 
 def _through_the_entry_point() -> None:
@@ -263,6 +327,10 @@ def page_start(*, place: bool = True) -> tuple[str, str | None]:
     by it, and the presentation switch. Returns the snapshot and the
     commissioner."""
     _through_the_entry_point()
+    if presenting():
+        snapshot, commissioner = presentation_bar(place)
+        presentation_toggle()
+        return snapshot, commissioner
     snapshot = snapshot_picker()
     commissioner = commissioner_picker(snapshot) if place else None
     presentation_toggle()
@@ -341,5 +409,8 @@ def about_the_data(snapshot: str) -> None:
 
 def new_map(snapshot: str, bounds) -> folium.Map:
     """A map that draws with no internet: local Leaflet, a plain England basemap."""
-    return mapping.base_map(tuple(bounds) if bounds is not None else None,
+    fmap = mapping.base_map(tuple(bounds) if bounds is not None else None,
                             assets=map_assets(), england=data.england(snapshot))
+    if presenting():
+        fmap.get_root().header.add_child(folium.Element(PRESENTATION_MAP_CSS))
+    return fmap

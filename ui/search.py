@@ -38,8 +38,9 @@ def _around(longitude: float, latitude: float) -> tuple[float, float, float, flo
             latitude + AROUND[1])
 
 
-def search_box(snapshot: str) -> Picked:
-    """The search box and its list of matches; what the chosen one shows."""
+def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
+    """The search box and its list of matches (those of the chosen
+    commissioner's practices and networks first); what the chosen one shows."""
     typed, listed = st.columns(2)
     query = typed.text_input(SEARCH_LABEL, value=controls.param("q") or "", key="search",
                              max_chars=lookup.QUERY_LIMIT,
@@ -51,6 +52,10 @@ def search_box(snapshot: str) -> Picked:
         return Picked()
     st.query_params["q"] = query
     matches = data.search_matches(snapshot, query)
+    if commissioner:
+        mine = lookup.serving(data.practices(snapshot), commissioner)
+        matches = lookup.nearby_first(matches, set(mine["practice_code"])
+                                      | set(mine["network_code"].dropna()))
     if not matches:
         st.query_params.pop("pick", None)
         listed.warning(f"Nothing matches {controls.plain(repr(query))}.")

@@ -238,3 +238,13 @@ def answer_postcode(key: str, postcodes: PostcodeIndex, boundaries: gpd.GeoDataF
     return PostcodeAnswer(postcode_display(key), longitude, latitude, networks, closest[[
         "practice_code", "practice_name", "postcode", "network_code", "network_name",
         "distance_km"]].reset_index(drop=True))
+
+
+def nearby_first(matches: list[Match], local: set[str]) -> list[Match]:
+    """``matches`` with the practices and networks among ``local`` (codes in
+    the place the page shows) first, each group in its order: "Riverside"
+    on Chorley's map lists Chorley's Riverside before Liverpool's."""
+    def rank(match: Match) -> int:
+        return 0 if match.kind == "postcode" else 1 if match.code in local else 2
+
+    return sorted(matches, key=rank)

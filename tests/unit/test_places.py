@@ -169,3 +169,14 @@ def test_postcode_keys_are_checked_before_lookup(postcodes) -> None:
         assert lookup.postcode_position(postcodes, bad) is None
     easting, northing = lookup.postcode_position(postcodes, "PR56DT")
     assert 350_000 < easting < 360_000 and 420_000 < northing < 430_000
+
+
+def test_matches_in_the_chosen_place_come_first(practices, postcodes, districts) -> None:
+    from pcnmap.model import lookup
+
+    matches = found(practices, postcodes, districts, "riverside")
+    local = set(lookup.serving(practices["2023-01"], "00X")["practice_code"])
+    assert matches[0].code not in local  # alphabetical: DR JUDE'S PRACTICE - RIVERSIDE
+    ordered = lookup.nearby_first(matches, local)
+    assert ordered[0].code == "P81185"
+    assert sorted(m.key for m in ordered) == sorted(m.key for m in matches)
