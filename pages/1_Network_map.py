@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pcnmap.maps import assets, mapping
-from pcnmap.model import changes, coverage, methods
+from pcnmap.model import changes, coverage, figures, methods
 from ui import controls, data, search
 
 
@@ -25,19 +25,24 @@ def network_panel(snapshot: str, network_code: str) -> None:
         network_code]
     band = {"under": "under 30,000 patients (a gap to flag)",
             "over": "over 50,000 patients (a note)", "within": "within 30,000-50,000"}
-    columns = st.columns(3)
-    columns[0].metric("Registered patients", f"{network['registered']:,.0f}")
+    columns = st.columns(2)
+    lists = data.list_source(snapshot)
+    # Short labels (the panel is narrow); the list and its date said below.
+    columns[0].metric("Average patients" if lists.average else "Patients",
+                      figures.whole(network["registered"]),
+                      help="The snapshot's list, as on every page but Funding (which uses "
+                           "its financial year's list).")
     columns[1].metric("Member practices", f"{int(network['member_count'])}")
-    columns[2].metric(data.snapshot(snapshot).commissioner_plural.capitalize() if
-                      members["commissioner_code"].nunique() > 1 else
-                      data.snapshot(snapshot).commissioner_word,
-                      ", ".join(sorted(members["commissioner_code"]
-                                                         .dropna().unique())))
-    st.caption(f"Size check: {band[size['size_band']]}"
-               + ("; a single-practice network" if size["single_practice"] else ""))
+    words = data.snapshot(snapshot)
+    theirs = sorted(members["commissioner_code"].dropna().unique())
+    st.caption(controls.plain(
+        f"{lists.patients_label.split(' (')[0]}: {lists.when}. "
+        f"{words.commissioner_plural if len(theirs) > 1 else words.commissioner_word}: "
+        f"{', '.join(theirs)}. Size check: {band[size['size_band']]}"
+        + ("; a single-practice network." if size["single_practice"] else ".")))
     controls.list_note(snapshot)
-    st.dataframe(members[["practice_code", "practice_name", "postcode", "commissioner_code",
-                          "registered", "weighted"]], hide_index=True, width="stretch")
+    controls.table(members[["practice_name", "registered", "practice_code", "postcode",
+                            "commissioner_code", "weighted"]])
     since = changes.previous_snapshot(data.snapshot_keys(), snapshot)
     if since:
         found = data.changes_between(since, snapshot).networks.set_index("network_code")
@@ -76,9 +81,10 @@ def page() -> None:
     snapshot, commissioner = controls.page_start()
     method = controls.method_picker()
     outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
-    layers = st.sidebar.multiselect(
-        "Layers", ["Practices", "Network boundaries", outlines_name],
-        default=["Practices", "Network boundaries", outlines_name], key="layers")
+    layers = [{"practices": "Practices", "networks": "Network boundaries",
+               "outlines": outlines_name}[code] for code in controls.url_multi(
+        "Layers", "layers", {"practices": "Practices", "networks": "Network boundaries",
+                             "outlines": outlines_name})]
     st.title("Network map")
     st.caption(methods.INDICATIVE_NOTE)
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from pcnmap import export, links, store
 from pcnmap.maps import mapping
-from pcnmap.model import lookup, methods, places
+from pcnmap.model import figures, lookup, methods, places
 from ui import data
 from ui.assets import map_assets
 
@@ -119,6 +119,39 @@ def url_store(key: str, value, default=None) -> None:
     else:
         st.query_params[key] = str(value)
         st.session_state[f"_url_{key}"] = str(value)
+
+
+def url_tabs(labels: dict[str, str], key: str) -> list:
+    """Tabs whose choice lives in the URL under ``key`` as a code of
+    ``labels`` (code -> the tab's name; the first tab leaves no trace)."""
+    codes = list(labels)
+    wanted = param(key)
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun",
+                   default=labels.get(wanted, labels[codes[0]]))
+    shown = st.session_state.get(key)
+    code = next((c for c, label in labels.items() if label == shown), wanted
+                if wanted in labels else codes[0])
+    url_store(key, code, codes[0])
+    return tabs
+
+
+def url_multi(label: str, key: str, options: dict[str, str], where=st.sidebar) -> list[str]:
+    """A multiselect of ``options`` (code -> name) kept in the URL under
+    ``key`` as comma-separated codes (all chosen leaves no trace)."""
+    every = list(options)
+    wanted = param(key)
+    chosen = [c for c in (wanted or "").split(",") if c in options] if wanted is not None \
+        else every
+    if wanted == "none":
+        chosen = []
+    record = f"_url_{key}"
+    if key not in st.session_state or wanted != st.session_state.get(record) or any(
+            c not in options for c in st.session_state.get(key, [])):
+        st.session_state[key] = chosen
+    picked = where.multiselect(label, every, format_func=options.get, key=key)
+    value = None if picked == every else ",".join(picked) or "none"
+    url_store(key, value)
+    return picked
 
 
 def snapshot_picker(where=st.sidebar) -> str:
@@ -347,9 +380,32 @@ def list_note(snapshot: str) -> None:
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                  label: str = "Download table (CSV)", key: str | None = None) -> None:
     """A button downloading ``frame`` (or what it makes, only when clicked)
-    as a CSV that spreadsheets open safely."""
-    st.download_button(label, lambda: export.csv_bytes(frame() if callable(frame) else frame),
-                       file_name=name, mime="text/csv", key=key or f"download-{name}")
+    as a CSV that spreadsheets open safely, with no float noise (patients
+    whole, pounds to the penny: :func:`pcnmap.model.figures.rounded`)."""
+    st.download_button(label, lambda: export.csv_bytes(figures.rounded(
+        frame() if callable(frame) else frame)), file_name=name, mime="text/csv",
+        key=key or f"download-{name}")
+
+
+def table(frame: pd.DataFrame, *, first: tuple[str, ...] = (), hide: tuple[str, ...] = (),
+          download: str | None = None, height: int | str = "auto") -> pd.DataFrame:
+    """A table as people read it: headings in words, the ``first`` columns
+    (names, the figure that matters) leftmost so they show at 1366 px,
+    patient counts whole with separators, pounds with £. ``download``: the
+    CSV's file name (the same headings, rounded). Returns what is shown."""
+    shown = figures.human(frame[[*[c for c in first if c in frame.columns],
+                                 *[c for c in frame.columns if c not in first]]], hide)
+    config = {}
+    for column in figures.numeric_columns(shown):
+        if figures.is_patients(column):
+            config[column] = st.column_config.NumberColumn(format="%,.0f")
+        elif figures.is_money(column):
+            config[column] = st.column_config.NumberColumn(
+                format="£%.2f" if "per" in column else "£%,.0f")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height)
+    if download:
+        csv_download(shown, download)
+    return shown
 
 
 # The choices every page shares: a change of page keeps them in the address.

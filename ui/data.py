@@ -20,7 +20,7 @@ import streamlit as st
 
 from pcnmap import codes, store
 from pcnmap.maps import mapping
-from pcnmap.model import changes, coverage, funding, lookup, places, whatif
+from pcnmap.model import changes, coverage, figures, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -428,3 +428,9 @@ def postcode_answer(snapshot: str, key: str) -> lookup.PostcodeAnswer | None:
     """The networks covering a postcode by each method, and its nearest practices."""
     return lookup.answer_postcode(key, postcode_index(), network_boundaries(snapshot),
                                   practices(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def list_source(snapshot: str) -> figures.ListSource:
+    """Where the snapshot's patient counts come from, and their date."""
+    return figures.list_source(practices(snapshot)["registered_source"])

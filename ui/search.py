@@ -45,8 +45,7 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
     query = typed.text_input(SEARCH_LABEL, value=controls.param("q") or "", key="search",
                              max_chars=lookup.QUERY_LIMIT,
                              placeholder="e.g. Riverside, P81185, Chorley, PR5 6DT")
-    query = query.strip()
-    if not query:
+    if not query.strip():
         for key in ("q", "pick"):  # nothing stale left in the address
             st.query_params.pop(key, None)
         return Picked()
