@@ -38,11 +38,11 @@ PRESENTATION_CSS = """
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stToolbar"], header, [data-testid="stHeader"] { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] {
-    max-width: 100% !important; padding: 0.4rem 1.2rem 1rem !important; }
+    max-width: 100% !important; padding: 3.7rem 1.2rem 1rem !important; }
   iframe[title="streamlit_folium.st_folium"] {
-    height: calc(100vh - 16rem) !important; min-height: 360px !important; }
-  .st-key-presentation-bar { position: sticky; top: 0; z-index: 999990;
-    background: #ffffff; border-bottom: 2px solid #000000; padding: 0.2rem 0 0.3rem; }
+    height: calc(100vh - 16.2rem) !important; min-height: 360px !important; }
+  .st-key-presentation-bar { position: fixed; top: 0; left: 0; right: 0; z-index: 999990;
+    background: #ffffff; border-bottom: 2px solid #000000; padding: 0.3rem 1.2rem; }
   .st-key-presentation-bar * { font-size: 0.8rem !important; }
   .st-key-presentation-bar [data-testid="stWidgetLabel"] { display: none !important; }
   body, .stApp { background: #ffffff !important; color: #000000 !important; }
@@ -102,13 +102,17 @@ def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
     from outside (a shared link, the back or forward button), or when the
     widget holds what is no longer an option (its options changed with the
-    snapshot: Streamlit can then hand back an option's label, not the option)."""
+    snapshot: Streamlit can then hand back an option's label, not the option),
+    or on another page than it was set on (a change of page resets widgets
+    to their first option while their keys stay)."""
     wanted = param(key)
     held = st.session_state.get(key, default)
+    page = st.session_state.get("_page")
     if (key not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
-            or held not in options):
+            or held not in options or st.session_state.get(f"_page_{key}") != page):
         st.session_state[key] = wanted if wanted in options else default
         st.session_state[f"_url_{key}"] = wanted if wanted in options else None
+    st.session_state[f"_page_{key}"] = page
 
 
 def url_store(key: str, value, default=None) -> None:
@@ -137,20 +141,27 @@ def url_tabs(labels: dict[str, str], key: str) -> list:
 
 def url_multi(label: str, key: str, options: dict[str, str], where=st.sidebar) -> list[str]:
     """A multiselect of ``options`` (code -> name) kept in the URL under
-    ``key`` as comma-separated codes (all chosen leaves no trace)."""
+    ``key`` as comma-separated codes (all chosen leaves no trace; none: "none").
+
+    Its widget is keyed by the names too: Streamlit matches a multiselect's
+    value to its options by their names, so names that change with the
+    snapshot ("CCG boundaries", "Sub-ICB location boundaries") would break it.
+    """
     every = list(options)
     wanted = param(key)
-    chosen = [c for c in (wanted or "").split(",") if c in options] if wanted is not None \
-        else every
-    if wanted == "none":
-        chosen = []
-    record = f"_url_{key}"
-    if key not in st.session_state or wanted != st.session_state.get(record) or any(
-            c not in options for c in st.session_state.get(key, [])):
-        st.session_state[key] = chosen
-    picked = where.multiselect(label, every, format_func=options.get, key=key)
-    value = None if picked == every else ",".join(picked) or "none"
-    url_store(key, value)
+    if wanted is None:
+        chosen = every
+    else:
+        chosen = [] if wanted == "none" else [c for c in wanted.split(",") if c in options]
+    widget = f"{key}-{'|'.join(options.values())}"
+    page = st.session_state.get("_page")
+    if (widget not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
+            or st.session_state.get(f"_page_{key}") != page):
+        st.session_state[widget] = chosen
+    st.session_state[f"_page_{key}"] = page
+    picked = [c for c in where.multiselect(label, every, format_func=options.get, key=widget)
+              if c in options]
+    url_store(key, None if picked == every else ",".join(picked) or "none")
     return picked
 
 
