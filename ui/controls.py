@@ -298,12 +298,18 @@ def presenting() -> bool:
 
 def presentation_toggle() -> bool:
     """Large type, high contrast, the sidebar hidden (URL parameter ``present=1``)."""
-    on = st.sidebar.toggle("Presentation mode", value=presenting(),
+    # A new switch each time the mode is left by the bar, so the one switched
+    # on before does not switch it on again.
+    key = f"present-toggle-{st.session_state.get('_presentations_left', 0)}"
+    on = st.sidebar.toggle("Presentation mode", value=presenting(), key=key,
                            help="Large type and high contrast for a projector; the bar at "
                                 "the top of the page changes page, snapshot and place, "
                                 "and leaves the mode.")
-    if on:
+    if on and not presenting():
+        # The bar replaces the sidebar from the top of the page: run it again.
         st.query_params["present"] = "1"
+        st.rerun()
+    if on:
         st.html(PRESENTATION_CSS)
     else:
         st.query_params.pop("present", None)
@@ -312,6 +318,7 @@ def presentation_toggle() -> bool:
 
 def _leave_presentation() -> None:
     st.query_params.pop("present", None)
+    st.session_state["_presentations_left"] = st.session_state.get("_presentations_left", 0) + 1
 
 
 def presentation_bar(place: bool) -> tuple[str, str | None]:

@@ -4,6 +4,7 @@ network covers any England postcode."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -110,8 +111,9 @@ def search(practices: pd.DataFrame, networks: pd.DataFrame, commissioners: dict[
         limit: The most matches of each kind.
 
     Returns:
-        A full postcode first (any England postcode, not only a practice's),
-        then practices (as :func:`find` ranks them), networks,
+        A full postcode (any England postcode, not only a practice's) first,
+        after the practices at it if any, then practices (as :func:`find`
+        ranks them), networks,
         commissioners and places whose name holds every word or whose code
         is the query.
     """
@@ -120,16 +122,19 @@ def search(practices: pd.DataFrame, networks: pd.DataFrame, commissioners: dict[
         return []
     found: list[Match] = []
     key = text.upper().replace(" ", "")
-    place = postcode_position(postcodes, key)
-    if place is not None:
-        longitude, latitude = to_degrees(*place)
-        found.append(Match("postcode", key, f"{postcode_display(key)}: who covers this "
-                           "address", longitude, latitude))
     for row in find(practices, text, limit).itertuples():
         network = row.network_name if isinstance(row.network_name, str) else "in no network"
         found.append(Match("practice", row.practice_code,
                            f"{row.practice_name} ({row.practice_code}, {row.postcode}) · "
                            f"{network}", _position(row.longitude), _position(row.latitude)))
+    place = postcode_position(postcodes, key)
+    if place is not None:
+        longitude, latitude = to_degrees(*place)
+        # After the practices at that very postcode (someone typing a
+        # practice's postcode means the practice), before any other.
+        at = sum(1 for match in found if key == postcode_of(match.label))
+        found.insert(at, Match("postcode", key, f"{postcode_display(key)}: who covers this "
+                               "address", longitude, latitude))
     named = _words_in(networks["network_name"], text) | (networks["network_code"] == key)
     for row in networks[named].sort_values("network_name").head(limit).itertuples():
         found.append(Match("network", row.network_code,
@@ -162,6 +167,12 @@ class PostcodeIndex:
         """The index of the shared ``postcodes`` table (sorted by postcode)."""
         return cls(postcodes["postcode"].to_numpy(dtype=str).astype("S7"),
                    postcodes["easting_10m"].to_numpy(), postcodes["northing_10m"].to_numpy())
+
+
+def postcode_of(practice_label: str) -> str:
+    """The postcode key in a practice match's label ("NAME (P81185, PR5 4AY) · …")."""
+    found = re.search(r"\(\w+, ([^)]*)\) · ", practice_label)
+    return found[1].upper().replace(" ", "") if found else ""
 
 
 def postcode_position(postcodes: PostcodeIndex, key: str) -> tuple[float, float] | None:
@@ -245,6 +256,6 @@ def nearby_first(matches: list[Match], local: set[str]) -> list[Match]:
     the place the page shows) first, each group in its order: "Riverside"
     on Chorley's map lists Chorley's Riverside before Liverpool's."""
     def rank(match: Match) -> int:
-        return 0 if match.kind == "postcode" else 1 if match.code in local else 2
+        return 0 if match.kind == "postcode" or match.code in local else 1
 
     return sorted(matches, key=rank)

@@ -180,3 +180,9 @@ def test_matches_in_the_chosen_place_come_first(practices, postcodes, districts)
     ordered = lookup.nearby_first(matches, local)
     assert ordered[0].code == "P81185"
     assert sorted(m.key for m in ordered) == sorted(m.key for m in matches)
+
+
+def test_a_practices_postcode_finds_the_practice_first(practices, postcodes, districts) -> None:
+    matches = found(practices, postcodes, districts, "PR5 4AY")
+    assert [(m.kind, m.code) for m in matches[:2]] == [("practice", "P81185"),
+                                                       ("postcode", "PR54AY")]
