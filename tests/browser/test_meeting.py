@@ -42,7 +42,7 @@ def choose(page, label: str, option: str, where: str = "[data-testid='stSidebar'
         has=page.get_by_text(label, exact=True)).first
     box.click()
     # Long lists draw only the options in view: type to bring it up.
-    page.keyboard.type(option.split(" ")[0])
+    page.keyboard.type(option.split(" ", 1)[0])
     page.get_by_role("option", name=option, exact=True).click()
 
 
