@@ -15,4 +15,5 @@ from ui.pages import PAGES
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
 navigation = st.navigation([st.Page(page.path, title=page.title, url_path=page.url_path,
                                     default=not page.url_path) for page in PAGES])
+controls.keep_shared_choices(navigation.url_path)
 controls.guarded(navigation.run)

@@ -8,8 +8,8 @@ from streamlit_folium import st_folium
 
 from pcnmap import store
 from pcnmap.maps import elements, export, layerdata
-from pcnmap.model import benchmarks, changes, coverage, lookup, methods
-from ui import controls, data
+from pcnmap.model import benchmarks, changes, coverage, figures, methods
+from ui import controls, data, search
 
 
 def network_panel(snapshot: str, network_code: str) -> None:
@@ -25,19 +25,24 @@ def network_panel(snapshot: str, network_code: str) -> None:
         network_code]
     band = {"under": "under 30,000 patients (a gap to flag)",
             "over": "over 50,000 patients (a note)", "within": "within 30,000-50,000"}
-    columns = st.columns(3)
-    columns[0].metric("Registered patients", f"{network['registered']:,.0f}")
+    columns = st.columns(2)
+    lists = data.list_source(snapshot)
+    # Short labels (the panel is narrow); the list and its date said below.
+    columns[0].metric("Average patients" if lists.average else "Patients",
+                      figures.whole(network["registered"]),
+                      help="The snapshot's list, as on every page but Funding (which uses "
+                           "its financial year's list).")
     columns[1].metric("Member practices", f"{int(network['member_count'])}")
-    columns[2].metric(data.snapshot(snapshot).commissioner_plural.capitalize() if
-                      members["commissioner_code"].nunique() > 1 else
-                      data.snapshot(snapshot).commissioner_word,
-                      ", ".join(sorted(members["commissioner_code"]
-                                                         .dropna().unique())))
-    st.caption(f"Size check: {band[size['size_band']]}"
-               + ("; a single-practice network" if size["single_practice"] else ""))
+    words = data.snapshot(snapshot)
+    theirs = sorted(members["commissioner_code"].dropna().unique())
+    st.caption(controls.plain(
+        f"{lists.patients_label.split(' (')[0]}: {lists.when}. "
+        f"{words.commissioner_plural if len(theirs) > 1 else words.commissioner_word}: "
+        f"{', '.join(theirs)}. Size check: {band[size['size_band']]}"
+        + ("; a single-practice network." if size["single_practice"] else ".")))
     controls.list_note(snapshot)
-    st.dataframe(members[["practice_code", "practice_name", "postcode", "commissioner_code",
-                          "registered", "weighted"]], hide_index=True, width="stretch")
+    controls.table(members[["practice_name", "registered", "practice_code", "postcode",
+                            "commissioner_code", "weighted"]])
     since = changes.previous_snapshot(data.snapshot_keys(), snapshot)
     if since:
         found = data.changes_between(since, snapshot).networks.set_index("network_code")
@@ -112,9 +117,10 @@ def page() -> None:
     snapshot, commissioner = controls.page_start()
     method = controls.method_picker()
     outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
-    layers = st.sidebar.multiselect(
-        "Layers", ["Practices", "Network boundaries", outlines_name],
-        default=["Practices", "Network boundaries", outlines_name], key="layers")
+    layers = [{"practices": "Practices", "networks": "Network boundaries",
+               "outlines": outlines_name}[code] for code in controls.url_multi(
+        "Layers", "layers", {"practices": "Practices", "networks": "Network boundaries",
+                             "outlines": outlines_name})]
     st.title("Network map")
     st.caption(methods.INDICATIVE_NOTE)
 
@@ -122,30 +128,12 @@ def page() -> None:
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data.derived
 
-    query = st.text_input("Find a practice or network (name, ODS code or postcode)",
-                          value=controls.param("q") or "", key="search",
-                          max_chars=lookup.QUERY_LIMIT)
-    focus = None
-    if query:
-        st.query_params["q"] = query
-        found = lookup.find(data.practices(snapshot), query)
-        if found.empty:
-            st.warning(f"Nothing matches {controls.plain(repr(query))}.")
-        else:
-            best = found.iloc[0]
-            focus = best
-            st.success(controls.plain(
-                f"{best['practice_name']} ({best['practice_code']}, {best['postcode']}): "
-                f"{best['network_name'] if best['network_name'] else 'in no network'}"))
-            if isinstance(best["network_code"], str):
-                select_network(best["network_code"])
+    picked = search.search_box(snapshot, commissioner)
+    if picked.network:
+        select_network(picked.network)
 
     colours = data.network_colours(snapshot, method)
-    if focus is not None and focus["latitude"] == focus["latitude"]:
-        bounds = (focus["longitude"] - 0.03, focus["latitude"] - 0.02,
-                  focus["longitude"] + 0.03, focus["latitude"] + 0.02)
-    else:
-        bounds = layers_data.bounds
+    bounds = picked.bounds or layers_data.bounds
     fmap = controls.new_map(snapshot, bounds)
     if outlines_name in layers:
         elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
@@ -158,10 +146,17 @@ def page() -> None:
     elements.place_labels(layers_data.place_labels).add_to(fmap)
     if "Network boundaries" in layers and layers_data.network_labels:
         elements.network_labels(layers_data.network_labels).add_to(fmap)
+    search.mark(fmap, picked)
     elements.finish_map(fmap, attribution=store.ATTRIBUTION)
-    clicked = st_folium(fmap, height=620, use_container_width=True,
-                        returned_objects=["last_active_drawing"],
-                        key=f"network-map-{snapshot}-{commissioner}-{method}")
+    # The network's panel beside the map, so a search's answer is in view
+    # at 768 px; below it when the window is narrow (Streamlit stacks columns)
+    # or on a projector, where the map takes the screen's width.
+    on_map, beside = (st.container(), st.container()) if controls.presenting() else \
+        st.columns([3, 2], gap="medium")
+    with on_map:
+        clicked = st_folium(fmap, height=620, use_container_width=True,
+                            returned_objects=["last_active_drawing"],
+                            key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
     code = properties.get("network_code") or properties.get(layerdata.PRACTICE_KEYS["network_code"])
@@ -174,7 +169,7 @@ def page() -> None:
 
     title = (f"Network map: {controls.place_title(snapshot, commissioner)}, "
              f"{data.snapshot(snapshot).label} ({methods.METHODS[method]})")
-    downloads = st.columns(2)
+    downloads = on_map.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
@@ -195,12 +190,17 @@ def page() -> None:
     choices = sorted(networks["network_code"])
     names = dict(zip(networks["network_code"], networks["network_name"], strict=True))
     controls.url_choice("network", choices, None)
-    chosen = st.selectbox("Network", [None, *choices],
-                          format_func=lambda c: "Choose a network…" if c is None
-                          else f"{names[c]} ({c})", key="network")
-    controls.url_store("network", chosen)
-    if chosen:
-        network_panel(snapshot, chosen)
+    with beside:
+        search.details(snapshot, picked)
+        chosen = st.selectbox("Network", [None, *choices],
+                              format_func=lambda c: "Choose a network…" if c is None
+                              else f"{names[c]} ({c})", key="network")
+        controls.url_store("network", chosen)
+        if chosen:
+            network_panel(snapshot, chosen)
+        else:
+            st.caption("Click a network or practice on the map, or search above, to see "
+                       "the network here.")
     controls.about_the_data(snapshot)
 
 

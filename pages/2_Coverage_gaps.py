@@ -23,7 +23,8 @@ def page() -> None:
 
     columns = st.columns(4)
     columns[0].metric("Practices with patients in no network", f"{len(unaligned):,}",
-                      help=f"{unaligned['registered'].sum():,.0f} patients")
+                      help=f"{unaligned['registered'].sum():,.0f} patients "
+                      f"({data.list_source(snapshot).when})")
     columns[1].metric("Areas (LSOAs) nearest a practice in no network", f"{len(areas):,}",
                       help=f"{areas['area_km2'].sum():,.1f} km²")
     columns[2].metric("Networks under 30,000 patients",
@@ -54,27 +55,31 @@ def page() -> None:
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"gaps-map-{snapshot}-{commissioner}-{method}")
 
-    tabs = st.tabs(["Practices in no network", "Uncovered areas", "Network sizes",
-                    "Non-contiguous networks", f"By {words.commissioner_word}"])
+    tabs = controls.url_tabs({"unaligned": "Practices in no network",
+                              "areas": "Uncovered areas", "sizes": "Network sizes",
+                              "split": "Non-contiguous networks",
+                              "commissioners": f"By {words.commissioner_word}"}, "tab")
     with tabs[0]:
         st.caption("Practices with registered patients that belong to no network, with the "
                    f"nearest network that could cover them (same {words.commissioner_word} "
                    "preferred).")
-        st.dataframe(unaligned, hide_index=True, width="stretch")
-        controls.csv_download(unaligned, f"pcnmap-unaligned-{snapshot}.csv")
+        controls.table(unaligned, first=("practice_name", "registered"),
+                       download=f"pcnmap-unaligned-{snapshot}.csv")
     with tabs[1]:
         st.caption("LSOAs whose nearest practice (by the boundary rule) is in no network.")
-        st.dataframe(areas, hide_index=True, width="stretch")
-        controls.csv_download(areas, f"pcnmap-uncovered-areas-{snapshot}.csv")
+        controls.table(areas, first=("lsoa_name", "practice_code"),
+                       download=f"pcnmap-uncovered-areas-{snapshot}.csv")
     with tabs[2]:
-        band = st.radio("Show", ["under", "over", "single practice", "all"], horizontal=True,
-                        key="band")
+        bands = ["under", "over", "single practice", "all"]
+        controls.url_choice("band", bands, "under")
+        band = st.radio("Show", bands, horizontal=True, key="band")
+        controls.url_store("band", band, "under")
         shown = (sizes if band == "all" else sizes[sizes["single_practice"]]
                  if band == "single practice" else sizes[sizes["size_band"] == band])
         st.caption("Networks usually serve 30,000-50,000 patients: under is a gap to flag, "
                    "over a note.")
-        st.dataframe(shown, hide_index=True, width="stretch")
-        controls.csv_download(shown, f"pcnmap-network-sizes-{snapshot}.csv")
+        controls.table(shown, first=("network_name", "registered", "size_band"),
+                       download=f"pcnmap-network-sizes-{snapshot}.csv")
     with tabs[3]:
         if method == "voronoi":
             st.caption(f"{methods.INDICATIVE_NOTE} By the Voronoi method a network counts as "
@@ -93,12 +98,11 @@ def page() -> None:
                    "significant_parts": "Parts of at least 0.1 km²", "parts": "All parts",
                    "area_km2": "Area (km²)"}
         shown = split.rename(columns=columns)
-        st.dataframe(shown, hide_index=True, width="stretch")
-        controls.csv_download(shown, f"pcnmap-non-contiguous-{snapshot}-{method}.csv")
+        controls.table(shown, first=("Name", "Groups of practices"),
+                       download=f"pcnmap-non-contiguous-{snapshot}-{method}.csv")
     with tabs[4]:
-        table = gaps.by_commissioner
-        st.dataframe(table, hide_index=True, width="stretch")
-        controls.csv_download(table, f"pcnmap-commissioner-coverage-{snapshot}.csv")
+        controls.table(gaps.by_commissioner,
+                       download=f"pcnmap-commissioner-coverage-{snapshot}.csv")
     controls.about_the_data(snapshot)
 
 

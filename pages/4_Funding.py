@@ -154,8 +154,14 @@ def page() -> None:
     table = result.networks
     if commissioner:
         table = table[table["commissioner_code"] == commissioner]
-    view = st.radio("View", ["Total", "Per patient"], horizontal=True, key="view")
+    views = {"total": "Total", "per_patient": "Per patient"}
+    controls.url_choice("view", list(views), "total")
+    view = views[st.radio("View", list(views), format_func=views.get, horizontal=True,
+                          key="view")]
+    controls.url_store("view", st.session_state["view"], "total")
+    controls.url_choice("sort", list(SORTS), "total")
     order = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort")
+    controls.url_store("sort", order, "total")
     shown = table.sort_values(order, ascending=order == "network_name")
     if not commissioner:
         st.info("Showing England's 60 largest by the chosen order; choose a commissioner to "
@@ -165,7 +171,7 @@ def page() -> None:
                     config={"toImageButtonOptions": {"format": "svg"}})
     labels = {s.key: s.label + (" (£)") for s in result.streams}
     columns = {"network_code": "Network", "network_name": "Name", "members": "Practices",
-               "registered": "Registered patients", "total": "Total (£)",
+               "registered": f"Patients ({year} funding list)", "total": "Total (£)",
                "due": "Due, not 'up to' (£)", "per_patient": "£ per patient",
                "estimated": "Estimated lists", **labels}
     out = shown[list(columns)].rename(columns=columns)
@@ -173,8 +179,8 @@ def page() -> None:
         **{name: st.column_config.NumberColumn(format="£%,.0f") for name in out.columns
            if name.endswith("(£)")},
         "£ per patient": st.column_config.NumberColumn(format="£%.2f"),
-        "Registered patients": st.column_config.NumberColumn(format="%,.0f")})
-    controls.csv_download(out.round(2), f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}"
+        f"Patients ({year} funding list)": st.column_config.NumberColumn(format="%,.0f")})
+    controls.csv_download(out, f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}"
                           f"{'-' + commissioner if commissioner else ''}.csv")
 
     names = dict(zip(table["network_code"], table["network_name"], strict=True))
@@ -216,7 +222,8 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
                                             drawn.scale,
                                             note=f"£{drawn.low:,.2f} to £{drawn.high:,.2f}"),)
                         ).add_to(fmap)
-    elements.place_labels(layerdata.place_label_rows(data.places(), drawn.bounds)).add_to(fmap)
+    elements.place_labels(layerdata.place_label_rows(data.place_shapes(), drawn.bounds)
+                          ).add_to(fmap)
     controls.finish_map(fmap)
     st.caption(f"Colour: £ per registered patient, from £{drawn.low:,.2f} "
                f"(dark purple) to £{drawn.high:,.2f} (yellow), viridis scale.")
@@ -246,8 +253,10 @@ def practice_payments(snapshot: str, year: str, commissioner: str | None) -> Non
         "average": st.column_config.NumberColumn("Average per practice", format="£%,.0f")})
     shown = payments[["practice_code", "practice_name", "commissioner_code", "network_code",
                       "weighted", "estimated", *(s.key for s in streams), "total"]]
-    st.dataframe(shown, hide_index=True, width="stretch")
-    controls.csv_download(shown.round(2), f"pcnmap-practice-payments-{snapshot}-"
+    shown = controls.table(shown.rename(columns={s.key: f"{s.label} (£)" for s in streams}
+                                            | {"total": "Total (£)"}),
+                           first=("practice_name", "Total (£)"))
+    controls.csv_download(shown, f"pcnmap-practice-payments-{snapshot}-"
                           f"{year.replace('/', '-')}.csv",
                           label="Download practice payments (CSV)")
 

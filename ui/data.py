@@ -20,7 +20,7 @@ import streamlit as st
 
 from pcnmap import codes, sheet, store
 from pcnmap.maps import colours, layerdata, picture, selection
-from pcnmap.model import benchmarks, changes, coverage, funding, lookup, whatif
+from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -216,7 +216,7 @@ def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def places() -> gpd.GeoDataFrame:
+def place_shapes() -> gpd.GeoDataFrame:
     """England's local authority districts, for place names on maps."""
     return store.read(store.DATA_DIR, "places")
 
@@ -230,7 +230,7 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
         method=method, local_outlines=commissioners(snapshot),
         national_outlines=national_commissioners(snapshot),
         local_boundaries=network_boundaries(snapshot),
-        national_boundaries=national_boundaries(snapshot), places=places(),
+        national_boundaries=national_boundaries(snapshot), places=place_shapes(),
         colours=network_colours(snapshot, method))
 
 
@@ -257,7 +257,7 @@ def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: 
         by_commissioner=coverage.commissioner_coverage(chosen),
         outlines=commissioners(snapshot), uncovered=uncovered_areas(snapshot),
         boundaries=network_boundaries(snapshot) if commissioner
-        else national_boundaries(snapshot), places=places())
+        else national_boundaries(snapshot), places=place_shapes())
 
 
 @st.cache_resource(show_spinner=False)
@@ -274,11 +274,24 @@ def place_names(snapshot: str, level: str, region: str = "all", area: str = "all
         table = commissioners(snapshot)[["commissioner_code", "commissioner_name"]]
         table = table[codes.one_of(table["commissioner_code"],
                                    inside["commissioner_code"].unique())]
-        return {c: f"{n} ({c})" for c, n in zip(table["commissioner_code"],
-                                                table["commissioner_name"], strict=True)}
+        labels = commissioner_labels(snapshot)
+        return {c: labels.get(c, c) for c in sorted(table["commissioner_code"])}
     found = inside.dropna(subset=[f"{level}_code"]).drop_duplicates(f"{level}_code")
     names = found[f"{level}_name"].astype("string").fillna(found[f"{level}_code"])
     return dict(sorted(zip(found[f"{level}_code"], names, strict=True)))
+
+
+@st.cache_resource(show_spinner=False)
+def commissioner_labels(key: str) -> dict[str, str]:
+    """Each commissioner as people know it: code · place (the rule is in
+    :mod:`pcnmap.model.places`; a Sub-ICB location's place is its
+    predecessor CCG's, from the snapshots whose commissioners are CCGs)."""
+    older = [other for other in reversed(snapshot_keys())
+             if snapshot(other).commissioner_word == "CCG"]
+    table = commissioners(key)[["commissioner_code", "commissioner_name"]]
+    return places.commissioner_labels(
+        table, places.predecessor_names([practices(other) for other in older]),
+        places.main_districts(practices(key)))
 
 
 @st.cache_resource(show_spinner=False)
@@ -407,3 +420,39 @@ def network_sheet(key: str, network_code: str, method: str) -> str:
         attribution=store.ATTRIBUTION,
         colour=network_colours().get(network_code, colours.PALETTE[1]))
     return sheet.network_sheet(facts)
+
+
+@st.cache_resource(show_spinner="Loading England's postcodes…")
+def postcode_index() -> lookup.PostcodeIndex:
+    """England's live postcodes, ready to look up (about 10 MB)."""
+    return lookup.PostcodeIndex.from_table(store.read_root_table(store.DATA_DIR, "postcodes"))
+
+
+@st.cache_resource(show_spinner=False)
+def districts() -> pd.DataFrame:
+    """England's local authority districts: names, label points and bounds."""
+    shapes = place_shapes()
+    bounds = shapes.geometry.bounds
+    return pd.DataFrame(shapes.drop(columns="geometry")).assign(
+        min_longitude=bounds["minx"], min_latitude=bounds["miny"],
+        max_longitude=bounds["maxx"], max_latitude=bounds["maxy"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def search_matches(snapshot: str, query: str) -> list[lookup.Match]:
+    """What the search finds for ``query`` in the snapshot (every kind)."""
+    return lookup.search(practices(snapshot), networks(snapshot), commissioner_labels(snapshot),
+                         districts(), postcode_index(), query)
+
+
+@st.cache_resource(show_spinner="Finding who covers this postcode…", max_entries=256)
+def postcode_answer(snapshot: str, key: str) -> lookup.PostcodeAnswer | None:
+    """The networks covering a postcode by each method, and its nearest practices."""
+    return lookup.answer_postcode(key, postcode_index(), network_boundaries(snapshot),
+                                  practices(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def list_source(snapshot: str) -> figures.ListSource:
+    """Where the snapshot's patient counts come from, and their date."""
+    return figures.list_source(practices(snapshot)["registered_source"])

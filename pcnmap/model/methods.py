@@ -11,6 +11,8 @@ METHODS = {
     "lsoa": "LSOAs to the nearest practice's network",
     "voronoi": "nearest-practice cells (Voronoi) of practice sites",
 }
+# The methods' names where a column is narrow (a table beside the map).
+SHORT_NAMES = {"catchment": "Catchments", "lsoa": "LSOAs", "voronoi": "Voronoi cells"}
 INDICATIVE_NOTE = (
     "Indicative boundaries derived by pcnmap from practice locations; networks "
     "have no official boundary."

@@ -107,7 +107,7 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
 def test_search_by_postcode_zooms_to_the_practice(app_url, offline) -> None:
     offline.goto(f"{app_url}/Network_map?snapshot=2023-01")
     map_frame(offline)
-    box = offline.get_by_label("Find a practice or network (name, ODS code or postcode)")
+    box = offline.get_by_label("Search: a practice, network, commissioner, place or postcode")
     box.fill("PR5 4AY")
     box.press("Enter")
     offline.get_by_text(re.compile(r"RIVERSIDE MEDICAL CENTRE \(P81185, PR5 4AY\)")).wait_for(

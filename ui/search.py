@@ -1,0 +1,183 @@
+"""The Network map's search: one box, a typed list of matches to pick from,
+and what the pick shows (a practice's network, a postcode's networks by
+every boundary method, a commissioner, a place). The pick lives in the
+address (``q``, ``pick``); clearing the box leaves neither."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from pcnmap.maps import escaping
+from pcnmap.model import lookup, methods
+from ui import controls, data
+
+SEARCH_LABEL = "Search: a practice, network, commissioner, place or postcode"
+# Around a point: about 4 km by 4 km, a practice and its neighbours.
+AROUND = (0.03, 0.02)
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What the chosen match asks of the map: where to look (minx, miny,
+    maxx, maxy), a point to mark and its label, and a network to open."""
+
+    bounds: tuple[float, float, float, float] | None = None
+    mark: tuple[float, float] | None = None
+    mark_label: str = ""
+    network: str | None = None
+    match: lookup.Match | None = None
+    answer: lookup.PostcodeAnswer | None = None
+
+
+def _around(longitude: float, latitude: float) -> tuple[float, float, float, float]:
+    return (longitude - AROUND[0], latitude - AROUND[1], longitude + AROUND[0],
+            latitude + AROUND[1])
+
+
+def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
+    """The search box and its list of matches (those of the chosen
+    commissioner's practices and networks first); what the chosen one shows."""
+    typed, listed = st.columns(2)
+    query = typed.text_input(SEARCH_LABEL, value=controls.param("q") or "", key="search",
+                             max_chars=lookup.QUERY_LIMIT,
+                             placeholder="e.g. Riverside, P81185, Chorley, PR5 6DT")
+    if not query.strip():
+        for key in ("q", "pick"):  # nothing stale left in the address
+            st.query_params.pop(key, None)
+        return Picked()
+    st.query_params["q"] = query
+    matches = data.search_matches(snapshot, query)
+    if commissioner:
+        mine = lookup.serving(data.practices(snapshot), commissioner)
+        matches = lookup.nearby_first(matches, set(mine["practice_code"])
+                                      | set(mine["network_code"].dropna()))
+    if not matches:
+        st.query_params.pop("pick", None)
+        listed.warning(f"Nothing matches {controls.plain(repr(query))}.")
+        return Picked()
+    by_key = {match.key: match for match in matches}
+    options = list(by_key)
+    controls.url_choice("pick", options, options[0])
+    counts = pd.Series([m.kind for m in matches]).value_counts()
+    found = ", ".join(f"{count} {lookup.KINDS[kind].lower()}{'s' if count > 1 else ''}"
+                      for kind, count in counts.items())
+    key = listed.selectbox(f"Matches ({found}): pick one", options, key="pick",
+                       format_func=lambda k: f"{lookup.KINDS[by_key[k].kind]} · "
+                                             f"{by_key[k].label}")
+    controls.url_store("pick", key, options[0])
+    return _picked(snapshot, by_key[key])
+
+
+def _picked(snapshot: str, match: lookup.Match) -> Picked:
+    """Where the map looks and what it marks for ``match``."""
+    if match.kind == "practice":
+        practice = data.practices(snapshot).set_index("practice_code").loc[match.code]
+        network = practice["network_code"] if isinstance(practice["network_code"], str) \
+            else None
+        if match.longitude is None:
+            return Picked(network=network, match=match)
+        return Picked(_around(match.longitude, match.latitude),
+                      (match.longitude, match.latitude), practice["practice_name"], network,
+                      match)
+    if match.kind == "postcode":
+        answer = data.postcode_answer(snapshot, match.code)
+        if answer is None:  # listed, so it is there; kept safe all the same
+            return Picked(match=match)
+        mine = answer.networks.get(controls.param("method") or next(iter(methods.METHODS)))
+        return Picked(_around(answer.longitude, answer.latitude),
+                      (answer.longitude, answer.latitude), answer.postcode,
+                      mine[0] if mine else None, match, answer)
+    if match.kind == "network":
+        members = data.practices(snapshot)
+        members = members[members["network_code"] == match.code].dropna(subset=["longitude"])
+        bounds = None if members.empty else (
+            members["longitude"].min() - 0.01, members["latitude"].min() - 0.01,
+            members["longitude"].max() + 0.01, members["latitude"].max() + 0.01)
+        return Picked(bounds, network=match.code, match=match)
+    if match.kind == "place":
+        place = data.districts().set_index("district_code").loc[match.code]
+        return Picked((place["min_longitude"], place["min_latitude"], place["max_longitude"],
+                       place["max_latitude"]), (match.longitude, match.latitude)
+                      if match.longitude is not None else None, place["district_name"],
+                      match=match)
+    return Picked(match=match)
+
+
+def details(snapshot: str, picked: Picked) -> None:
+    """What the chosen match is, beside the map: a practice's network, a
+    postcode's networks by every method and its nearest practices, a
+    commissioner to show."""
+    match = picked.match
+    if match is None:
+        return
+    if match.kind == "practice":
+        practice = data.practices(snapshot).set_index("practice_code").loc[match.code]
+        st.success(controls.plain(
+            f"{practice['practice_name']} ({match.code}, {practice['postcode']}): "
+            f"{practice['network_name'] if picked.network else 'in no network'}"))
+    elif match.kind == "postcode":
+        _postcode(picked)
+    elif match.kind == "place":
+        st.caption(controls.plain(f"{match.label} (local authority district), "
+                                  "marked on the map."))
+    elif match.kind == "commissioner":
+        _commissioner(match)
+
+
+def _commissioner(match: lookup.Match) -> None:
+    """A commissioner found: shown only when asked, as it changes the page's place."""
+    if st.button(controls.plain(f"Show {match.label}"), key="show-commissioner"):
+        st.query_params["commissioner"] = match.code
+        for key in ("region", "area"):
+            st.query_params.pop(key, None)
+        st.rerun()
+    return Picked()
+
+
+def _postcode(picked: Picked) -> None:
+    answer = picked.answer
+    if answer is None:
+        st.warning(f"No position for {controls.plain(picked.match.code)}.")
+        return
+    chosen = controls.param("method") or next(iter(methods.METHODS))
+    rows = [{"Network": f"{found[1]} ({found[0]})" if found else
+             "none (nearest a practice in no network, or outside every boundary)",
+             "Method": methods.SHORT_NAMES[method] + (" (the map's)" if method == chosen else "")}
+            for method, found in answer.networks.items() if method in methods.METHODS]
+    mine = answer.networks.get(chosen)
+    st.success(controls.plain(
+        f"{answer.postcode}: covered by {mine[1]} ({mine[0]}) by the map's boundary method"
+        if mine else f"{answer.postcode}: no network's boundary holds it by the map's method"))
+    st.caption("Networks have no official boundary: by each indicative method, the network "
+               "whose boundary holds this postcode.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    nearest = answer.nearest.rename(columns={
+        "practice_code": "Practice code", "practice_name": "Practice", "postcode": "Postcode",
+        "network_code": "Network code", "network_name": "Network",
+        "distance_km": "Distance (km)"})
+    st.caption("Its nearest practices (straight-line distance):")
+    st.dataframe(nearest, hide_index=True, width="stretch", column_config={
+        "Distance (km)": st.column_config.NumberColumn(format="%.1f")},
+        column_order=["Practice", "Network", "Distance (km)", "Postcode", "Practice code"])
+
+
+def mark(fmap: folium.Map, picked: Picked) -> None:
+    """Mark the chosen practice, postcode or place on the map: a ring that
+    no network colour hides, and its name beside it (escaped)."""
+    if picked.mark is None:
+        return
+    longitude, latitude = picked.mark
+    group = folium.FeatureGroup(name="Search result", control=False)
+    folium.CircleMarker((latitude, longitude), radius=15, color="#000000", weight=5,
+                        fill=False, interactive=False).add_to(group)
+    folium.CircleMarker((latitude, longitude), radius=15, color="#FFD700", weight=2,
+                        fill=False, interactive=False,
+                        tooltip=folium.Tooltip(escaping.escape(picked.mark_label),
+                                               permanent=True, direction="right",
+                                               offset=(16, 0), class_name="pcnmap-found")
+                        ).add_to(group)
+    group.add_to(fmap)
