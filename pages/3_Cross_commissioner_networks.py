@@ -34,14 +34,14 @@ def page() -> None:
         st.warning(controls.plain(
             f"ePCN's flag and the members' codes disagree for {len(disagree)} "
             f"network(s): {', '.join(disagree['network_code'])}."))
-    st.dataframe(crossing, hide_index=True, width="stretch")
-    controls.csv_download(crossing, f"pcnmap-cross-commissioner-{snapshot}.csv")
+    controls.table(crossing, first=("network_name", "member_commissioners"),
+                   download=f"pcnmap-cross-commissioner-{snapshot}.csv")
     with st.expander(f"Practices whose {words.commissioner_word} differs from their "
                      "network's"):
         outside = coverage.practices_outside_network_commissioner(practices)
         outside = outside[codes.one_of(outside["network_code"], here)]
-        st.dataframe(outside, hide_index=True, width="stretch")
-        controls.csv_download(outside, f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
+        controls.table(outside, first=("practice_name",),
+                       download=f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
     if spanning.empty:
         controls.about_the_data(snapshot)
         return
@@ -54,9 +54,7 @@ def page() -> None:
     controls.url_store("network", chosen)
     sides = data.cross_commissioner_sides(snapshot)
     sides = sides[sides["network_code"] == chosen]
-    st.dataframe(sides, hide_index=True, width="stretch")
-    controls.csv_download(sides, f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv",
-                          label="Download members on each side (CSV)")
+    controls.table(sides, download=f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv")
     method = controls.method_picker()
     cross_map(snapshot, chosen, sides, method)
     controls.about_the_data(snapshot)

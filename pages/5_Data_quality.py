@@ -20,8 +20,7 @@ def page() -> None:
     chosen = st.multiselect("Checks", list(counts.index), key="checks",
                             format_func=lambda c: CHECKS.get(c, c))
     shown = report[report["check"].isin(chosen)] if chosen else report
-    st.dataframe(shown, hide_index=True, width="stretch")
-    controls.csv_download(shown, f"pcnmap-quality-{snapshot}.csv")
+    controls.table(shown, download=f"pcnmap-quality-{snapshot}.csv")
 
     st.subheader("Manifest")
     record = data.manifest()["snapshots"][snapshot]

@@ -82,6 +82,10 @@ HEADERS = {
     "distance_km": "Distance (km)", "area_km2": "Area (km²)", "estimated": "Estimated",
     "nearest_network_code": "Nearest network code", "nearest_network_name": "Nearest network",
     "average": "Average per practice (£)", "practices": "Practices",
+    "member_commissioners": "Members' commissioners",
+    "crosses_commissioners": "Crosses commissioners",
+    "epcn_cross_commissioner": "ePCN flag: crosses", "agrees_with_epcn": "Agrees with ePCN",
+    "network_commissioner_code": "Network's commissioner",
 }
 # Counts of people: shown and written whole.
 PATIENT_WORDS = ("registered", "weighted", "patients", "Patients")
