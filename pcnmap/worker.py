@@ -152,7 +152,7 @@ def _read_one(path: Path, seconds: float, memory: int) -> uploads.Uploaded:
                 process.returncode)
     megabytes = f"{memory / 1e6:,.0f} MB"
     reason = {
-        "slow": (f"took longer than {seconds:g} seconds to read and was stopped",
+        "slow": (f"took more than {seconds:g} s of processing to read and was stopped",
                  f"a file pcnmap can read within {seconds:g} s"),
         "memory": (f"needed more than {megabytes} of memory to read and was stopped",
                    f"a file pcnmap can read within {megabytes}"),

@@ -88,11 +88,13 @@ def test_hostile_uploads_are_settled(space: uploads.SessionSpace, case: str) -> 
 
 
 def test_a_file_too_slow_is_stopped(space: uploads.SessionSpace) -> None:
+    """Stopped by its processor time: a second is less than the worker's start
+    and this 10 MB file need (about 3 s), however idle or busy the machine."""
     path = space.save("epraccur.csv", hostile.repeated_epraccur(EXTRACT / NEW.practices.file))
-    result = worker.read_uploads([path], seconds=1.5)
+    result = worker.read_uploads([path], seconds=1)
     assert [str(e) for e in result.errors] == [
-        "epraccur.csv: took longer than 1.5 seconds to read and was stopped "
-        "(expected a file pcnmap can read within 1.5 s)"]
+        "epraccur.csv: took more than 1 s of processing to read and was stopped "
+        "(expected a file pcnmap can read within 1 s)"]
 
 
 def test_a_file_needing_too_much_memory_is_stopped(space: uploads.SessionSpace) -> None:
