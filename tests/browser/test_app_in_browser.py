@@ -182,7 +182,8 @@ def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) ->
     offline.get_by_role("heading", name="England's Primary Care Networks").wait_for(
         timeout=60_000)
     assert overview_picture(offline) > 100
-    assert not offline.locator("[data-testid='stSidebar']").is_visible()
+    # The mode's style arrives with the page's run: hidden once it has.
+    offline.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
     size = offline.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert size >= 44
     metric = offline.locator("[data-testid='stMetricValue']").first
