@@ -35,6 +35,13 @@ def open_networks(networks: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return networks[opened & not_closed]
 
 
+
+def _log_rows(log: QualityLog, check: str, path: Path, memberships: pd.DataFrame,
+              column: str, message: str) -> None:
+    """One finding per membership row (practice as the record, network as the value)."""
+    log.add_rows(check, path, memberships["source_row"], column,
+                 memberships["practice_code"], memberships["network_code"], message)
+
 def current_memberships(
     members: pd.DataFrame,
     networks: pd.DataFrame,
@@ -57,20 +64,15 @@ def current_memberships(
     current = members[started & not_ended]
 
     repeated = current.duplicated(["practice_code", "network_code"], keep="first")
-    for index in current.index[repeated]:
-        log.add("duplicate_record", path, current.at[index, "source_row"],
-                f"{sheet}: Partner Organisation Code", current.at[index, "practice_code"],
-                current.at[index, "network_code"],
-                "the same membership appears more than once; counted once")
+    _log_rows(log, "duplicate_record", path, current[repeated],
+              f"{sheet}: Partner Organisation Code",
+              "the same membership appears more than once; counted once")
     current = current[~repeated]
 
     open_codes = set(networks["network_code"])
     closed = ~current["network_code"].isin(open_codes)
-    for index in current.index[closed]:
-        log.add("network_not_open", path, current.at[index, "source_row"],
-                f"{sheet}: PCN Code", current.at[index, "practice_code"],
-                current.at[index, "network_code"],
-                "membership names a network that is not open on the snapshot date; not counted")
+    _log_rows(log, "network_not_open", path, current[closed], f"{sheet}: PCN Code",
+              "membership names a network that is not open on the snapshot date; not counted")
     current = current[~closed]
 
     status = all_practices.drop_duplicates("code").set_index("code")
