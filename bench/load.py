@@ -78,8 +78,8 @@ class Results:
     memory: list[int] = field(default_factory=list)  # bytes, one a second
     workers: list[int] = field(default_factory=list)  # upload workers' memory, bytes
     # Each hostile file: its name, seconds to the page's verdict on it and to
-    # the page's end, and the verdict.
-    uploads: list[tuple[str, float, float, str]] = field(default_factory=list)
+    # the page's end, the verdict, and the app's peak memory meanwhile (bytes).
+    uploads: list[tuple[str, float, float, str, int]] = field(default_factory=list)
 
     def add(self, page: str, seconds: float) -> None:
         self.reruns.setdefault(page or "Overview", []).append(seconds)
@@ -240,7 +240,7 @@ class Uploader(Session):
                 name, make = files[number % len(files)]
                 number += 1
                 data = make()
-                started = time.monotonic()
+                started, sampled = time.monotonic(), len(self.results.memory)
                 widget, _ = self.widgets["Files"]
                 request = BackMsg()
                 request.file_urls_request.request_id = str(number)
@@ -260,8 +260,10 @@ class Uploader(Session):
                 await self.rerun(socket_, widget=(widget, state))
                 said = " / ".join(shown(text)[:110] for kind, text in self.alerts
                                   if "Not used" in text or "read as" in text)
+                meanwhile = max(self.results.memory[sampled:], default=0)
                 self.results.uploads.append((name, (self.verdict_at or time.monotonic())
-                                             - started, time.monotonic() - started, said))
+                                             - started, time.monotonic() - started, said,
+                                             meanwhile))
                 await asyncio.sleep(think)
 
     async def file_urls(self, socket_):
@@ -409,6 +411,12 @@ async def main(arguments: argparse.Namespace) -> int:
     peak = max(results.memory, default=final)
     print(f"app memory: {idle / 1e6:.0f} MB after warm-up, peak {peak / 1e6:.0f} MB, "
           f"{final / 1e6:.0f} MB at the end")
+    # Its course: the highest reading in each tenth of the run (a steady
+    # climb is memory kept; a lone spike, work done at once by many).
+    tenth = max(1, len(results.memory) // 10)
+    print("  by tenths of the run, MB: " + " ".join(
+        f"{max(results.memory[start:start + tenth]) / 1e6:.0f}"
+        for start in range(0, len(results.memory), tenth)))
     print(f"processor: the app {server_cpu / arguments.seconds:.0%} of a core, this "
           f"client {client_cpu / arguments.seconds:.0%} ({os.cpu_count()} cores)")
     print(f"errors: {len(results.errors)}")
@@ -416,7 +424,7 @@ async def main(arguments: argparse.Namespace) -> int:
         print(f"  {error}")
     if results.errors:
         print(f"the app's log (the errors' details): {APP_LOG}")
-    slowest = max((seconds for _, seconds, _, _ in results.uploads), default=0)
+    slowest = max((upload[1] for upload in results.uploads), default=0)
     workers = max(results.workers, default=0)
     if arguments.hostile:
         print(f"hostile uploads: {len(results.uploads)}, the slowest verdict after "
@@ -424,7 +432,8 @@ async def main(arguments: argparse.Namespace) -> int:
         for name in dict.fromkeys(name for name, *_ in results.uploads):
             mine = [u for u in results.uploads if u[0] == name]
             print(f"  {name}: verdict after {max(u[1] for u in mine):.1f} s at most, page done "
-                  f"after {max(u[2] for u in mine):.1f} s: {mine[0][3]}")
+                  f"after {max(u[2] for u in mine):.1f} s, the app at "
+                  f"{max(u[4] for u in mine) / 1e6:.0f} MB at most: {mine[0][3]}")
     return 0 if (not results.errors and p95 < 1 and peak < 600e6 and slowest < 10
                  and workers < 500e6) else 1
 
