@@ -3,11 +3,11 @@ commissioner boundaries; filter, search, and a panel for the chosen network."""
 
 from __future__ import annotations
 
+import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pcnmap import store
-from pcnmap.maps import elements, export, layerdata
+from pcnmap.maps import elements, export, layerdata, selection
 from pcnmap.model import benchmarks, changes, coverage, figures, methods
 from ui import controls, data, search
 
@@ -107,6 +107,27 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
                        mime="text/html", key=f"sheet-{snapshot}-{network_code}")
 
 
+def network_map(snapshot: str, method: str, layers_data: selection.NetworkMapLayers,
+                layers: list[str], outlines_name: str, picked: search.Picked) -> folium.Map:
+    """The map of one selection, with the layers chosen and the search's pick marked."""
+    colours = data.network_colours(snapshot, method)
+    fmap = controls.new_map(snapshot, picked.bounds or layers_data.bounds)
+    if outlines_name in layers:
+        elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.networks:
+        elements.network_layer(layers_data.networks, colours,
+                               "Network boundaries (indicative)").add_to(fmap)
+    if "Practices" in layers:
+        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
+    # Names last: drawn over the practices they name the place of.
+    elements.place_labels(layers_data.place_labels).add_to(fmap)
+    if "Network boundaries" in layers and layers_data.network_labels:
+        elements.network_labels(layers_data.network_labels).add_to(fmap)
+    search.mark(fmap, picked)
+    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
+    return fmap
+
+
 def select_network(code: str) -> None:
     """Make ``code`` the chosen network (the picker below shows it)."""
     controls.url_store("network", code)
@@ -132,29 +153,17 @@ def page() -> None:
     if picked.network:
         select_network(picked.network)
 
-    colours = data.network_colours(snapshot, method)
-    bounds = picked.bounds or layers_data.bounds
-    fmap = controls.new_map(snapshot, bounds)
-    if outlines_name in layers:
-        elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
-    if "Network boundaries" in layers and layers_data.networks:
-        elements.network_layer(layers_data.networks, colours,
-                               "Network boundaries (indicative)").add_to(fmap)
-    if "Practices" in layers:
-        elements.practice_layer(layers_data.practices, colours, "Practices").add_to(fmap)
-    # Names last: drawn over the practices they name the place of.
-    elements.place_labels(layers_data.place_labels).add_to(fmap)
-    if "Network boundaries" in layers and layers_data.network_labels:
-        elements.network_labels(layers_data.network_labels).add_to(fmap)
-    search.mark(fmap, picked)
-    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
+    def draw() -> folium.Map:
+        return network_map(snapshot, method, layers_data, layers, outlines_name, picked)
+
+    fmap = draw()
     # The network's panel beside the map, so a search's answer is in view
     # at 768 px; below it when the window is narrow (Streamlit stacks columns)
     # or on a projector, where the map takes the screen's width.
     on_map, beside = (st.container(), st.container()) if controls.presenting() else \
         st.columns([3, 2], gap="medium")
     with on_map:
-        clicked = st_folium(fmap, height=620, use_container_width=True,
+        clicked = controls.show_map(fmap, height=620, use_container_width=True,
                             returned_objects=["last_active_drawing"],
                             key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
@@ -181,7 +190,9 @@ def page() -> None:
                            mime="application/geo+json")
     with downloads[1]:
         st.download_button("Download this map (HTML, works offline)",
-                           lambda: export.saved_map_html(fmap, title, store.ATTRIBUTION),
+                           # Drawn again when clicked: a callable holding this
+                           # run's map would keep its megabytes for the session.
+                           lambda: export.saved_map_html(draw(), title, store.ATTRIBUTION),
                            file_name=export.map_file_name("network-map", snapshot,
                                                           layers_data.place, "html"),
                            mime="text/html")

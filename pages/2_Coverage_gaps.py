@@ -4,7 +4,6 @@ usual size, non-contiguous networks, and coverage by commissioner."""
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pcnmap.maps import colours, elements, selection
 from pcnmap.model import methods
@@ -52,7 +51,7 @@ def page() -> None:
     elements.practice_layer(gaps.practices, {}, "Practices in no network").add_to(fmap)
     elements.place_labels(gaps.place_labels).add_to(fmap)
     controls.finish_map(fmap)
-    st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
+    controls.show_map(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"gaps-map-{snapshot}-{commissioner}-{method}")
 
     tabs = controls.url_tabs({"unaligned": "Practices in no network",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pcnmap import codes
 from pcnmap.maps import colours, elements, layerdata
@@ -90,7 +89,7 @@ def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
     elements.grouped_practice_layer(members, "commissioner", by_side, "Member practices",
                                     words.commissioner_word).add_to(fmap)
     controls.finish_map(fmap)
-    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
+    controls.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"cross-map-{snapshot}-{chosen}-{method}")
 
 

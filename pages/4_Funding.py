@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pcnmap import codes
 from pcnmap.maps import elements, layerdata, selection
@@ -227,7 +226,7 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
     controls.finish_map(fmap)
     st.caption(f"Colour: £ per registered patient, from £{drawn.low:,.2f} "
                f"(dark purple) to £{drawn.high:,.2f} (yellow), viridis scale.")
-    st_folium(fmap, height=460, use_container_width=True, returned_objects=[],
+    controls.show_map(fmap, height=460, use_container_width=True, returned_objects=[],
               key=f"funding-map-{snapshot}-{commissioner}-{year}-{method}")
 
 

@@ -7,7 +7,6 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from pcnmap import codes, uploads, worker
 from pcnmap.maps import elements
@@ -157,7 +156,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     elements.place_labels(layers.place_labels).add_to(fmap)
     controls.finish_map(fmap)
     moves, new = proposal.to_text()
-    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
+    controls.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"plan-map-{snapshot}-{commissioner}-"
                   + hashlib.sha1(f"{moves}|{new}".encode()).hexdigest()[:12])
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import folium
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from pcnmap import export, links, store
 from pcnmap.maps import elements
@@ -428,15 +429,23 @@ def table(frame: pd.DataFrame, *, first: tuple[str, ...] = (), hide: tuple[str, 
 
 # The choices every page shares: a change of page keeps them in the address.
 SHARED_KEYS = ("snapshot", "region", "area", "commissioner", "method", "present")
+# What Your own data keeps of a session's uploads (tens of megabytes for
+# national files): let go when the person leaves the page, as its file
+# uploader lets go of the files themselves.
+LEFT_BEHIND = ("own_files_result", "own_files_beside", "upload_space")
 
 
 def keep_shared_choices(page_path: str) -> None:
     """Before a page runs: when the page changed (the navigation drops the
     address's parameters) and the address names none of the shared choices,
     put back the ones the last page had, so the place, snapshot, method and
-    presentation mode follow from page to page."""
+    presentation mode follow from page to page. What the last page kept
+    of uploads (:data:`LEFT_BEHIND`) is let go."""
     last_page = st.session_state.get("_page")
     shared = st.session_state.get("_shared") or {}
+    if last_page is not None and last_page != page_path:
+        for key in LEFT_BEHIND:
+            st.session_state.pop(key, None)
     if last_page is not None and last_page != page_path and shared and not any(
             key in st.query_params for key in SHARED_KEYS):
         for key, value in shared.items():
@@ -448,6 +457,15 @@ def remember_shared_choices() -> None:
     """After a page ran: what the address holds of the shared choices."""
     st.session_state["_shared"] = {key: st.query_params[key] for key in SHARED_KEYS
                                    if key in st.query_params}
+
+
+def show_map(fmap: folium.Map, **options: object) -> dict | None:
+    """:func:`streamlit_folium.st_folium` (its ``options``), then the map
+    taken apart (:func:`pcnmap.maps.elements.take_apart`): each run's map
+    is freed when the page ends, not at the next full collection."""
+    shown = st_folium(fmap, **options)
+    elements.take_apart(fmap)
+    return shown
 
 
 def guarded(page: Callable[[], None]) -> None:

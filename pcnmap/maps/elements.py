@@ -420,3 +420,25 @@ def layer_names(fmap: folium.Map) -> list[str]:
     """The names of the layers a map's layer control lists."""
     return [child.layer_name for child in fmap._children.values()
             if isinstance(child, Layer) and child.control]
+
+
+def take_apart(fmap: folium.Map) -> None:
+    """Unlink a drawn map's elements from each other.
+
+    A folium map is a tree whose every element points back at its parent: a
+    cycle, which only a full garbage collection frees, holding the layers'
+    text (megabytes for all of England). Once the map's HTML is made, taken
+    apart it is freed as soon as it is dropped. Do not draw it again after.
+    """
+    root = fmap.get_root()
+    stack = [root, *(getattr(root, part, None) for part in ("header", "html", "script"))]
+    while stack:
+        element = stack.pop()
+        if element is None:
+            continue
+        children = getattr(element, "_children", None)
+        if children:
+            stack.extend(children.values())
+            children.clear()
+        if getattr(element, "_parent", None) is not None:
+            element._parent = None
