@@ -132,7 +132,7 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
     practice = np.concatenate([lsoa_practice, lsoa_practice[cols]])
     keep = practice >= 0
     lsoa, practice = lsoa[keep], practice[keep]
-    codes_of_network = pd.factorize(pd.Series(network))[0]
+    codes_of_network, network_names = pd.factorize(pd.Series(network))
     net = codes_of_network[practice]
     keep = net >= 0
     around = pd.DataFrame({"lsoa": lsoa[keep], "net": net[keep], "practice": practice[keep]}
@@ -145,14 +145,17 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
     _, component = connected_components(links, directed=False)
     has_area = np.zeros(count, dtype=bool)
     has_area[lsoa_practice[lsoa_practice >= 0]] = True
-    # Each LSOA's network on the map; NO_AREA where its practice is in none.
-    lsoa_network = np.where(lsoa_practice >= 0, network[np.maximum(lsoa_practice, 0)], None)
-    lsoa_network = np.where((lsoa_practice >= 0) & pd.isna(lsoa_network), NO_AREA,
-                            lsoa_network)
+    # Each LSOA's network on the map, by number (names: ``labels``): NO_AREA
+    # where its practice is in none, -1 where it has no practice. Numbers, not
+    # codes: the pairs of neighbouring LSOAs run to hundreds of thousands.
+    labels = np.append(network_names, NO_AREA).astype(object)
+    lsoa_network = np.where(lsoa_practice >= 0, codes_of_network[np.maximum(lsoa_practice, 0)],
+                            -1)
+    lsoa_network[(lsoa_practice >= 0) & (lsoa_network == -1)] = len(labels) - 1
     group_of_lsoa = np.where(lsoa_practice >= 0, component[np.maximum(lsoa_practice, 0)], -1)
     touching = pd.DataFrame({"group": group_of_lsoa[rows], "other": lsoa_network[cols],
                              "own": lsoa_network[rows]})
-    touching = touching[(touching["group"] >= 0) & touching["other"].notna()
+    touching = touching[(touching["group"] >= 0) & (touching["other"] >= 0)
                         & (touching["other"] != touching["own"])].drop_duplicates(
         ["group", "other"])
     frame = pd.DataFrame({"row": np.arange(count), "network_code": network,
@@ -161,8 +164,14 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
     code = practices["practice_code"].to_numpy(dtype=object)
     easting = practices["easting"].to_numpy(dtype=float)
     northing = practices["northing"].to_numpy(dtype=float)
-    records = []
-    for net, members in frame.groupby("network_code"):
+    # Most networks are one group: said at once, not network by network.
+    counts = frame.groupby("network_code")["group"].nunique()
+    whole = frame[frame["network_code"].map(counts) == 1]
+    joined = (whole.assign(code=code[whole["row"].to_numpy()]).sort_values("code")
+              .groupby("network_code")["code"].agg(" ".join))
+    records = [{"network_code": net, "groups": 1, "group_practices": names, "between": "",
+                "separation_km": np.nan} for net, names in joined.items()]
+    for net, members in frame[frame["network_code"].map(counts) > 1].groupby("network_code"):
         groups = [rows_ for _, rows_ in members.groupby("group")["row"]]
         groups.sort(key=lambda g: (-len(g), sorted(code[g])))
         between, separation = "", np.nan
@@ -175,7 +184,7 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
             if not len(lying):
                 smaller = {int(component[g.iloc[0]]) for g in groups[1:]}
                 lying = touching.loc[touching["group"].isin(smaller), "other"].unique()
-            between = ", ".join(sorted(lying))
+            between = ", ".join(sorted(labels[np.asarray(lying, dtype=int)]))
             first, rest = groups[0].to_numpy(), np.concatenate([g.to_numpy() for g in groups[1:]])
             separation = float(np.min(np.hypot(
                 easting[first][:, None] - easting[rest][None, :],
@@ -184,4 +193,5 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
                         "group_practices": " | ".join(" ".join(sorted(code[g]))
                                                       for g in groups),
                         "between": between, "separation_km": round(separation, 2)})
-    return pd.DataFrame(records, columns=columns)
+    return pd.DataFrame(records, columns=columns).sort_values(
+        "network_code", ignore_index=True)
