@@ -92,7 +92,7 @@ CHECKS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an upload can bring tens of thousands
 class Finding:
     """One record-level problem, traceable to where it was found."""
 
