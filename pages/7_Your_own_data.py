@@ -9,9 +9,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pcnmap import uploads, worker
+from pcnmap import store, uploads, worker
 from pcnmap.model import whatif
-from pcnmap.problems import QualityLog, SourceError
+from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
 
@@ -36,8 +36,9 @@ def read_files(files: list) -> tuple[str, uploads.Uploaded]:
             if number > uploads.MAX_FILES:
                 raise SourceError(upload.name, "was not read: more files than the app reads "
                                   "at once", expected=f"at most {uploads.MAX_FILES} files")
-            uploads.kind_of(upload.name, upload.getvalue())
-            paths.append(space.save(upload.name, upload.getvalue()))
+            content = upload.getvalue()  # a copy: made once
+            uploads.kind_of(upload.name, content)
+            paths.append(space.save(upload.name, content))
         except SourceError as error:
             refused.append(error)
     result = worker.read_uploads(paths)
@@ -47,32 +48,20 @@ def read_files(files: list) -> tuple[str, uploads.Uploaded]:
 
 
 def beside(digest: str, result: uploads.Uploaded, snapshot: str, method: str,
-           as_of: dt.date):
+           as_of: dt.date) -> uploads.Beside | str:
     """The uploads in place of the snapshot's own files, the problems found
-    doing so and the networks that change: worked out once per set of
-    files, snapshot and date, so a rerun neither repeats the work (seconds,
-    for a whole workbook) nor counts a problem again."""
+    doing so and the networks that change (or why that was stopped),
+    worked out in a worker once per set of files, snapshot, method and
+    date, so a rerun neither repeats the work (seconds, for a whole
+    country's files) nor counts a problem again."""
     key = (digest, snapshot, method, as_of)
     cached = st.session_state.get("own_files_beside")
     if cached and cached[0] == key:
         return cached[1]
-    log = QualityLog()
-    practices, networks = data.practices(snapshot), data.networks(snapshot)
-    if {"epraccur", "epcn", "registered"} & set(result.files):
-        practices, networks = uploads.own_snapshot(result, practices, networks,
-                                                   pd.Timestamp(as_of), log)
-    after = whatif.current_scenario(practices, networks)
-    if result.configuration is not None:
-        proposal = whatif.proposal_from_configuration(
-            result.configuration, practices, networks, result.files["configuration"], log)
-        after = whatif.apply(practices, networks, proposal)
-    table = whatif.compare(data.current_scenario(snapshot), after, lists=data.funding_lists(),
-                           book=data.rates(), year=data.default_year(snapshot),
-                           lsoa_networks=data.lsoa_networks(snapshot),
-                           graph=data.lsoa_graph(snapshot),
-                           method=method if method in whatif.AREA_COLUMNS else "catchment")
-    st.session_state["own_files_beside"] = (key, (after, log, table))
-    return after, log, table
+    outcome = worker.beside_snapshot(result, store.DATA_DIR, snapshot, method,
+                                     pd.Timestamp(as_of))
+    st.session_state["own_files_beside"] = (key, outcome)
+    return outcome
 
 
 def page() -> None:
@@ -98,15 +87,24 @@ def page() -> None:
         return
     with st.spinner("Checking and reading the files…"):
         digest, result = read_files(files)
-    after, log, table = beside(digest, result, snapshot, method, as_of)
-    planning.upload_report(result, log)
-    if len(result.files):
-        st.subheader(f"Your files beside the shipped {snapshot} snapshot")
-        planning.comparison(data.current_scenario(snapshot), after, snapshot, method,
-                            commissioner, "your files", table)
-        controls.csv_download(whatif.configuration_table(after),
-                              f"pcnmap-configuration-own-{as_of}.csv",
-                              "Download your files' configuration (CSV)")
+    # Each file's verdict at once; the comparison takes seconds more.
+    planning.upload_verdicts(result)
+    found = None
+    if result.files:  # when every file was refused there is nothing to compare
+        with st.spinner("Setting your files beside the snapshot…"):
+            found = beside(digest, result, snapshot, method, as_of)
+    if isinstance(found, str):
+        st.error(found)
+    planning.upload_problems(result, found.log if isinstance(found, uploads.Beside) else None)
+    if not isinstance(found, uploads.Beside):
+        controls.about_the_data(snapshot)
+        return
+    st.subheader(f"Your files beside the shipped {snapshot} snapshot")
+    planning.comparison(data.current_scenario(snapshot), found.after, snapshot, method,
+                        commissioner, "your files", found.table)
+    controls.csv_download(lambda: whatif.configuration_table(found.after),
+                          f"pcnmap-configuration-own-{as_of}.csv",
+                          "Download your files' configuration (CSV)")
     controls.about_the_data(snapshot)
 
 

@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pcnmap import codes
+from pcnmap import codes, store
 from pcnmap.export import FORMULA_START
-from pcnmap.model import membership, whatif
+from pcnmap.model import funding, membership, whatif
 from pcnmap.pipeline import assemble, sources, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
@@ -307,7 +307,10 @@ class SessionSpace:
 class Uploaded:
     """What the user's files hold, after checking."""
 
-    practices: pd.DataFrame | None = None  # every epraccur row (status etc.)
+    # Every epraccur row's code, status, prescribing setting and row (what a
+    # membership's check names), not all 27 fields: the app holds it for the
+    # session.
+    practices: pd.DataFrame | None = None
     england: pd.DataFrame | None = None  # England's active GP practices, checked
     networks: pd.DataFrame | None = None
     members: pd.DataFrame | None = None
@@ -374,7 +377,8 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
             "postcode": "field 10 (postcode)", "commissioner_code": "field 15 (commissioner)"})
         flag_active_text(england, "name", path, log, source_column="field 2 (name)",
                          record_column="code")
-        result.practices, result.england = everything, england
+        result.practices = everything[["code", "status", "prescribing_setting", "source_row"]]
+        result.england = england
     elif kind == "epcn":
         networks, members = sources.read_epcn(path, log)
         details, partners = networks.attrs["sheet"], members.attrs["sheet"]
@@ -497,3 +501,45 @@ def own_snapshot(uploaded: Uploaded, base_practices: pd.DataFrame, base_networks
                      "practice is not in the uploaded registered-list file")
     practices = membership.attach_networks(practices, networks)
     return practices.reset_index(drop=True), networks.reset_index(drop=True)
+
+
+@dataclass
+class Beside:
+    """The uploads in place of a snapshot's own files.
+
+    Attributes:
+        after: The scenario the uploads make.
+        log: The problems found setting them beside the snapshot (the
+            upload's own are in :attr:`Uploaded.log`).
+        table: The networks that change (:func:`pcnmap.model.whatif.compare`).
+    """
+
+    after: whatif.Scenario
+    log: QualityLog
+    table: pd.DataFrame
+
+
+def beside_snapshot(uploaded: Uploaded, data_dir: Path, snapshot: str, method: str,
+                    as_of: pd.Timestamp) -> Beside:
+    """The uploads in place of the shipped ``snapshot``'s own files (read from
+    ``data_dir``), and the networks that change, by ``method`` (an LSOA-based
+    one; any other compares by catchment) for the snapshot's funding year."""
+    practices = store.read_table(data_dir, snapshot, "practices")
+    networks = store.read_table(data_dir, snapshot, "networks")
+    current = whatif.current_scenario(practices, networks)
+    log = QualityLog()
+    if {"epraccur", "epcn", "registered"} & set(uploaded.files):
+        practices, networks = own_snapshot(uploaded, practices, networks, as_of, log)
+    after = whatif.current_scenario(practices, networks)
+    if uploaded.configuration is not None:
+        proposal = whatif.proposal_from_configuration(
+            uploaded.configuration, practices, networks, uploaded.files["configuration"], log)
+        after = whatif.apply(practices, networks, proposal)
+    book = funding.load_rates()
+    info = store.snapshot_info(store.read_manifest(data_dir), snapshot)
+    table = whatif.compare(current, after, lists=store.read_root_table(data_dir, "funding_lists"),
+                           book=book, year=funding.default_year(book, info.financial_years),
+                           lsoa_networks=store.read_table(data_dir, snapshot, "lsoa_networks"),
+                           graph=store.read_graph(data_dir, snapshot),
+                           method=method if method in whatif.AREA_COLUMNS else "catchment")
+    return Beside(after, log, table)

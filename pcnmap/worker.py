@@ -1,8 +1,9 @@
-"""Uploads read in a worker process, one file at a time, with limits.
+"""Uploads read, and set beside a snapshot, in worker processes with limits.
 
 A file a user brings is read by :func:`pcnmap.uploads.read_uploads` in a
-separate process (``python -m pcnmap.worker``), so that no file can stall or
-starve the app's other users: the process may use :data:`SECONDS` of
+separate process (``python -m pcnmap.worker``), and the files read are set
+beside a snapshot by :func:`pcnmap.uploads.beside_snapshot` in another, so
+that no file can stall or starve the app's other users: the process may use :data:`SECONDS` of
 processor time, its start included (then the kernel stops it), and
 :data:`MEMORY_BYTES` more address space than it has once started (an
 allocation beyond fails, and the file is refused). Processor time, not the
@@ -31,6 +32,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pandas as pd
+
 from pcnmap import uploads
 from pcnmap.problems import SourceError
 
@@ -46,6 +49,7 @@ WALL_FACTOR = 3
 # Beyond the started worker (about 150 MB once pandas is in): under 500 MB in all.
 MEMORY_BYTES = 300 * 1000 * 1000
 MAX_WORKERS = 2  # the machine's cores; further files wait their turn
+BESIDE = "--beside"  # the worker's first argument for a comparison
 _SLOTS = threading.BoundedSemaphore(MAX_WORKERS)
 # glibc reserves 64 MB of address space for each thread's malloc arena, and
 # aborts the process when it cannot: two arenas, one thread for the maths.
@@ -79,15 +83,23 @@ def _peak_resident() -> int:
 
 
 def main(arguments: list[str]) -> int:
-    """The worker: read one file, write the pickled outcome to stdout."""
-    path, seconds, memory = Path(arguments[0]), float(arguments[1]), int(arguments[2])
+    """The worker: read one file (``path seconds memory``), or set uploads
+    beside a snapshot (``--beside seconds memory``, the pickled arguments of
+    :func:`pcnmap.uploads.beside_snapshot` on stdin); write the pickled
+    outcome to stdout."""
+    seconds, memory = float(arguments[1]), int(arguments[2])
+    job = sys.stdin.buffer.read() if arguments[0] == BESIDE else None
     _limit(seconds, memory)
     try:
-        result = uploads.read_uploads([path])
-        # The workbook reader reports any failure as unreadable, naming its kind.
-        outcome = ("memory", None) if any("MemoryError" in str(e) for e in result.errors) \
-            else ("read", result)
-        result.peak_memory[path.name] = _peak_resident()
+        if job is not None:
+            outcome = ("read", uploads.beside_snapshot(*pickle.loads(job)))
+        else:
+            path = Path(arguments[0])
+            result = uploads.read_uploads([path])
+            # The workbook reader reports any failure as unreadable, naming its kind.
+            outcome = ("memory", None) if any("MemoryError" in str(e) for e in result.errors) \
+                else ("read", result)
+            result.peak_memory[path.name] = _peak_resident()
         data = pickle.dumps(outcome)
     except MemoryError:
         data = pickle.dumps(("memory", None))
@@ -121,44 +133,82 @@ def read_uploads(paths: list[Path], *, seconds: float = SECONDS,
     return result
 
 
-def _read_one(path: Path, seconds: float, memory: int) -> uploads.Uploaded:
-    if not _SLOTS.acquire(timeout=60):
-        return uploads.Uploaded(errors=[SourceError(
-            path, "was not read: the app is busy reading other files",
-            expected="a try again in a minute")])
+def _run(arguments: list[str], job: bytes | None, seconds: float, memory: int
+         ) -> tuple[str, object]:
+    """One worker, waited for: its outcome ("read", "slow", "memory",
+    "failed" or "died") and its value (the result, or what it said)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pcnmap.worker", *arguments, str(seconds), str(memory)],
+        cwd=ROOT, env={**os.environ, **WORKER_ENVIRONMENT},
+        stdin=subprocess.PIPE if job is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pcnmap.worker", str(path), str(seconds), str(memory)],
-            cwd=ROOT, env={**os.environ, **WORKER_ENVIRONMENT}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            out, err = process.communicate(timeout=seconds * WALL_FACTOR)
-            if out:
-                outcome, value = pickle.loads(out)
-            elif process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-                outcome, value = "slow", None  # its processor time ran out
-            else:  # it died without a word: an allocation in C code failed, say
-                outcome = "memory" if b"memory" in err.lower() else "died"
-                value = err[-500:]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            outcome, value = "slow", None
-    finally:
-        _SLOTS.release()
-    if outcome == "read":
-        return value
-    LOG.warning("upload %s not read: %s %s (exit %s)", path.name, outcome, value or "",
-                process.returncode)
+        out, err = process.communicate(job, timeout=seconds * WALL_FACTOR)
+        if out:
+            outcome, value = pickle.loads(out)
+        elif process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            outcome, value = "slow", None  # its processor time ran out
+        else:  # it died without a word: an allocation in C code failed, say
+            outcome = "memory" if b"memory" in err.lower() else "died"
+            value = err[-500:]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        outcome, value = "slow", None
+    if outcome != "read":
+        LOG.warning("worker %s stopped: %s %s (exit %s)", arguments[0], outcome, value or "",
+                    process.returncode)
+    return outcome, value
+
+
+def _reason(outcome: str, seconds: float, memory: int) -> tuple[str, str]:
+    """Why a worker gave no result, and what would do: for a SourceError."""
     megabytes = f"{memory / 1e6:,.0f} MB"
-    reason = {
+    return {
         "slow": (f"took more than {seconds:g} s of processing to read and was stopped",
                  f"a file pcnmap can read within {seconds:g} s"),
         "memory": (f"needed more than {megabytes} of memory to read and was stopped",
                    f"a file pcnmap can read within {megabytes}"),
     }.get(outcome, ("could not be read (the reader stopped)",
                     "a file as its publisher makes it"))
-    return uploads.Uploaded(errors=[SourceError(path, reason[0], expected=reason[1])])
+
+
+def _read_one(path: Path, seconds: float, memory: int) -> uploads.Uploaded:
+    if not _SLOTS.acquire(timeout=60):
+        return uploads.Uploaded(errors=[SourceError(
+            path, "was not read: the app is busy reading other files",
+            expected="a try again in a minute")])
+    try:
+        outcome, value = _run([str(path)], None, seconds, memory)
+    finally:
+        _SLOTS.release()
+    if outcome == "read":
+        return value
+    reason, expected = _reason(outcome, seconds, memory)
+    return uploads.Uploaded(errors=[SourceError(path, reason, expected=expected)])
+
+
+def beside_snapshot(uploaded: uploads.Uploaded, data_dir: Path, snapshot: str, method: str,
+                    as_of: pd.Timestamp, *, seconds: float = SECONDS,
+                    memory: int = MEMORY_BYTES) -> uploads.Beside | str:
+    """:func:`pcnmap.uploads.beside_snapshot` in a worker, with the same
+    limits as a file's reading: the comparison of a whole country's files
+    needs tens of megabytes for a moment, which the app's process, serving
+    every other user, then keeps. Returns the sentence to show when the
+    worker was stopped or failed."""
+    job = pickle.dumps((uploaded, Path(data_dir), snapshot, method, as_of))
+    if not _SLOTS.acquire(timeout=60):
+        return "The app is busy reading other files; try again in a minute."
+    try:
+        outcome, value = _run([BESIDE], job, seconds, memory)
+    finally:
+        _SLOTS.release()
+    if outcome == "read":
+        return value
+    words = {"slow": f"took more than {seconds:g} s of processing and was stopped",
+             "memory": f"needed more than {memory / 1e6:,.0f} MB of memory and was stopped"}
+    return ("Your files could not be set beside the snapshot: the comparison "
+            f"{words.get(outcome, 'failed (the details are in the app’s log)')}.")
 
 
 if __name__ == "__main__":

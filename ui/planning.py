@@ -98,10 +98,21 @@ def upload_report(result: uploads.Uploaded, derived: QualityLog | None = None) -
     """Every problem of every uploaded file at once: file, row, column, what
     was expected; ``derived`` adds those found comparing them with a
     snapshot. Each finding is listed once, however often the page reruns."""
+    upload_verdicts(result)
+    upload_problems(result, derived)
+
+
+def upload_verdicts(result: uploads.Uploaded) -> None:
+    """Each file refused (and why) or read (and as what)."""
     for error in result.errors:
         st.error("Not used: " + controls.plain(error))
     for kind, path in result.files.items():
         st.success(controls.plain(f"{path.name}: read as {uploads.KINDS[kind]}"))
+
+
+def upload_problems(result: uploads.Uploaded, derived: QualityLog | None = None) -> None:
+    """The problems found in the rows of the files read (and ``derived``),
+    each once: a count, the first rows and a CSV of them all."""
     log = QualityLog([*result.log.findings, *(derived.findings if derived else [])])
     report = log.without_repeats().to_frame()
     if len(report):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 from openpyxl import load_workbook
 
@@ -14,6 +15,7 @@ from pcnmap import uploads, worker
 from pcnmap.pipeline.catalogue import load_catalogue
 from tests import hostile
 from tests.screen import run, shown
+from ui import controls
 
 PAGE = "pages/7_Your_own_data.py"
 EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
@@ -164,3 +166,33 @@ def test_more_files_than_the_cap_are_refused_by_name(monkeypatch) -> None:
     assert [shown(e.value) for e in app.error] == [
         f"Not used: list{n}.csv: was not read: more files than the app reads at once "
         "(expected at most 2 files)" for n in (3, 4)]
+
+
+def test_leaving_the_page_lets_go_of_the_uploads(monkeypatch, tmp_path: Path) -> None:
+    app = upload([("gp-reg-pat-prac-all.csv", (EXTRACT / NEW.registered.file).read_bytes())])
+    assert not app.exception
+    assert all(key in app.session_state for key in controls.LEFT_BEHIND)
+    # What the page keeps, as the next page's start finds it (AppTest keeps
+    # the first page's address across a switch, so the start is called here).
+    space = uploads.SessionSpace(tmp_path)
+    space.save("gp-reg-pat-prac-all.csv", b"CODE\n")
+    folder = space.path
+    state = {"_page": "Your_own_data", "upload_space": space,
+             "own_files_result": app.session_state["own_files_result"],
+             "own_files_beside": app.session_state["own_files_beside"]}
+    del space
+    monkeypatch.setattr(controls, "st", SimpleNamespace(session_state=state, query_params={}))
+    controls.keep_shared_choices("Your_own_data")  # a rerun of the page keeps them
+    assert all(key in state for key in controls.LEFT_BEHIND)
+    controls.keep_shared_choices("Data_quality")
+    assert not any(key in state for key in controls.LEFT_BEHIND)
+    assert not folder.exists()
+
+
+def test_only_refused_files_are_not_set_beside_the_snapshot() -> None:
+    app = upload([("ePCN.xlsx", hostile.everything_declared())])
+    assert not app.exception
+    assert len(app.error) == 1
+    assert shown(app.error[0].value).startswith("Not used: ePCN.xlsx: sheet 'PCNDetails' declares")
+    assert not app.subheader
+    assert "own_files_beside" not in app.session_state

@@ -105,3 +105,29 @@ def test_a_file_needing_too_much_memory_is_stopped(space: uploads.SessionSpace) 
         "ePCN.xlsx: needed more than 50 MB of memory to read and was stopped "
         "(expected a file pcnmap can read within 50 MB)"]
     assert result.registered is not None and len(result.registered) > 50  # the other file
+
+
+def test_the_worker_sets_uploads_beside_a_snapshot_as_the_app_would(
+        space: uploads.SessionSpace, built_extract: Path) -> None:
+    paths = [space.save(Path(name).name, (EXTRACT / name).read_bytes())
+             for name in (NEW.practices.file, NEW.memberships.file, NEW.registered.file)]
+    read = uploads.read_uploads(paths)
+    as_of = pd.Timestamp(NEW.as_of)
+    here = uploads.beside_snapshot(read, built_extract, "2019-12", "lsoa", as_of)
+    there = worker.beside_snapshot(read, built_extract, "2019-12", "lsoa", as_of)
+    assert isinstance(there, uploads.Beside)
+    pd.testing.assert_frame_equal(there.table, here.table)
+    pd.testing.assert_frame_equal(there.after.practices, here.after.practices)
+    assert there.log.findings == here.log.findings
+    assert len(there.table) > 0  # April 2022's networks beside December 2019's
+
+
+def test_a_comparison_that_fails_in_its_worker_is_said(space: uploads.SessionSpace,
+                                                   built_extract: Path) -> None:
+    path = space.save("gp-reg-pat-prac-all.csv", (EXTRACT / NEW.registered.file).read_bytes())
+    read = uploads.read_uploads([path])
+    # A megabyte more than the worker's start: the snapshot's tables cannot be read.
+    said = worker.beside_snapshot(read, built_extract, "2019-12", "lsoa",
+                                  pd.Timestamp(NEW.as_of), memory=1_000_000)
+    assert said == ("Your files could not be set beside the snapshot: the comparison failed "
+                    "(the details are in the app’s log).")
