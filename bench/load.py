@@ -75,6 +75,7 @@ class Results:
 
     reruns: dict[str, list[float]] = field(default_factory=dict)  # by page
     errors: list[str] = field(default_factory=list)
+    choices: int = 0  # commissioners chosen in the sidebar
     memory: list[int] = field(default_factory=list)  # bytes, one a second
     workers: list[int] = field(default_factory=list)  # upload workers' memory, bytes
     # Each hostile file: its name, seconds to the page's verdict on it and to
@@ -158,8 +159,10 @@ class Session:
         element = message.delta.new_element
         kind = element.WhichOneof("type")
         if kind == "selectbox":
-            self.widgets[element.selectbox.label] = (element.selectbox.id,
-                                                     list(element.selectbox.options))
+            # By its key (the end of its id), not its label: the place picker
+            # is labelled with the snapshot's word ("CCG", "Sub-ICB location").
+            self.widgets[element.selectbox.id.rsplit("-", 1)[-1]] = (
+                element.selectbox.id, list(element.selectbox.options))
         elif kind == "file_uploader":
             self.widgets[element.file_uploader.label] = (element.file_uploader.id, [])
         if kind == "alert":
@@ -184,11 +187,12 @@ class Session:
                     await self.rerun(socket_, page=page, query=urlencode({"snapshot": snapshot}))
                     for _ in range(random.randint(1, 3)):
                         await asyncio.sleep(random.uniform(0.5, 1.5) * think)
-                        if time.monotonic() >= deadline or "Commissioner" not in self.widgets:
+                        if time.monotonic() >= deadline or "commissioner" not in self.widgets:
                             break
-                        widget, options = self.widgets["Commissioner"]
+                        widget, options = self.widgets["commissioner"]
                         # Mostly a commissioner, sometimes all of England again.
                         choice = options[0] if random.random() < 0.2 else random.choice(options)
+                        self.results.choices += 1
                         await self.rerun(socket_, widget=(widget, choice))
                     await asyncio.sleep(random.uniform(0.5, 1.5) * think)
         except (OSError, websockets.WebSocketException) as error:
@@ -419,6 +423,9 @@ async def main(arguments: argparse.Namespace) -> int:
         for start in range(0, len(results.memory), tenth)))
     print(f"processor: the app {server_cpu / arguments.seconds:.0%} of a core, this "
           f"client {client_cpu / arguments.seconds:.0%} ({os.cpu_count()} cores)")
+    if not results.choices:  # the run would not be the one the figures claim
+        results.errors.append("no session chose a commissioner: the picker was not found")
+    print(f"commissioners chosen: {results.choices}")
     print(f"errors: {len(results.errors)}")
     for error in results.errors[:20]:
         print(f"  {error}")
