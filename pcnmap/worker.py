@@ -3,9 +3,9 @@
 A file a user brings is read by :func:`pcnmap.uploads.read_uploads` in a
 separate process (``python -m pcnmap.worker``), and the files read are set
 beside a snapshot by :func:`pcnmap.uploads.beside_snapshot` in another, so
-that no file can stall or starve the app's other users: the process may use :data:`SECONDS` of
-processor time, its start included (then the kernel stops it), and
-:data:`MEMORY_BYTES` more address space than it has once started (an
+that no file can stall or starve the app's other users: the process may use
+:data:`SECONDS` of processor time, its start included (then the kernel stops
+it), and :data:`MEMORY_BYTES` more address space than it has once started (an
 allocation beyond fails, and the file is refused). Processor time, not the
 clock: on a machine busy with other work a good file still gets its
 seconds, while a hostile one is stopped after the same work; the clock is
@@ -135,56 +135,60 @@ def read_uploads(paths: list[Path], *, seconds: float = SECONDS,
 
 def _run(arguments: list[str], job: bytes | None, seconds: float, memory: int
          ) -> tuple[str, object]:
-    """One worker, waited for: its outcome ("read", "slow", "memory",
-    "failed" or "died") and its value (the result, or what it said)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pcnmap.worker", *arguments, str(seconds), str(memory)],
-        cwd=ROOT, env={**os.environ, **WORKER_ENVIRONMENT},
-        stdin=subprocess.PIPE if job is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """One worker, once a slot is free, waited for: its outcome ("read",
+    "slow", "memory", "failed", "died", or "busy" when no slot came free
+    within a minute) and its value (the result, or what it said)."""
+    if not _SLOTS.acquire(timeout=60):
+        return "busy", None
     try:
-        out, err = process.communicate(job, timeout=seconds * WALL_FACTOR)
-        if out:
-            outcome, value = pickle.loads(out)
-        elif process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            outcome, value = "slow", None  # its processor time ran out
-        else:  # it died without a word: an allocation in C code failed, say
-            outcome = "memory" if b"memory" in err.lower() else "died"
-            value = err[-500:]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        outcome, value = "slow", None
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pcnmap.worker", *arguments, str(seconds), str(memory)],
+            cwd=ROOT, env={**os.environ, **WORKER_ENVIRONMENT},
+            stdin=subprocess.PIPE if job is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            out, err = process.communicate(job, timeout=seconds * WALL_FACTOR)
+            if out:
+                outcome, value = pickle.loads(out)
+            elif process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+                outcome, value = "slow", None  # its processor time ran out
+            else:  # it died without a word: an allocation in C code failed, say
+                outcome = "memory" if b"memory" in err.lower() else "died"
+                value = err[-500:]
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            outcome, value = "slow", None
+    finally:
+        _SLOTS.release()
     if outcome != "read":
         LOG.warning("worker %s stopped: %s %s (exit %s)", arguments[0], outcome, value or "",
                     process.returncode)
     return outcome, value
 
 
-def _reason(outcome: str, seconds: float, memory: int) -> tuple[str, str]:
-    """Why a worker gave no result, and what would do: for a SourceError."""
+def _exceeded(outcome: str, seconds: float, memory: int) -> tuple[str, str] | None:
+    """The limit a stopped worker ran into, in words, and the limit itself
+    (None: it failed otherwise)."""
     megabytes = f"{memory / 1e6:,.0f} MB"
-    return {
-        "slow": (f"took more than {seconds:g} s of processing to read and was stopped",
-                 f"a file pcnmap can read within {seconds:g} s"),
-        "memory": (f"needed more than {megabytes} of memory to read and was stopped",
-                   f"a file pcnmap can read within {megabytes}"),
-    }.get(outcome, ("could not be read (the reader stopped)",
-                    "a file as its publisher makes it"))
+    return {"slow": (f"took more than {seconds:g} s of processing", f"{seconds:g} s"),
+            "memory": (f"needed more than {megabytes} of memory", megabytes)}.get(outcome)
 
 
 def _read_one(path: Path, seconds: float, memory: int) -> uploads.Uploaded:
-    if not _SLOTS.acquire(timeout=60):
-        return uploads.Uploaded(errors=[SourceError(
-            path, "was not read: the app is busy reading other files",
-            expected="a try again in a minute")])
-    try:
-        outcome, value = _run([str(path)], None, seconds, memory)
-    finally:
-        _SLOTS.release()
+    outcome, value = _run([str(path)], None, seconds, memory)
     if outcome == "read":
         return value
-    reason, expected = _reason(outcome, seconds, memory)
+    limit = _exceeded(outcome, seconds, memory)
+    if outcome == "busy":
+        reason, expected = ("was not read: the app is busy reading other files",
+                            "a try again in a minute")
+    elif limit:
+        reason, expected = (f"{limit[0]} to read and was stopped",
+                            f"a file pcnmap can read within {limit[1]}")
+    else:
+        reason, expected = ("could not be read (the reader stopped)",
+                            "a file as its publisher makes it")
     return uploads.Uploaded(errors=[SourceError(path, reason, expected=expected)])
 
 
@@ -197,18 +201,15 @@ def beside_snapshot(uploaded: uploads.Uploaded, data_dir: Path, snapshot: str, m
     every other user, then keeps. Returns the sentence to show when the
     worker was stopped or failed."""
     job = pickle.dumps((uploaded, Path(data_dir), snapshot, method, as_of))
-    if not _SLOTS.acquire(timeout=60):
-        return "The app is busy reading other files; try again in a minute."
-    try:
-        outcome, value = _run([BESIDE], job, seconds, memory)
-    finally:
-        _SLOTS.release()
+    outcome, value = _run([BESIDE], job, seconds, memory)
     if outcome == "read":
         return value
-    words = {"slow": f"took more than {seconds:g} s of processing and was stopped",
-             "memory": f"needed more than {memory / 1e6:,.0f} MB of memory and was stopped"}
+    if outcome == "busy":
+        return "The app is busy reading other files; try again in a minute."
+    limit = _exceeded(outcome, seconds, memory)
     return ("Your files could not be set beside the snapshot: the comparison "
-            f"{words.get(outcome, 'failed (the details are in the app’s log)')}.")
+            + (f"{limit[0]} and was stopped." if limit
+               else "failed (the details are in the app’s log)."))
 
 
 if __name__ == "__main__":

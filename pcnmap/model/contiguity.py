@@ -165,13 +165,13 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
     easting = practices["easting"].to_numpy(dtype=float)
     northing = practices["northing"].to_numpy(dtype=float)
     # Most networks are one group: said at once, not network by network.
-    counts = frame.groupby("network_code")["group"].nunique()
-    whole = frame[frame["network_code"].map(counts) == 1]
+    groups_of = frame["network_code"].map(frame.groupby("network_code")["group"].nunique())
+    whole = frame[groups_of == 1]
     joined = (whole.assign(code=code[whole["row"].to_numpy()]).sort_values("code")
               .groupby("network_code")["code"].agg(" ".join))
     records = [{"network_code": net, "groups": 1, "group_practices": names, "between": "",
                 "separation_km": np.nan} for net, names in joined.items()]
-    for net, members in frame[frame["network_code"].map(counts) > 1].groupby("network_code"):
+    for net, members in frame[groups_of > 1].groupby("network_code"):
         groups = [rows_ for _, rows_ in members.groupby("group")["row"]]
         groups.sort(key=lambda g: (-len(g), sorted(code[g])))
         between, separation = "", np.nan
