@@ -19,6 +19,7 @@ from pcnmap.maps.picture import network_picture
 from pcnmap.model import coverage, methods
 from pcnmap.model.benchmarks import NOT_RECORDED, NetworkBenchmarks, NetworkRurality
 from pcnmap.model.funding import NetworkFunding
+from pcnmap.shapes import Shapes
 
 PRINT_CSS = """
 @page { size: A4; margin: 11mm 12mm; }
@@ -233,7 +234,7 @@ def change_words(row: pd.Series | None, previous_label: str | None) -> str:
 
 def sheet_facts(network_code: str, *, snapshot_label: str, as_of: str, method: str,
                 networks: pd.DataFrame, practices: pd.DataFrame,
-                boundaries: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame,
+                boundaries: gpd.GeoDataFrame | Shapes, outlines: gpd.GeoDataFrame,
                 contiguity: pd.DataFrame, funding: NetworkFunding,
                 change: pd.Series | None, previous_label: str | None,
                 benchmarks: NetworkBenchmarks | None, rurality: NetworkRurality | None,

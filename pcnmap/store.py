@@ -20,6 +20,7 @@ import pandas as pd
 
 from pcnmap import tables
 from pcnmap.model.contiguity import PartGraph
+from pcnmap.shapes import Shapes
 
 # The app reads its data from here; PCNMAP_DATA points it elsewhere (a small
 # fixture folder in the page tests, a fresh build to try).
@@ -122,9 +123,11 @@ def verify(data_dir: Path = DATA_DIR) -> list[str]:
     return problems
 
 
-def read(data_dir: Path, name: str, part: str | None = None) -> pd.DataFrame:
+def read(data_dir: Path, name: str, part: str | None = None, *, compact: bool = False
+         ) -> pd.DataFrame | Shapes:
     """One table of the data folder (``part``: its snapshot or LSOA layer),
-    checked against its declaration; geographic tables as GeoDataFrames."""
+    checked against its declaration; geographic tables as GeoDataFrames in
+    EPSG:4326, or as :class:`~pcnmap.shapes.Shapes` when ``compact``."""
     table = tables.TABLES.get(name)
     if table is None:
         raise DataMissing(f"the {name} table", "is not a table pcnmap knows")
@@ -134,8 +137,10 @@ def read(data_dir: Path, name: str, part: str | None = None) -> pd.DataFrame:
         raise DataMissing(where, "is missing")
     try:
         wrong = tables.check_file(table, path)
-        frame = gpd.read_parquet(path).to_crs(4326) if table.geographic else \
-            pd.read_parquet(path)
+        if not table.geographic:
+            frame = pd.read_parquet(path)
+        else:
+            frame = Shapes.read(path) if compact else gpd.read_parquet(path).to_crs(4326)
     except Exception as error:  # pyarrow raises many kinds for a damaged file
         raise DataMissing(where, f"cannot be read ({type(error).__name__})") from None
     if wrong:
@@ -153,6 +158,11 @@ def read_geo(data_dir: Path, snapshot: str, name: str) -> gpd.GeoDataFrame:
     return read(data_dir, name, snapshot)
 
 
+def read_shapes(data_dir: Path, snapshot: str, name: str) -> Shapes:
+    """One of a snapshot's GeoParquet layers as compact :class:`~pcnmap.shapes.Shapes`."""
+    return read(data_dir, name, snapshot, compact=True)
+
+
 def read_commissioners(data_dir: Path, snapshot: str) -> gpd.GeoDataFrame:
     """A snapshot's commissioner boundaries (simplified for display)."""
     return read(data_dir, "commissioners", snapshot)
@@ -165,7 +175,11 @@ def read_root_table(data_dir: Path, name: str) -> pd.DataFrame:
 
 def read_graph(data_dir: Path, snapshot: str) -> PartGraph:
     """The LSOA piece graph of the layer a snapshot's boundaries are made of."""
-    layer = read_manifest(data_dir)["snapshots"][snapshot]["lsoa_layer"]
+    return read_layer_graph(data_dir, read_manifest(data_dir)["snapshots"][snapshot]["lsoa_layer"])
+
+
+def read_layer_graph(data_dir: Path, layer: str) -> PartGraph:
+    """The piece graph of one LSOA layer ("2011", "2021")."""
     return PartGraph(read(data_dir, "lsoa_parts", layer), read(data_dir, "lsoa_edges", layer))
 
 

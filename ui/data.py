@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pcnmap import codes, sheet, store
+from pcnmap import codes, shapes, sheet, store
 from pcnmap.maps import colours, layerdata, picture, selection
 from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
@@ -32,6 +32,8 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 # straight from the system and go straight back; glibc would otherwise raise
 # this threshold as such blocks are freed and keep the next ones in its heap.
 _LIBC.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD (malloc.h)
+# Shapes recurring across snapshots held once (shapes.ShapePool).
+_SHAPES = shapes.ShapePool()
 _TRIMMED = [0.0]
 _COLLECTED = [0.0]
 _TRIM_LOCK = threading.Lock()
@@ -117,19 +119,20 @@ def quality(snapshot: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner="Loading boundaries…")
 def commissioners(snapshot: str) -> gpd.GeoDataFrame:
     """The snapshot's commissioner outlines."""
-    return store.read_commissioners(store.DATA_DIR, snapshot)
+    return _SHAPES.share(store.read_commissioners(store.DATA_DIR, snapshot))
 
 
 @st.cache_resource(show_spinner="Loading network boundaries…")
-def network_boundaries(snapshot: str) -> gpd.GeoDataFrame:
-    """Each network's derived boundary, by method (local detail)."""
-    return store.read_geo(store.DATA_DIR, snapshot, "network_boundaries")
+def network_boundaries(snapshot: str) -> shapes.Shapes:
+    """Each network's derived boundary, by method (local detail): shapes
+    made only for the rows selected."""
+    return store.read_shapes(store.DATA_DIR, snapshot, "network_boundaries")
 
 
 @st.cache_resource(show_spinner=False)
 def uncovered_areas(snapshot: str) -> gpd.GeoDataFrame:
     """Areas whose nearest practice is in no network."""
-    return store.read_geo(store.DATA_DIR, snapshot, "uncovered_areas")
+    return _SHAPES.share(store.read_geo(store.DATA_DIR, snapshot, "uncovered_areas"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -203,9 +206,10 @@ def commissioner_picture(snapshot: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def national_boundaries(snapshot: str) -> gpd.GeoDataFrame:
-    """Network boundaries coarse enough to draw all of England at once."""
-    return store.read_geo(store.DATA_DIR, snapshot, "national_boundaries")
+def national_boundaries(snapshot: str) -> shapes.Shapes:
+    """Network boundaries coarse enough to draw all of England at once
+    (shapes made only for the rows selected)."""
+    return store.read_shapes(store.DATA_DIR, snapshot, "national_boundaries")
 
 
 @st.cache_resource(show_spinner=False)
@@ -221,17 +225,17 @@ def stable_network_colours() -> dict[str, str]:
     """:func:`colours.stable_colours` of every snapshot's networks (their
     catchment boundaries at national scale; read here and let go, not kept
     in the cache for snapshots nobody opens)."""
-    shapes = [store.read_geo(store.DATA_DIR, key, "national_boundaries")
+    layers = [store.read_geo(store.DATA_DIR, key, "national_boundaries")
               for key in snapshot_keys()]
     every = pd.concat([frame.loc[frame["method"] == "catchment", ["network_code", "geometry"]]
-                       for frame in shapes], ignore_index=True)
+                       for frame in layers], ignore_index=True)
     return colours.stable_colours(gpd.GeoDataFrame(every, geometry="geometry", crs=4326))
 
 
 @st.cache_resource(show_spinner=False)
 def national_commissioners(snapshot: str) -> gpd.GeoDataFrame:
     """Commissioner outlines coarse enough to draw all of England at once."""
-    return store.read_geo(store.DATA_DIR, snapshot, "national_commissioners")
+    return _SHAPES.share(store.read_geo(store.DATA_DIR, snapshot, "national_commissioners"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -260,7 +264,8 @@ def gap_tables(snapshot: str, method: str
     (by the boundary method)."""
     return (coverage.uncovered_areas(lsoa_networks(snapshot)),
             coverage.size_check(networks(snapshot)),
-            coverage.non_contiguous(contiguity(snapshot), network_boundaries(snapshot), method))
+            coverage.non_contiguous(contiguity(snapshot),
+                                     network_boundaries(snapshot).attributes, method))
 
 
 @st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
@@ -329,15 +334,28 @@ def method_comparison(snapshot: str) -> pd.DataFrame:
 def method_summaries(snapshot: str) -> list[coverage.MethodSummary]:
     """The boundary methods side by side."""
     return coverage.method_summaries(method_comparison(snapshot), contiguity(snapshot),
-                                     network_boundaries(snapshot), lsoa_networks(snapshot),
+                                     network_boundaries(snapshot).attributes,
+                                     lsoa_networks(snapshot),
                                      practices(snapshot))
 
 
-@st.cache_resource(show_spinner=False)
+def lsoa_layer(snapshot: str) -> str:
+    """The LSOA layer ("2011", "2021") a snapshot's boundaries are made of."""
+    return manifest()["snapshots"][snapshot]["lsoa_layer"]
+
+
 def lsoa_graph(snapshot: str) -> PartGraph:
     """Which pieces of the snapshot's LSOAs share an edge: contiguity of
     proposed networks."""
-    return store.read_graph(store.DATA_DIR, snapshot)
+    return layer_graph(lsoa_layer(snapshot))
+
+
+# By layer, not by snapshot: three snapshots share the 2011 layer, and one
+# copy serves them all.
+@st.cache_resource(show_spinner=False)
+def layer_graph(layer: str) -> PartGraph:
+    """The piece graph of one LSOA layer."""
+    return store.read_layer_graph(store.DATA_DIR, layer)
 
 
 # Each holds a copy of the snapshot's practices (about 15 MB).
@@ -392,11 +410,15 @@ def age_bands(snapshot: str) -> pd.DataFrame:
     return store.read_table(store.DATA_DIR, snapshot, "age_bands")
 
 
-@st.cache_resource(show_spinner=False)
 def lsoa_rurality(snapshot: str) -> pd.DataFrame:
     """The ONS rural-urban class of each LSOA of the snapshot's layer."""
-    return store.read(store.DATA_DIR, "lsoa_rurality", manifest()["snapshots"][snapshot][
-        "lsoa_layer"])
+    return layer_rurality(lsoa_layer(snapshot))
+
+
+@st.cache_resource(show_spinner=False)
+def layer_rurality(layer: str) -> pd.DataFrame:
+    """The ONS rural-urban class of each LSOA of one layer (one copy a layer)."""
+    return store.read(store.DATA_DIR, "lsoa_rurality", layer)
 
 
 @st.cache_resource(show_spinner=False)

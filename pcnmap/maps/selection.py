@@ -13,6 +13,7 @@ from pcnmap import codes
 from pcnmap.maps import layerdata
 from pcnmap.maps.escaping import escape_columns
 from pcnmap.model import lookup
+from pcnmap.shapes import Shapes
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ def place_name(commissioner: str | None, region: str | None, area: str | None) -
 def network_map_layers(practices: pd.DataFrame, *, commissioner: str | None,
                        region: str | None, area: str | None, method: str,
                        local_outlines: gpd.GeoDataFrame, national_outlines: gpd.GeoDataFrame,
-                       local_boundaries: gpd.GeoDataFrame,
-                       national_boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame,
+                       local_boundaries: gpd.GeoDataFrame | Shapes,
+                       national_boundaries: gpd.GeoDataFrame | Shapes, places: gpd.GeoDataFrame,
                        colours: dict[str, str]) -> NetworkMapLayers:
     """The layers of the network map for one selection.
 
@@ -152,7 +153,8 @@ def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: 
                   every_area: pd.DataFrame, every_size: pd.DataFrame,
                   every_split: pd.DataFrame, by_commissioner: pd.DataFrame,
                   outlines: gpd.GeoDataFrame, uncovered: gpd.GeoDataFrame,
-                  boundaries: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> CoverageGaps:
+                  boundaries: gpd.GeoDataFrame | Shapes, places: gpd.GeoDataFrame
+                  ) -> CoverageGaps:
     """The coverage gaps of one selection, tables and map layers.
 
     Args:
@@ -190,10 +192,10 @@ def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: 
     outlines = outlines[codes.one_of(outlines["commissioner_code"],
                                      chosen["commissioner_code"].unique())]
     uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
-    shapes = boundaries[boundaries["method"] == method]
-
     def layer(network_codes: pd.Series, colour: str) -> str | None:
-        picked = shapes[codes.one_of(shapes["network_code"], network_codes)]
+        # One selection: shapes.Shapes makes geometries only for the rows picked.
+        picked = boundaries[(boundaries["method"] == method)
+                            & codes.one_of(boundaries["network_code"], network_codes)]
         return layerdata.network_geojson(picked, dict.fromkeys(picked["network_code"], colour)) \
             if len(picked) else None
 

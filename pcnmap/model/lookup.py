@@ -14,6 +14,7 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap.codes import postcode_display, postcode_key
+from pcnmap.shapes import Shapes
 
 # Longer than any name or code; each word is one pass over every practice.
 QUERY_LIMIT = 100
@@ -224,7 +225,7 @@ class PostcodeAnswer:
     nearest: pd.DataFrame
 
 
-def answer_postcode(key: str, postcodes: PostcodeIndex, boundaries: gpd.GeoDataFrame,
+def answer_postcode(key: str, postcodes: PostcodeIndex, boundaries: gpd.GeoDataFrame | Shapes,
                     practices: pd.DataFrame, nearest: int = 5) -> PostcodeAnswer | None:
     """Who covers postcode ``key`` (capitals, no space), or None when
     England has no such live postcode.
