@@ -183,7 +183,7 @@ def page() -> None:
         # Callables: built only when clicked, not on every rerun.
         st.download_button("Download boundaries (GeoJSON)",
                            lambda: export.geojson_document(
-                               derived, title, store.ATTRIBUTION),
+                               derived.frame(), title, store.ATTRIBUTION),
                            file_name=export.map_file_name(f"network-boundaries-{method}",
                                                           snapshot, layers_data.place,
                                                           "geojson"),

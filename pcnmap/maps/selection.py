@@ -25,7 +25,7 @@ class NetworkMapLayers:
         commissioners: The chosen commissioners' outlines as GeoJSON text.
         networks: The networks' indicative boundaries as GeoJSON text (None: none).
         practices: The practice layer's rows (:func:`layerdata.practice_rows`).
-        derived: The boundaries drawn (for the GeoJSON download).
+        derived: The boundaries drawn, compactly (for the GeoJSON download).
         place_labels: District names in view (:func:`layerdata.place_label_rows`).
         network_labels: Network names (:func:`layerdata.network_label_rows`).
         place: The selection in a file name: the commissioner's, STP/ICB's or
@@ -36,7 +36,7 @@ class NetworkMapLayers:
     commissioners: str
     networks: str | None
     practices: tuple[list, list]
-    derived: gpd.GeoDataFrame
+    derived: Shapes
     place_labels: list[list]
     network_labels: list[list]
     place: str
@@ -86,17 +86,18 @@ def network_map_layers(practices: pd.DataFrame, *, commissioner: str | None,
         outlines = national_outlines[codes.one_of(national_outlines["commissioner_code"],
                                                   chosen["commissioner_code"].unique())]
         derived, grid, practice_grid = national_boundaries, layerdata.NATIONAL_PRECISION, 1e-4
-    derived = derived[(derived["method"] == method)
-                      & codes.one_of(derived["network_code"], chosen["network_code"])]
+    drawn = derived[(derived["method"] == method)
+                    & codes.one_of(derived["network_code"], chosen["network_code"])]
     bounds = tuple(float(v) for v in outlines.total_bounds)
     return NetworkMapLayers(
         bounds=bounds,
         commissioners=layerdata.commissioner_geojson(outlines, grid),
-        networks=layerdata.network_geojson(derived, colours, grid) if len(derived) else None,
+        networks=layerdata.network_geojson(drawn, colours, grid) if len(drawn) else None,
         practices=layerdata.practice_rows(chosen, colours, practice_grid),
-        derived=derived,
+        # Compact: the layers are cached, and this is wanted only for a download.
+        derived=Shapes.of(drawn),
         place_labels=layerdata.place_label_rows(places, bounds),
-        network_labels=layerdata.network_label_rows(derived) if len(derived) else [],
+        network_labels=layerdata.network_label_rows(drawn) if len(drawn) else [],
         place=place_name(commissioner, region, area),
     )
 

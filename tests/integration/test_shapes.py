@@ -3,6 +3,7 @@ GeoDataFrames they replace, on the built extract."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import shapely
 
 from pcnmap import store
-from pcnmap.maps import colours, selection
+from pcnmap.maps import colours, export, selection
 from pcnmap.shapes import ShapePool, Shapes
 
 KEY = "2023-01"
@@ -81,6 +82,16 @@ def test_the_network_map_is_the_same_from_compact_boundaries(built_extract: Path
         assert drawn[1].practices == drawn[0].practices
         assert drawn[1].network_labels == drawn[0].network_labels
         assert drawn[1].bounds == drawn[0].bounds
+        # The download's boundaries, kept compactly in the cached layers.
+        kept = [layers.derived.frame() for layers in drawn]
+        assert len(kept[0]) == len(drawn[0].network_labels) > 0
+        assert kept[1].drop(columns="geometry").equals(kept[0].drop(columns="geometry"))
+        assert shapely.equals_exact(kept[1].geometry.values, kept[0].geometry.values,
+                                    tolerance=1e-9).all()
+        document = json.loads(export.geojson_document(kept[1], "Networks", store.ATTRIBUTION))
+        assert len(document["features"]) == len(kept[1])
+        assert {feature["properties"]["network_code"] for feature in document["features"]} \
+            == set(kept[1]["network_code"])
 
 
 def test_a_damaged_layer_is_refused_naming_the_table(built_extract: Path, tmp_path: Path) -> None:
