@@ -26,6 +26,7 @@ from pcnmap.maps.escaping import escape, script_string
 from pcnmap.maps.layerdata import (
     COMPACT,
     LOCAL_PRECISION,
+    PracticeRows,
     commissioner_geojson,
     network_geojson,
     practice_rows,
@@ -235,24 +236,24 @@ class PracticePoints(DataLayer):
         {% endmacro %}
     """)
 
-    def __init__(self, networks: list[list[str]], rows: list[list], name: str,
+    def __init__(self, practices: PracticeRows, name: str,
                  group_label: str = "Network", legend: tuple[LegendEntry, ...] = ()) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PracticePoints"
-        self.networks = script_string(json.dumps(networks, separators=COMPACT))
-        self.rows = script_string(json.dumps(rows, separators=COMPACT))
+        self.networks = script_string(json.dumps(practices.networks, separators=COMPACT))
+        self.rows = script_string(practices.rows)
         self.labels = json.dumps(["Practice", "ODS code", "Postcode", escape(group_label),
                                   "Registered patients"])
         self.legend = legend
 
 
-def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[str, str],
+def practice_layer(practices: pd.DataFrame | PracticeRows, colours: dict[str, str],
                    name: str, grid: float = LOCAL_PRECISION) -> PracticePoints:
     """All practices as one layer of circle markers, coloured by network (from a
     frame or from its :func:`practice_rows`)."""
-    networks, rows = practices if isinstance(practices, tuple) else practice_rows(
+    encoded = practices if isinstance(practices, PracticeRows) else practice_rows(
         practices, colours, grid)
-    drawn = {row[2] for row in rows}
+    networks, drawn = encoded.networks, encoded.drawn
     sample = tuple(dict.fromkeys(n[2] for i, n in enumerate(networks)
                                  if i in drawn and n[0]))[:5]
     legend = [LegendEntry(name, f"{name}, in their network's colour", DOT,
@@ -260,7 +261,7 @@ def practice_layer(practices: pd.DataFrame | tuple[list, list], colours: dict[st
     if any(not n[0] for i, n in enumerate(networks) if i in drawn):
         legend.append(LegendEntry(name, f"{name} in no network" if sample else name, DOT,
                                   (GAP_COLOUR,)))
-    return PracticePoints(networks, rows, name, legend=tuple(legend))
+    return PracticePoints(encoded, name, legend=tuple(legend))
 
 
 def grouped_practice_layer(practices: pd.DataFrame, group: str, colours: dict[str, str],
@@ -273,10 +274,11 @@ def grouped_practice_layer(practices: pd.DataFrame, group: str, colours: dict[st
     placed = practices.dropna(subset=["longitude", "latitude"])
     renamed = placed.drop(columns=["network_code", "network_name"], errors="ignore").rename(
         columns={f"{group}_code": "network_code", f"{group}_name": "network_name"})
-    networks, rows = practice_rows(renamed, colours, grid)
+    encoded = practice_rows(renamed, colours, grid)
     legend = tuple(LegendEntry(name, f"Members whose {group_label} is {n[0]}" if n[0] else
-                               f"Members with no {group_label}", DOT, (n[2],)) for n in networks)
-    return PracticePoints(networks, rows, name, group_label=f"Own {group_label}", legend=legend)
+                               f"Members with no {group_label}", DOT, (n[2],))
+                   for n in encoded.networks)
+    return PracticePoints(encoded, name, group_label=f"Own {group_label}", legend=legend)
 
 
 class LabelLayer(DataLayer):

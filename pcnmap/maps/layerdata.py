@@ -4,6 +4,7 @@ and compact practice rows, coordinates rounded and every text escaped."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -70,8 +71,25 @@ PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "
                  "network_name": "net", "network_code": "nc", "patients": "pts"}
 
 
+@dataclass(frozen=True)
+class PracticeRows:
+    """A practice layer's data, encoded once (a map's layers are cached, and
+    England's 6,000 practices take 3 MB as Python lists, 0.7 MB as text).
+
+    Attributes:
+        networks: Each group once: [code, name, colour], texts escaped.
+        rows: JSON text of one row per placed practice: [latitude, longitude,
+            group index, code, name, postcode, patients], texts escaped.
+        drawn: The indexes of the groups some practice is in.
+    """
+
+    networks: list[list[str]]
+    rows: str
+    drawn: frozenset[int]
+
+
 def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
-                  grid: float = LOCAL_PRECISION) -> tuple[list, list]:
+                  grid: float = LOCAL_PRECISION) -> PracticeRows:
     """The compact rows a practice layer draws: each network once, then one row
     per placed practice. Every text is escaped."""
     placed = practices.dropna(subset=["longitude", "latitude"])
@@ -93,7 +111,8 @@ def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
             placed["latitude"], placed["longitude"], network, placed["practice_code"],
             placed["practice_name"], placed["postcode"], patients, strict=True)
     ]
-    return networks, rows
+    return PracticeRows(networks, json.dumps(rows, separators=COMPACT),
+                        frozenset(index.values()))
 
 
 def geojson_text(shapes: gpd.GeoDataFrame) -> str:

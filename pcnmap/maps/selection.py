@@ -35,7 +35,7 @@ class NetworkMapLayers:
     bounds: tuple[float, float, float, float]
     commissioners: str
     networks: str | None
-    practices: tuple[list, list]
+    practices: layerdata.PracticeRows
     derived: Shapes
     place_labels: list[list]
     network_labels: list[list]
@@ -139,7 +139,7 @@ class CoverageGaps:
     uncovered: str | None
     under: str | None
     split_shapes: str | None
-    practices: tuple[list, list]
+    practices: layerdata.PracticeRows
     place_labels: list[list]
     place: str
 

@@ -42,7 +42,7 @@ def test_a_commissioner_is_drawn_in_local_detail_with_the_practices_serving_it(t
     drawn = layers(tables, commissioner=commissioner)
     serving = practices[(practices["commissioner_code"] == commissioner)
                         | (practices["network_commissioner_code"] == commissioner)]
-    assert {row[3] for row in drawn.practices[1]} == set(
+    assert {row[3] for row in json.loads(drawn.practices.rows)} == set(
         serving.dropna(subset=["longitude"])["practice_code"])
     outline = tables["local_outlines"]
     outline = outline[outline["commissioner_code"] == commissioner]
@@ -59,7 +59,9 @@ def test_a_commissioner_is_drawn_in_local_detail_with_the_practices_serving_it(t
 def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
     drawn = layers(tables)
     assert drawn.place == "england"
-    assert len(drawn.practices[1]) == tables["practices"]["longitude"].notna().sum()
+    assert len(json.loads(drawn.practices.rows)) == tables["practices"]["longitude"].notna().sum()
+    # The legend's groups: those some practice drawn is in.
+    assert drawn.practices.drawn == {row[2] for row in json.loads(drawn.practices.rows)}
     # The districts in view (and just beyond it), no others.
     minx, miny, maxx, maxy = drawn.bounds
     places = tables["places"]
@@ -72,7 +74,7 @@ def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
     area = practices["stp_code"].value_counts().index[-1]
     narrowed = layers(tables, area=area)
     assert narrowed.place == area
-    assert {row[3] for row in narrowed.practices[1]} == set(
+    assert {row[3] for row in json.loads(narrowed.practices.rows)} == set(
         practices[practices["stp_code"] == area].dropna(subset=["longitude"])["practice_code"])
 
 
@@ -96,5 +98,6 @@ def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(tables
         assert {f["properties"]["network_code"] for f in json.loads(gaps.split_shapes)[
             "features"]} <= set(split["network_code"])
     assert gaps.place == "england"
-    assert {row[3] for row in gaps.practices[1]} <= set(gaps.unaligned["practice_code"])
+    drawn_codes = {row[3] for row in json.loads(gaps.practices.rows)}
+    assert drawn_codes <= set(gaps.unaligned["practice_code"])
     assert gaps.sizes.equals(sizes)
