@@ -36,9 +36,9 @@ def read_files(files: list) -> tuple[str, uploads.Uploaded]:
             if number > uploads.MAX_FILES:
                 raise SourceError(upload.name, "was not read: more files than the app reads "
                                   "at once", expected=f"at most {uploads.MAX_FILES} files")
-            content = upload.getvalue()  # a copy: made once
-            uploads.kind_of(upload.name, content)
-            paths.append(space.save(upload.name, content))
+            with upload.getbuffer() as content:  # a view: no copy of the file
+                uploads.kind_of(upload.name, content)
+                paths.append(space.save(upload.name, content))
         except SourceError as error:
             refused.append(error)
     result = worker.read_uploads(paths)

@@ -202,8 +202,15 @@ def safe_name(name: str) -> str:
     return cleaned[:100] or "upload"
 
 
-def kind_of(name: str, data: bytes) -> str:
-    """Check an upload's size and type and say which kind of file it is.
+# The bytes of an upload its kind is told from: its first line, at most as
+# long as a line may be, and a little more.
+HEAD_BYTES = textfiles.MAX_LINE_CHARACTERS * 4 + 8
+
+
+def kind_of(name: str, data: bytes | memoryview) -> str:
+    """Check an upload's size and type and say which kind of file it is, from
+    its size and first bytes (``data`` may be a view of the upload: nothing
+    of a ten-megabyte file is copied but its head).
 
     Raises :class:`SourceError` with the reason when it cannot be used.
     """
@@ -212,23 +219,26 @@ def kind_of(name: str, data: bytes) -> str:
     if suffix not in SUFFIXES:
         raise SourceError(shown, f"is a {suffix or 'file without an extension'}",
                           expected="a .csv or .xlsx file")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SourceError(shown, f"is {len(data) / 1e6:.1f} MB ({len(data):,} bytes)",
+    size = len(data)
+    if size > MAX_UPLOAD_BYTES:
+        raise SourceError(shown, f"is {size / 1e6:.1f} MB ({size:,} bytes)",
                           expected=f"at most {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes)")
-    if not data or data.isspace():  # strip() would copy ten megabytes to learn this
+    # A first line longer than this is refused when the file is read.
+    head = bytes(data[:HEAD_BYTES])
+    if not size or (head.isspace() and bytes(data).isspace()):
         raise SourceError(shown, "file is empty", expected="a CSV or XLSX with data")
     if suffix == ".xlsx":
-        if not data.startswith(b"PK"):
+        if not head.startswith(b"PK"):
             raise SourceError(shown, "is not an Excel workbook (no XLSX signature)",
                               expected="an .xlsx workbook as NHS Digital publishes it")
         return "epcn"
-    wide = textfiles.wide_encoding(data)
+    wide = textfiles.wide_encoding(head)
     if wide:
         raise SourceError(shown, f"is {wide} text", expected="a CSV file as UTF-8 text "
                           "(in Excel: Save As, \"CSV UTF-8\")")
-    if data.startswith(b"PK") or b"\x00" in data[:4096]:
+    if head.startswith(b"PK") or b"\x00" in head[:4096]:
         raise SourceError(shown, "is binary, not text", expected="a CSV text file")
-    first_line = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    first_line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
     header = {cell.strip().strip('"').lower() for cell in first_line.split(",")}
     if {"practice_code", "network_code"} <= header:
         return "configuration"
@@ -286,7 +296,7 @@ class SessionSpace:
         sweep(root)
         self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
-    def save(self, name: str, data: bytes) -> Path:
+    def save(self, name: str, data: bytes | memoryview) -> Path:
         """Write an upload into the session's folder under a safe name."""
         target = self.path / safe_name(name)
         target.write_bytes(data)

@@ -249,6 +249,34 @@ def test_other_file_types_are_refused(space: uploads.SessionSpace) -> None:
         uploads.kind_of("notes.csv", b"hello,world\n")
 
 
+def test_a_files_kind_is_told_from_a_view_of_it_as_from_its_bytes(extract: Path) -> None:
+    """The page hands kind_of a view of the upload (no copy); the verdict is
+    the same as from the bytes, for each of the real files."""
+    for name in (NEW.practices.file, NEW.memberships.file, NEW.registered.file):
+        data = (extract / name).read_bytes()
+        assert uploads.kind_of(Path(name).name, memoryview(data)) \
+            == uploads.kind_of(Path(name).name, data)
+
+
+def test_a_ten_megabyte_first_line_is_told_from_its_head(space: uploads.SessionSpace) -> None:
+    """Ten million commas on the first line: kind_of looks only at the head a
+    line may fill, and refuses it as it would the whole; whitespace past a
+    blank head is still empty, and data past it is not."""
+    data = b"," * 9_999_999 + b"\n"
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"is not a file pcnmap knows; its first line is "
+                                          r"',,,,"):
+        uploads.kind_of("configuration.csv", memoryview(data))
+    assert time.monotonic() - started < 5  # not ten million cells
+    assert "wide.csv, row 1: is not a file pcnmap knows" in only_error(
+        upload(space, "wide.csv", data))
+    blank = b" " * (uploads.HEAD_BYTES + 10)
+    with pytest.raises(SourceError, match="file is empty"):
+        uploads.kind_of("configuration.csv", memoryview(blank + b"\n"))
+    with pytest.raises(SourceError, match="is not a file pcnmap knows"):
+        uploads.kind_of("configuration.csv", memoryview(blank + b"practice_code\n"))
+
+
 def test_formulas_and_html_in_names_stay_text(extract: Path, space: uploads.SessionSpace
                                               ) -> None:
     lines = (extract / NEW.practices.file).read_text().splitlines(keepends=True)
