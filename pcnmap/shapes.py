@@ -35,7 +35,7 @@ class Shapes:
     GEOS holds a shape's coordinates at 24 bytes each, and a few hundred
     bytes more for each of its rings; WKB holds 16 bytes a coordinate and
     nothing else. The five snapshots' network boundaries (2.4 million
-    coordinates in 60,000 rings) would take over 100 MB as geometries.
+    coordinates in 73,000 rings) would take over 100 MB as geometries.
 
     It reads as the GeoDataFrame it holds does for the one use the app
     makes of it: ``shapes["method"]`` is an attribute column, and
@@ -108,9 +108,9 @@ class Shapes:
 class ShapePool:
     """One copy of each distinct shape, however many snapshots hold it.
 
-    About 28% of the coordinates in the five shipped snapshots' boundary
-    layers belong to shapes another snapshot already has, unchanged (the
-    same networks over the same LSOAs). Geometries are matched by a 128-bit
+    About 30% of the coordinates in the five shipped snapshots' outlines
+    belong to shapes another snapshot already has, unchanged (the same
+    commissioners, the same areas). Geometries are matched by a 128-bit
     digest of their WKB. The pool keeps all it is given.
     """
 
