@@ -64,13 +64,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(tmp_path_factory: pytest.TempPathFactory):
     port = _free_port()
     streamlit = str(Path(sys.executable).parent / "streamlit")
+    # The app's log to a file, to read after a failure (a pipe nobody reads
+    # would stall the app once full).
+    log = (tmp_path_factory.mktemp("app") / "app.log").open("w")
     server = subprocess.Popen(
         [streamlit, "run", "dashboard.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -87,6 +90,7 @@ def app_url():
     yield url
     server.terminate()
     server.wait(timeout=20)
+    log.close()
 
 
 @pytest.fixture(scope="session")

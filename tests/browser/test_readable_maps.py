@@ -17,7 +17,7 @@ from tests.browser.test_app_in_browser import (
     map_frame,
     practice_map_page,
 )
-from tests.browser.test_meeting import settle
+from tests.browser.test_meeting import download, settle
 
 pytestmark = pytest.mark.browser
 
@@ -205,9 +205,7 @@ def test_the_saved_map_draws_from_disk_with_title_legend_and_attribution(
     offline.goto(f"{app_url}/{MAPS['network map']}")
     map_frame(offline)
     settle(offline)  # a rerun after the first draw would take the button away mid-click
-    with offline.expect_download(timeout=60_000) as download:
-        offline.get_by_role("button", name=re.compile("Download this map")).click()
-    saved = download.value
+    saved = download(offline, offline.get_by_role("button", name=re.compile("Download this map")))
     assert saved.suggested_filename == "pcnmap-network-map-2023-01-00R.html"
     path = tmp_path / saved.suggested_filename
     saved.save_as(path)
@@ -250,9 +248,8 @@ def test_the_network_sheet_prints_on_one_a4_page(app_url, offline, tmp_path: Pat
     offline.goto(f"{app_url}/Network_map?snapshot=2026-07&network={longest}")
     offline.get_by_role("heading", name=re.compile(re.escape(longest))).wait_for(timeout=60_000)
     settle(offline)
-    with offline.expect_download(timeout=60_000) as download:
-        offline.get_by_role("button", name=re.compile("Download the network sheet")).click()
-    saved = download.value
+    saved = download(offline, offline.get_by_role("button",
+                                                  name=re.compile("Download the network sheet")))
     assert saved.suggested_filename == f"pcnmap-network-sheet-2026-07-{longest}.html"
     path = tmp_path / saved.suggested_filename
     saved.save_as(path)
