@@ -62,12 +62,13 @@ class Shapes:
     def read(cls, path: Path, crs: int = 4326) -> Shapes:
         """A GeoParquet file in compact form, its shapes moved to ``crs``
         (EPSG code) a batch of rows at a time."""
-        metadata = json.loads(pq.read_schema(path).metadata[b"geo"])
+        schema = pq.read_schema(path)
+        metadata = json.loads(schema.metadata[b"geo"])
         column = metadata["primary_column"]
         source = metadata["columns"][column].get("crs", "OGC:CRS84")
         source = CRS.from_json_dict(source) if isinstance(source, dict) else CRS(source)
         wkb = pq.read_table(path, columns=[column]).column(column).combine_chunks()
-        attributes = pd.read_parquet(path, columns=[name for name in pq.read_schema(path).names
+        attributes = pd.read_parquet(path, columns=[name for name in schema.names
                                                     if name != column])
         target = CRS.from_epsg(crs)
         if not source.equals(target):
