@@ -146,23 +146,26 @@ class QualityLog:
         check: str,
         file: str | Path,
         rows,
-        column: str | None,
+        column,
         records,
         values,
         messages,
         severity: str = "warning",
     ) -> None:
         """:meth:`add` for many records at once: ``rows``, ``records``,
-        ``values`` and ``messages`` (or one message for all) run in step.
+        ``values`` and ``messages`` (or one message for all) run in step, as
+        does ``column`` when it is a list (else one column for all).
         A microsecond or two a record, where :meth:`add` in a loop over a
         table's rows costs tens."""
         name = Path(file).name
         if isinstance(messages, str):
             messages = [messages] * len(rows)
+        columns = column if isinstance(column, list) else [column] * len(rows)
         self.findings.extend(
-            Finding(check, name, None if pd.isna(row) else int(row), column, str(record),
+            Finding(check, name, None if pd.isna(row) else int(row), where, str(record),
                     "" if value is None else str(value), message, severity)
-            for row, record, value, message in zip(rows, records, values, messages, strict=True))
+            for row, where, record, value, message in zip(rows, columns, records, values,
+                                                          messages, strict=True))
 
     def extend(self, other: QualityLog) -> None:
         """Add another log's findings after these."""

@@ -9,8 +9,10 @@ instead:
   naming UTF-16/UTF-32, or the row and field of the first byte that is not
   UTF-8 (and how many lines hold such bytes);
 * :func:`ragged_lines`: the lines whose field count differs from the
-  file's (pandas would pad or refuse them), within :data:`MAX_LINES` lines
-  of at most :data:`MAX_FIELDS` fields;
+  file's (pandas would pad or refuse them), that open a quotation mark
+  never closed (pandas would swallow the rest of the file, then name
+  another row) or hold a NUL character, within :data:`MAX_LINES` lines of
+  at most :data:`MAX_FIELDS` fields;
 * :func:`blank_lines`: the text with some lines emptied of values but kept
   as lines, so every later row number stays the file's own;
 * :func:`implausible_counts`: list sizes no practice can have;
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -102,9 +105,57 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
-def ragged_lines(text: str, path, *, fields: int | None = None) -> tuple[int, dict[int, int]]:
+@dataclass(frozen=True)
+class LineCheck:
+    """What :func:`ragged_lines` found, each line 1-based as numbered in the file.
+
+    Attributes:
+        fields: The number of fields a line must have.
+        wrong_count: Lines with another number of fields, with theirs (a
+            blank line counts 0).
+        unclosed_quote: Lines opening a quotation mark not closed on the
+            line, with that field's number (a reader would run it into the
+            lines after, to the next quotation mark or the file's end).
+        nul: Lines holding a NUL character, with the field holding it.
+    """
+
+    fields: int
+    wrong_count: dict[int, int] = field(default_factory=dict)
+    unclosed_quote: dict[int, int] = field(default_factory=dict)
+    nul: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def left_out(self) -> set[int]:
+        """Every line a reader must not use."""
+        return set(self.wrong_count) | set(self.unclosed_quote) | set(self.nul)
+
+    def messages(self) -> dict[int, tuple[str, int, str]]:
+        """Each line left out: (the column to name, the value, why), blank
+        lines (wrong count 0) aside: they hold nothing to report."""
+        found: dict[int, tuple[str, int, str]] = {}
+        for row, count in self.wrong_count.items():
+            if count:
+                found[row] = (f"field {min(count, self.fields) + 1}", count,
+                              f"has {count} fields where the file's lines have "
+                              f"{self.fields}; row left out")
+        for row, number in self.unclosed_quote.items():
+            found[row] = (f"field {number}", number, f"field {number} opens a quotation mark "
+                          "not closed on its line; row left out (the rows after it are read)")
+        for row, number in self.nul.items():
+            found[row] = (f"field {number}", number, f"field {number} holds a NUL character "
+                          "(binary data, not text); row left out")
+        return dict(sorted(found.items()))
+
+
+def _odd_quotes(lines: list[str]) -> bool:
+    return sum(line.count('"') for line in lines) % 2 == 1
+
+
+def ragged_lines(text: str, path, *, fields: int | None = None) -> LineCheck:
     """The file's field count and the lines (1-based, as numbered in the
-    file) whose records have another count, with theirs; a blank line counts 0.
+    file) a reader must leave out: those whose records have another count
+    (a blank line counts 0), those opening a quoted field that never closes
+    and those holding a NUL character.
 
     ``fields`` is the count a line must have (epraccur's 27); by default the
     first line's (the header's). A file longer than :data:`MAX_LINES`, a line
@@ -113,35 +164,81 @@ def ragged_lines(text: str, path, *, fields: int | None = None) -> tuple[int, di
     text the csv module cannot split is a :class:`~pcnmap.problems.SourceError`
     naming the row.
     """
+    lines = text.split("\n")
     # Measured before splitting: csv would make a list of every field first.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARACTERS:
             raise SourceError(path, f"line {number:,} is {len(line):,} characters long",
                               row=number, expected=f"lines of at most "
                                                    f"{MAX_LINE_CHARACTERS:,} characters")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    ragged: dict[int, int] = {}
+    nul = {number: _field_of(line, line.index("\0")) for number, line in
+           enumerate(lines, start=1) if "\0" in line}
+    if nul:  # each read as a blank line: csv stops at NUL
+        lines = ["" if number in nul else line for number, line in enumerate(lines, start=1)]
+    check = LineCheck(fields or 0, nul=nul)
+    start = 0  # lines before this one are read (an unclosed quote restarts after its line)
+    while True:
+        unclosed, fields = _read_records(lines, start, path, fields, check)
+        if unclosed is None:
+            break
+        check.unclosed_quote[unclosed[0]] = unclosed[1]
+        check.wrong_count.pop(unclosed[0], None)
+        start = unclosed[0]
+    return LineCheck(fields or 0, check.wrong_count, check.unclosed_quote, check.nul)
+
+
+def _read_records(lines: list[str], start: int, path, fields: int | None, check: LineCheck
+                  ) -> tuple[tuple[int, int] | None, int | None]:
+    """Read the records of ``lines`` from line ``start + 1``, noting in
+    ``check`` those of another field count; returns the line and field of
+    the first quotation mark not closed on its line (None: none) and the
+    field count."""
+    reader = csv.reader(io.StringIO("\n".join(lines[start:]), newline=""))
     line = 1
     try:
         for record in reader:
-            if line > MAX_LINES:
-                raise SourceError(path, f"goes on past line {MAX_LINES:,}", row=line,
+            row, end = start + line, start + reader.line_num
+            if row > MAX_LINES:
+                raise SourceError(path, f"goes on past line {MAX_LINES:,}", row=row,
                                   expected=f"at most {MAX_LINES:,} lines")
             if len(record) > MAX_FIELDS:
-                raise SourceError(path, f"line {line:,} has {len(record):,} fields", row=line,
+                raise SourceError(path, f"line {row:,} has {len(record):,} fields", row=row,
                                   expected=f"at most {MAX_FIELDS:,} fields a line")
             if fields is None:
                 fields = len(record)
-            if len(record) != fields:
-                if line == 1:
+            # A record running over several lines is a quoted field holding a
+            # line break; of the wrong width, or running to the file's end
+            # with a quotation mark unpaired, it is a quotation mark left
+            # open, which swallowed the lines after it.
+            if end > row and (len(record) != fields or (
+                    end >= len(lines) - 1 and _odd_quotes(lines[row - 1:end]))):
+                return (row, _broken_field(record)), fields
+            if len(record) != fields and row not in check.nul:
+                if row == 1:
                     raise SourceError(path, f"has {len(record)} fields a row", row=1,
                                       expected=f"{fields} fields a row")
-                ragged[line] = len(record)
+                check.wrong_count[row] = len(record)
             line = reader.line_num + 1
     except csv.Error as error:
-        raise SourceError(path, f"is not well-formed CSV ({error})", row=reader.line_num or 1,
-                          expected="CSV text") from None
-    return fields or 0, ragged
+        raise SourceError(path, f"is not well-formed CSV ({error})",
+                          row=start + (reader.line_num or 1), expected="CSV text") from None
+    return None, fields
+
+
+def _broken_field(record: list[str]) -> int:
+    """The 1-based number of the first field holding a line break."""
+    return next((n for n, value in enumerate(record, start=1) if "\n" in value), len(record))
+
+
+def first_unclosed_quote(text: str) -> tuple[int, int] | None:
+    """The line and field of the first quotation mark not closed on its line
+    in ``text`` where that breaks the file (None: none), for a message
+    naming its row where a CSV reader names another, or the file's end."""
+    try:
+        found = ragged_lines(text, "text").unclosed_quote
+    except SourceError:
+        return None
+    return min(found.items()) if found else None
 
 
 def blank_lines(text: str, lines: set[int], fields: int) -> str:
@@ -172,9 +269,14 @@ def drop_ragged(frame: pd.DataFrame, path, log: QualityLog, *,
     (``fields``, else the first line's): pandas padded them with blanks. Each
     is logged as ``wrong_field_count`` with its row."""
     text = decode(Path(path).read_bytes(), path, what="a CSV file", header=fields is None)
-    expected, ragged = ragged_lines(text, path, fields=fields)
-    shown = {row: count for row, count in ragged.items() if count}
-    log.add_rows("wrong_field_count", path, list(shown), None, [f"line {row}" for row in shown],
-                 list(shown.values()), [f"has {count} fields where the file's lines have "
-                                        f"{expected}; row left out" for count in shown.values()])
-    return frame[~frame["source_row"].isin(ragged)]
+    check = ragged_lines(text, path, fields=fields)
+    log_left_out(check, path, log)
+    return frame[~frame["source_row"].isin(check.left_out)]
+
+
+def log_left_out(check: LineCheck, path, log: QualityLog) -> None:
+    """Log each line ``check`` leaves out, with its row, field and why."""
+    found = check.messages()
+    log.add_rows("wrong_field_count", path, list(found), [c for c, _, _ in found.values()],
+                 [f"line {row}" for row in found], [v for _, v, _ in found.values()],
+                 [m for _, _, m in found.values()])

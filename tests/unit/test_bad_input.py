@@ -70,8 +70,22 @@ def test_wrong_field_count_in_epraccur(extract_copy: Path) -> None:
 def test_ragged_line_is_named(extract_copy: Path) -> None:
     path = extract_copy / "ods/epraccur_2019-11-19.csv"
     rewrite_line(path, 5, '"A",', '"A","extra",')
-    with pytest.raises(SourceError, match="line 5"):
+    with pytest.raises(SourceError) as caught:
         sources.read_epraccur(path, QualityLog())
+    assert caught.value.row == 5  # the file's own line, in the project's words
+    assert str(caught.value).startswith("epraccur_2019-11-19.csv, row 5: has 28 fields where "
+                                        "the file's lines have 27")
+    assert "C error" not in str(caught.value)
+
+
+def test_an_unclosed_quote_is_named_by_its_own_row(extract_copy: Path) -> None:
+    path = extract_copy / "ods/epraccur_2019-11-19.csv"
+    rewrite_line(path, 7, ',"4",""', ',"4","')  # a quotation mark left open
+    with pytest.raises(SourceError) as caught:
+        sources.read_epraccur(path, QualityLog())
+    assert (caught.value.row, caught.value.column) == (7, "field 27")
+    assert "opens a quotation mark not closed on its line" in str(caught.value)
+    assert "C error" not in str(caught.value)
 
 
 def test_undecodable_bytes(extract_copy: Path) -> None:

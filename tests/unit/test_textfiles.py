@@ -20,9 +20,8 @@ REGISTERED = EXTRACT / "list_sizes" / "gp-reg-pat-prac-all_01Apr2022.csv"
 def test_the_real_files_pass() -> None:
     for path in (EPRACCUR, REGISTERED):
         text = textfiles.decode(path.read_bytes(), path, what="x", header=path == REGISTERED)
-        fields, ragged = textfiles.ragged_lines(
-            text, path, fields=27 if path == EPRACCUR else None)
-        assert ragged == {} and fields == (27 if path == EPRACCUR else 10)
+        check = textfiles.ragged_lines(text, path, fields=27 if path == EPRACCUR else None)
+        assert check.left_out == set() and check.fields == (27 if path == EPRACCUR else 10)
 
 
 def test_a_first_line_of_the_wrong_width_stops_the_file() -> None:
