@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,8 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"stopped: {args.out} is unchanged", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug, not bad data: say so in one line, change nothing
-        print(f"error: the build failed ({type(error).__name__}: {error}); "
+    except Exception as error:  # a bug, or the machine: say so in one line, change nothing
+        if disk_full(error):
+            free = shutil.disk_usage(_existing(args.out)).free
+            print(f"error: the build stopped because the disk holding {args.out} is full "
+                  f"({free / 1e6:,.0f} MB free; a full build needs about 2 GB while it runs); "
+                  f"{args.out} is unchanged", file=sys.stderr)
+            return 1
+        print(f"error: the build failed ({type(error).__name__}: {str(error)[:300]}); "
               f"{args.out} is unchanged", file=sys.stderr)
         return 1
     for key, rows in result.written.items():
@@ -49,6 +58,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {key} not built: {message}", file=sys.stderr)
     print(f"built {len(result.written)} snapshot(s) in {result.seconds:.1f} s into {args.out}")
     return 1 if result.errors else 0
+
+
+# errno's "No space left on device" and "Disk quota exceeded".
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` (from the build, or from a copy of many files,
+    whose :class:`shutil.Error` lists each failure) says the disk is full."""
+    if isinstance(error, OSError) and error.errno in FULL:
+        return True
+    text = str(error)
+    return any(os.strerror(number) in text for number in FULL)
+
+
+def _existing(path: Path) -> Path:
+    """``path``, or the nearest folder above it that exists."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from pcnmap import codes
+from pcnmap.pipeline import sources
 from pcnmap.pipeline.geography import in_england_bounds
 from pcnmap.problems import QualityLog
 
@@ -79,12 +80,8 @@ def current_memberships(
     outside = ~current["practice_code"].isin(active_codes)
     for index in current.index[outside]:
         code = current.at[index, "practice_code"]
-        if code in status.index:
-            row = status.loc[code]
-            why = (f"ODS has it with status {row['status']!r} and prescribing setting "
-                   f"{row['prescribing_setting']!r}, not an active GP practice")
-        else:
-            why = "ODS has no organisation with this code"
+        why = (sources.why_not_active(status.loc[code], as_of) if code in status.index
+               else "ODS has no organisation with this code")
         log.add("member_not_in_ods", path, current.at[index, "source_row"],
                 f"{sheet}: Partner Organisation Code", code, current.at[index, "network_code"],
                 f"{why}; membership not counted")

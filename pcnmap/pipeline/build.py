@@ -13,11 +13,13 @@ half-written data folder: the old one stays as it was.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -505,12 +507,34 @@ class _Sources:
         return {"name": relative, "sha256": self.hashes[relative], **extra}
 
 
+# A build's own folder beside ``--out``: ``.<name>.building-<pid>-<ns>``.
+_BUILDING = ".building-"
+
+
 def _staging(out: Path) -> Path:
     """A new, empty folder beside ``out`` to build into."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.building-{os.getpid()}-{time.time_ns()}"
+    staging = out.parent / f".{out.name}{_BUILDING}{os.getpid()}-{time.time_ns()}"
     staging.mkdir()
     return staging
+
+
+def _builder(staging: Path, out: Path) -> int | None:
+    """The process id of the build writing ``staging`` (a folder beside
+    ``out``), read after the folder's fixed prefix, so a name with hyphens
+    ("my-data") cannot be misread; None when the name holds none."""
+    rest = staging.name.removeprefix(f".{out.name}{_BUILDING}")
+    pid, _, stamp = rest.partition("-")
+    return int(pid) if rest != staging.name and pid.isdigit() and stamp.isdigit() else None
+
+
+def _remove(path: Path, *, quietly: bool = False) -> None:
+    """Remove a folder, or a link or file in its place (never what a link
+    points to); ``quietly``: what cannot be removed is left."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=quietly)
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -521,24 +545,43 @@ def _swap_in(staging: Path, out: Path) -> None:
     ``.<name>.previous`` and :func:`recover` puts it back.
     """
     previous = out.parent / f".{out.name}.previous"
-    if previous.exists():
-        shutil.rmtree(previous)
+    _remove(previous)
     if out.exists():
         os.rename(out, previous)
     os.rename(staging, out)
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove(previous, quietly=True)
 
 
 def recover(out: Path) -> None:
     """Put a data folder back if a build was stopped between its two renames,
-    and remove the folders of builds that never finished."""
+    and remove the folders of builds that never finished (their process has
+    gone)."""
     previous = out.parent / f".{out.name}.previous"
-    if not out.exists() and previous.exists():
+    if not out.exists() and (previous.exists() or previous.is_symlink()):
         os.rename(previous, out)
-    for stale in out.parent.glob(f".{out.name}.building-*"):
-        pid = stale.name.split("-")[1]
-        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}{_BUILDING}*"):
+        pid = _builder(stale, out)
+        if pid is None or not Path(f"/proc/{pid}").exists():
+            _remove(stale, quietly=True)
+
+
+def data_folder(out: Path) -> Path:
+    """The folder a build replaces for ``out``: ``out`` itself, or, when
+    ``out`` is a symbolic link, the folder it points to (built beside it and
+    swapped in there, so the link keeps pointing at the new data).
+
+    Raises:
+        ValueError: ``out`` is a link to nothing, or names a file.
+    """
+    if out.is_symlink():
+        target = out.resolve()
+        if not target.is_dir():
+            raise ValueError(f"{out} is a link to {target}, which is not a folder; point it "
+                             "at a folder or remove it")
+        return target
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file, not a folder")
+    return out
 
 
 def build(source: Path, out: Path, keys: Iterable[str] | None = None, *,
@@ -562,7 +605,10 @@ def build(source: Path, out: Path, keys: Iterable[str] | None = None, *,
         return BuildResult({}, {unknown[0]: f"not in the catalogue; choose from "
                                             f"{list(catalogue.snapshots)}"},
                            time.perf_counter() - started)
-    out = Path(out)
+    try:
+        out = data_folder(Path(out))
+    except ValueError as error:
+        return BuildResult({}, {"data folder": str(error)}, time.perf_counter() - started)
     recover(out)
     errors: dict[str, str] = {}
     wanted: set[str] = set()
@@ -669,6 +715,20 @@ def _build_layer(source: Path, catalogue: Catalogue, layer_key: str, keys: list[
     return work
 
 
+# Linux's prctl option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a build worker, first thing: be killed when the build's process
+    dies, however it dies (``kill -9`` included), rather than go on writing
+    into a folder nobody will swap in, then wait on its pipe for ever."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the signal was set
+        os._exit(1)
+
+
 def _build_into(source: Path, out: Path, staging: Path, catalogue: Catalogue, keys: list[str],
                 wanted: set[str], rates_path: Path, errors: dict[str, str], workers: int
                 ) -> dict[str, dict[str, int]]:
@@ -709,7 +769,8 @@ def _build_into(source: Path, out: Path, staging: Path, catalogue: Catalogue, ke
         # spawn: a fresh interpreter per worker, never a fork of one holding
         # pyarrow's and GEOS's threads.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context,
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_build_layer, *zip(*jobs, strict=True)))
     else:
         results = [_build_layer(*job) for job in jobs]

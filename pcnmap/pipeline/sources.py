@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pcnmap import codes
-from pcnmap.pipeline import safety
+from pcnmap.pipeline import safety, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
 # ---------------------------------------------------------------- helpers
@@ -122,7 +123,7 @@ def read_text_csv(path: Path, *, header: bool, what: str,
             expected=f"{what} as UTF-8 or ASCII CSV",
         ) from None
     except pd.errors.ParserError as error:
-        raise SourceError(label, f"is not well-formed CSV: {error}", expected=what) from None
+        raise _malformed(label, data, error, what) from None
     except pd.errors.EmptyDataError:
         raise SourceError(label, "holds no rows", expected=what) from None
     except ValueError as error:  # usecols naming a column the file lacks
@@ -137,6 +138,36 @@ def read_text_csv(path: Path, *, header: bool, what: str,
         counts = field_counts(data)[1 if header else 0:]
         frame.attrs["fields"] = counts if len(counts) == len(frame) else None
     return frame
+
+
+# pandas' own words for a line of the wrong width ("Error tokenizing data. C
+# error: Expected 3 fields in line 5, saw 4"): its line is the file's own.
+_PANDAS_WIDTH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _malformed(label: str, data: bytes, error: Exception, what: str) -> SourceError:
+    """A CSV pandas could not split, said by its row and field in the
+    project's words, not pandas' tokenizer's."""
+    found = textfiles.first_unclosed_quote(data.decode("utf-8", "replace"))
+    if found:
+        row, number = found
+        return SourceError(label, f"field {number} opens a quotation mark not closed on its "
+                           "line, so the lines after it are misread",
+                           row=row, column=f"field {number}", expected=what)
+    width = _PANDAS_WIDTH.search(str(error))
+    if width:
+        wanted, row, seen = (int(n) for n in width.groups())
+        return SourceError(label, f"has {seen} fields where the file's lines have {wanted}",
+                           row=row, expected=what)
+    return SourceError(label, "is not well-formed CSV", expected=what)
+
+
+def without_blank_records(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (read by :func:`read_text_csv`) without records whose every
+    field is empty: they hold nothing (an upload's check leaves one in place
+    of a line it reported and left out, so later rows keep their numbers)."""
+    values = frame.drop(columns="source_row").fillna("")
+    return frame[values.apply(lambda column: column.str.strip()).ne("").any(axis=1)]
 
 
 def pick_columns(
@@ -206,11 +237,13 @@ def parse_numbers(
     source_column: str,
     record_column: str,
 ) -> pd.Series:
-    """Turn a text column of counts into floats, logging what will not parse."""
+    """Turn a text column of counts into floats, logging what will not parse
+    and what no practice's list can be (negative, infinite or over
+    :data:`~pcnmap.pipeline.textfiles.MAX_COUNT`)."""
     text = frame[column].fillna("").astype(str).str.replace(",", "", regex=False).str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() & (text != "")
-    bad |= numbers < 0
+    bad |= (numbers < 0) | (numbers > textfiles.MAX_COUNT) | np.isinf(numbers)
     for index in frame.index[bad]:
         log.add(
             "bad_number",
@@ -219,7 +252,8 @@ def parse_numbers(
             source_column,
             frame.at[index, record_column],
             frame.at[index, column],
-            f"{frame.at[index, column]!r} is not a patient count (expected a number of 0 or more)",
+            f"{frame.at[index, column]!r} is not a patient count (expected a number from 0 to "
+            f"{textfiles.MAX_COUNT:,})",
         )
     return numbers.where(~bad)
 
@@ -367,9 +401,7 @@ def read_epraccur(path: Path, log: QualityLog, layout: str | None = None) -> pd.
                 str(raw.iat[index, 1]), f"{count} fields",
                 f"the row has {count} fields, not {EPRACCUR_FIELD_COUNT}; row left out")
     raw = raw[~short]
-    # A record of empty fields holds no practice (an upload's reader leaves
-    # one in place of a line it reported, so later rows keep their numbers).
-    raw = raw[raw.iloc[:, 1:].fillna("").apply(lambda s: s.str.strip()).ne("").any(axis=1)]
+    raw = without_blank_records(raw)
     chosen = epraccur_layout(raw[12].str.strip(), where, layout)
     spec = EPRACCUR_LAYOUTS[chosen]
     practices = raw[["source_row", *(n - 1 for n in EPRACCUR_FIELDS)]]
@@ -400,27 +432,59 @@ def parse_ods_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.where(values != ""), format="%Y%m%d", errors="coerce")
 
 
+def checked_ods_dates(gp: pd.DataFrame, where: str, log: QualityLog, *, use: str
+                      ) -> tuple[pd.Series, pd.Series]:
+    """The open and close dates of ``gp`` (epraccur rows) as timestamps, each
+    one that is not a date (``20231399``, ``notadate``, a blank open date)
+    logged with its row and field, saying ``use`` (how the practice is then
+    judged)."""
+    parsed = []
+    for column, field_name in (("open_date", "field 11 (open date)"),
+                               ("close_date", "field 12 (close date)")):
+        text = gp[column].fillna("")
+        dates = parse_ods_dates(text)
+        bad = dates.isna() & ((text != "") | (column == "open_date"))
+        shown = text[bad].where(text[bad] != "", "blank")
+        log.add_rows("bad_date", where, gp.loc[bad, "source_row"], field_name,
+                     gp.loc[bad, "code"], text[bad],
+                     [f"{value!r} is not a date (expected YYYYMMDD); {use}"
+                      if value != "blank" else f"no open date is given; {use}"
+                      for value in shown])
+        parsed.append(dates)
+    return parsed[0], parsed[1]
+
+
 def england_gp_practices(practices: pd.DataFrame, path: Path, log: QualityLog, *,
                          active: str = "status", as_of: dt.date | None = None) -> pd.DataFrame:
     """England's GP practices active on the snapshot date.
 
-    ``active="status"``: the file's own status is A. ``active="dates"``
-    (a file published after the snapshot date): opened on or before
-    ``as_of`` and not closed by then, whatever the status now, so a
-    practice closed since still counts. Practices of a national grouping
-    outside England are logged (as information) and left out. Only the kept
+    ``active="status"``: the file's own status is A (its dates are checked
+    and reported, not used). ``active="dates"`` (a file published after the
+    snapshot date): opened on or before ``as_of`` and not closed by then,
+    whatever the status now, so a practice closed since still counts. A
+    date that cannot be read is reported with its row and field, and then:
+    an open date is taken to be before the snapshot (ODS lists the
+    practice); a close date leaves the file's status to decide (active:
+    open; otherwise closed). Practices of a national grouping outside
+    England are logged (as information) and left out. Only the kept
     practices' codes are checked for form: other organisations in the file
     (Channel Islands surgeries, say) use other code forms legitimately.
     """
     where = practices.attrs.get("file", Path(path).name)
     gp = practices[practices["gp"]]
     if active == "status":
+        checked_ods_dates(gp, where, log, use="not used: the file's status decides")
         chosen = gp[gp["status"] == "A"]
     else:
         day = pd.Timestamp(as_of)
-        opened = parse_ods_dates(gp["open_date"])
-        closed = parse_ods_dates(gp["close_date"])
-        chosen = gp[(opened <= day) & (closed.isna() | (closed > day))]
+        opened, closed = checked_ods_dates(
+            gp, where, log, use=f"an unreadable open date counts as before {day:%-d %B %Y}; "
+                                "an unreadable close date leaves the file's status to decide")
+        unreadable_close = closed.isna() & (gp["close_date"].fillna("") != "")
+        open_by = opened.isna() | (opened <= day)
+        not_closed = (closed > day) | (closed.isna() & ~unreadable_close) | (
+            unreadable_close & (gp["status"] == "A"))
+        chosen = gp[open_by & not_closed]
     outside = chosen["region_code"].str.startswith(NON_ENGLISH_GROUPINGS)
     for index in chosen.index[outside]:
         log.add("outside_england", where, chosen.at[index, "source_row"],
@@ -433,6 +497,26 @@ def england_gp_practices(practices: pd.DataFrame, path: Path, log: QualityLog, *
     check_codes(england, "code", codes.PRACTICE_CODE, where, log,
                 source_column="field 1 (organisation code)")
     return england
+
+
+def why_not_active(row: pd.Series, as_of: pd.Timestamp) -> str:
+    """Why an epraccur record (a row of :func:`read_epraccur`) is not one of
+    England's active GP practices on ``as_of``, in words."""
+    if not row.get("gp", True):
+        return (f"ODS has it with prescribing setting {row['prescribing_setting']!r}, "
+                "not a GP practice")
+    opened = parse_ods_dates(pd.Series([row.get("open_date", "")]))[0]
+    closed = parse_ods_dates(pd.Series([row.get("close_date", "")]))[0]
+    if pd.notna(opened) and opened > as_of:
+        return f"ODS has it opening on {opened:%-d %B %Y}, after the snapshot date"
+    if pd.notna(closed) and closed <= as_of:
+        return f"ODS has it closed on {closed:%-d %B %Y}, by the snapshot date"
+    if row.get("status") != "A":
+        return f"ODS has it with status {row['status']!r}, not active"
+    if str(row.get("region_code", "")).startswith(NON_ENGLISH_GROUPINGS):
+        return f"it is outside England (national grouping {row['region_code']})"
+    return ("ODS has it as an active GP practice, but its record was not usable (see its "
+            "own finding in the data-quality report)")
 
 
 # ---------------------------------------------------------------- ePCN workbook
@@ -729,26 +813,35 @@ def read_qof_lists(path: Path, log: QualityLog) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+PAYMENTS_REGISTERED = "Number of Registered Patients (Last Known Figure)"
+PAYMENTS_WEIGHTED = "Number of Weighted Patients (Last Known Figure)"
 PAYMENTS_COLUMNS = {
     "Practice Code": "practice_code",
+    PAYMENTS_REGISTERED: "registered",
+    PAYMENTS_WEIGHTED: "weighted",
+}
+# Read where the file has them: a year's file may name its commissioner
+# column otherwise (CCG until 2021-22, Sub-ICB location since).
+PAYMENTS_OPTIONAL = {
     "CCG Code": "commissioner_code",
-    "Number of Registered Patients (Last Known Figure)": "registered",
-    "Number of Weighted Patients (Last Known Figure)": "weighted",
     "Practice Rurality": "rurality",
     "Contract Type": "contract_type",
 }
 
 
 def read_payments_lists(path: Path, log: QualityLog) -> pd.DataFrame:
-    """Read list sizes from an "NHS Payments to General Practice" extract."""
+    """Read list sizes from an "NHS Payments to General Practice" extract:
+    each practice's registered and weighted lists, and its commissioner,
+    rurality and contract type where the file has them."""
     raw = read_text_csv(path, header=True,
                         what="an NHS Payments to General Practice list-size CSV")
     where = raw.attrs["file"]
-    lists = pick_columns(raw, path, PAYMENTS_COLUMNS, where=where)
-    for column, source in (
-        ("registered", "Number of Registered Patients (Last Known Figure)"),
-        ("weighted", "Number of Weighted Patients (Last Known Figure)"),
-    ):
+    raw = without_blank_records(raw)
+    for column in PAYMENTS_OPTIONAL:
+        if column not in raw.columns:
+            raw[column] = pd.NA
+    lists = pick_columns(raw, path, PAYMENTS_COLUMNS | PAYMENTS_OPTIONAL, where=where)
+    for column, source in (("registered", PAYMENTS_REGISTERED), ("weighted", PAYMENTS_WEIGHTED)):
         lists[column] = parse_numbers(lists, column, where, log, source_column=source,
                                       record_column="practice_code")
     lists["rurality"] = lists["rurality"].where(lists["rurality"].isin(["Urban", "Rural"]))
