@@ -11,9 +11,7 @@ from pcnmap import codes
 from pcnmap.maps import elements, layerdata, selection
 from pcnmap.maps.legend import SCALE, LegendEntry
 from pcnmap.model import funding
-from pcnmap.pipeline import sources
-from pcnmap.problems import QualityLog, SourceError
-from ui import controls, data
+from ui import controls, data, planning, uploading
 
 SORTS = {"total": "Total", "per_patient": "Per patient", "registered": "Patients",
          "network_name": "Name"}
@@ -50,29 +48,38 @@ def stacked_bars(table: pd.DataFrame, result: funding.NetworkFunding,
 
 def weighted_upload(year: str, result_lists: funding.YearLists) -> pd.DataFrame | None:
     """For a year whose weighted lists are estimates: an NHS Payments file the
-    user brings instead (read by the pipeline's own reader)."""
+    user brings instead, through the one upload path (checked, read in a
+    worker, every list size a number in range)."""
     if not result_lists.estimate_weighted:
         return None
-    upload = st.sidebar.file_uploader(
-        "Weighted lists for this year (an NHS Payments to General Practice CSV)", type=["csv"],
-        key=f"weighted-{year}", help="Replaces the estimated weighted lists.")
-    if upload is None:
+    files = uploading.file_input(
+        "Weighted lists for this year (an NHS Payments to General Practice CSV)",
+        f"weighted-{year}", (".csv",), where=st.sidebar,
+        help="Replaces the estimated weighted lists.")
+    if not files:
         return None
-    space = st.session_state.setdefault("funding_space", None) or _space()
-    try:
-        path = space.save(upload.name, upload.getvalue())
-        lists = sources.read_payments_lists(path, QualityLog())
-    except SourceError as error:
-        st.sidebar.error(f"Not used: {error}")
+    result = uploading.read(files, ("payments",), "weighted_result")
+    with st.sidebar:
+        planning.upload_report(result)
+    if result.payments is None:
         return None
-    return lists[["practice_code", "weighted"]]
+    return result.payments[["practice_code", "weighted"]].dropna()
 
 
-def _space():
-    from pcnmap import uploads
-
-    st.session_state["funding_space"] = uploads.SessionSpace()
-    return st.session_state["funding_space"]
+def care_home_beds(snapshot: str) -> dict[str, float]:
+    """Beds a person enters per network (not in the data), checked: the
+    good rows, and each bad one said with its row and column."""
+    st.sidebar.caption("Care home beds aligned to a network are not in the data: enter "
+                       "them here (network code, beds) to add the care home premium.")
+    entered = st.sidebar.data_editor(
+        pd.DataFrame({"network_code": pd.Series(dtype=str), "care_home_beds": pd.Series(
+            dtype=float)}), num_rows="dynamic", key="beds", column_config={
+            "care_home_beds": st.column_config.NumberColumn(
+                min_value=0, max_value=funding.MAX_BEDS, step=1, format="%d")})
+    beds, problems = funding.care_home_beds(entered, data.networks(snapshot)["network_code"])
+    for problem in problems:
+        st.sidebar.error(controls.plain(problem))
+    return beds
 
 
 def network_detail(result: funding.NetworkFunding, before: funding.NetworkFunding | None,
@@ -130,18 +137,12 @@ def page() -> None:
                    "secondary sources (BMA or LMC summaries, the press) or carried forward: "
                    "see Rates and their sources below.")
 
-    st.sidebar.caption("Care home beds aligned to a network are not in the data: enter "
-                       "them here (network code, beds) to add the care home premium.")
-    beds = st.sidebar.data_editor(
-        pd.DataFrame({"network_code": pd.Series(dtype=str), "care_home_beds": pd.Series(
-            dtype=float)}), num_rows="dynamic", key="beds").dropna()
+    beds = care_home_beds(snapshot)
     weighted = weighted_upload(year, chosen)
     result = data.entitlements(snapshot, year)
-    if len(beds) or weighted is not None:
+    if beds or weighted is not None:
         result = funding.network_funding(data.practices(snapshot), data.funding_lists(), book,
-                                         year, dict(zip(beds["network_code"],
-                                                        beds["care_home_beds"], strict=True)),
-                                         weighted)
+                                         year, beds, weighted)
     if result.estimated:
         st.info("Estimated: no weighted list of this year is published in the data, so each "
                 "practice's weighted (and adjusted) list is its registered list times its "

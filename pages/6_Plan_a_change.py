@@ -8,11 +8,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pcnmap import codes, uploads, worker
+from pcnmap import codes
 from pcnmap.maps import elements
 from pcnmap.model import lookup, methods, whatif
-from pcnmap.problems import SourceError
-from ui import controls, data, planning
+from ui import controls, data, planning, uploading
 
 NOT_SIGNING = "Not signing up (covered by a neighbour)"
 NO_NETWORK = "In no network (as now)"
@@ -48,24 +47,22 @@ def apply_edits(key: str, rows: pd.DataFrame, targets: dict[str, str | None],
 
 
 def load_configuration(snapshot: str) -> None:
-    """Read an uploaded configuration CSV into the proposal (on upload only)."""
-    upload = st.session_state.get("configuration_file")
-    if upload is None:
+    """Read an uploaded configuration CSV into the proposal, once per file
+    (through the one upload path: checked, then read in a worker)."""
+    files = uploading.file_input(
+        "Load a configuration (CSV: practice_code, network_code, network_name; a blank "
+        "network code means not signing up)", "configuration_file", (".csv",))
+    if not files:
         return
-    space = st.session_state.setdefault("upload_space", uploads.SessionSpace())
-    try:
-        if uploads.kind_of(upload.name, upload.getvalue()) != "configuration":
-            raise SourceError(upload.name, "is not a configuration file",
-                              expected="a CSV with columns practice_code, network_code, "
-                                       "network_name")
-        result = worker.read_uploads([space.save(upload.name, upload.getvalue())])
-    except SourceError as error:
-        result = uploads.Uploaded(errors=[error])
-    if result.configuration is not None:
-        propose(whatif.proposal_from_configuration(
-            result.configuration, data.practices(snapshot), data.networks(snapshot),
-            result.files["configuration"], result.log))
-    st.session_state["configuration_report"] = result
+    before = uploading.digest_of("configuration_result")
+    result = uploading.read(files, ("configuration",), "configuration_result")
+    if uploading.digest_of("configuration_result") != before:
+        if result.configuration is not None:
+            propose(whatif.proposal_from_configuration(
+                result.configuration, data.practices(snapshot), data.networks(snapshot),
+                result.files["configuration"], result.log))
+        st.rerun()  # the page again, from the proposal the file made
+    planning.upload_report(result)
 
 
 def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
@@ -114,12 +111,7 @@ def new_network(snapshot: str, commissioner: str | None, after: whatif.Scenario,
 
 def load_or_save(snapshot: str, commissioner: str | None, after: whatif.Scenario,
                  proposal: whatif.Proposal) -> None:
-    st.file_uploader("Load a configuration (CSV: practice_code, network_code, "
-                     "network_name; a blank network code means not signing up)",
-                     type=["csv"], key="configuration_file",
-                     on_change=load_configuration, args=(snapshot,))
-    if "configuration_report" in st.session_state:
-        planning.upload_report(st.session_state["configuration_report"])
+    load_configuration(snapshot)
     practices = data.practices(snapshot)
     area = practices if commissioner is None else lookup.serving(practices, commissioner)
     controls.csv_download(

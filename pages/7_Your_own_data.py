@@ -4,47 +4,16 @@ see them beside the shipped snapshot. Files stay in this session's own folder.""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pandas as pd
 import streamlit as st
 
 from pcnmap import store, uploads, worker
 from pcnmap.model import whatif
-from pcnmap.problems import SourceError
-from ui import controls, data, planning
+from ui import controls, data, planning, uploading
 
-
-def read_files(files: list) -> tuple[str, uploads.Uploaded]:
-    """Check and read the uploads once per set of files, each in a worker
-    process (kept for this session only); their digest names the set."""
-    digest = hashlib.sha256()
-    for upload in files:  # file by file: no joined copy of ten-megabyte files
-        digest.update(upload.name.encode() + b"\0")
-        digest.update(upload.getbuffer())
-    digest = digest.hexdigest()
-    cached = st.session_state.get("own_files_result")
-    if cached and cached[0] == digest:
-        return cached
-    old = st.session_state.pop("upload_space", None)
-    if old is not None:
-        old.clear()
-    space = st.session_state["upload_space"] = uploads.SessionSpace()
-    refused, paths = [], []
-    for number, upload in enumerate(files, start=1):
-        try:
-            if number > uploads.MAX_FILES:
-                raise SourceError(upload.name, "was not read: more files than the app reads "
-                                  "at once", expected=f"at most {uploads.MAX_FILES} files")
-            with upload.getbuffer() as content:  # a view: no copy of the file
-                uploads.kind_of(upload.name, content)
-                paths.append(space.save(upload.name, content))
-        except SourceError as error:
-            refused.append(error)
-    result = worker.read_uploads(paths)
-    result.errors[:0] = refused
-    st.session_state["own_files_result"] = (digest, result)
-    return digest, result
+# What this page reads: newer official files, or a configuration.
+KINDS = ("epraccur", "epcn", "registered", "configuration")
 
 
 def beside(digest: str, result: uploads.Uploaded, snapshot: str, method: str,
@@ -76,8 +45,7 @@ def page() -> None:
         f"{uploads.MAX_FILES} files at once. Every file is checked before any of it is used; "
         "rows with problems are listed and left out. Files are kept only in this browser "
         "session's own folder.")
-    files = st.file_uploader("Files", type=["csv", "xlsx"], accept_multiple_files=True,
-                             key="own_files", max_upload_size=uploads.MAX_UPLOAD_MB)
+    files = uploading.file_input("Files", "own_files", (".csv", ".xlsx"), multiple=True)
     as_of = st.date_input("Memberships current on", value=dt.date.today(),
                           help="An ePCN workbook's memberships that hold on this date count.")
     if not files:
@@ -86,7 +54,8 @@ def page() -> None:
         controls.about_the_data(snapshot)
         return
     with st.spinner("Checking and reading the files…"):
-        digest, result = read_files(files)
+        result = uploading.read(files, KINDS, "own_files_result")
+        digest = uploading.digest_of("own_files_result")
     # Each file's verdict at once; the comparison takes seconds more.
     planning.upload_verdicts(result)
     found = None

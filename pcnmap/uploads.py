@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pcnmap import codes, store
@@ -52,7 +53,10 @@ KINDS = {
     "epcn": "NHS Digital ePCN workbook (ePCN.xlsx)",
     "registered": "Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
     "configuration": "A network configuration (practice_code, network_code, network_name)",
+    "payments": "NHS Payments to General Practice list sizes (CSV)",
 }
+# The columns an NHS Payments file is told by (its first line, any case).
+PAYMENTS_HEADER = {"practice code", "number of weighted patients (last known figure)"}
 MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
 
 
@@ -95,6 +99,13 @@ def schemas() -> dict:
                 error=f"a patient count: a whole number from 0 to {textfiles.MAX_COUNT:,}"),
                 nullable=False, coerce=True),
         }),
+        "payments": pa.DataFrameSchema({
+            "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
+            **{column: pa.Column(float, pa.Check(
+                lambda n: np.isfinite(n) & (n >= 0) & (n <= textfiles.MAX_COUNT),
+                error=f"a list size: a number from 0 to {textfiles.MAX_COUNT:,}"),
+                nullable=True, coerce=True) for column in ("registered", "weighted")},
+        }),
         "configuration": pa.DataFrameSchema({
             "practice_code": pa.Column(str, _code(codes.PRACTICE_CODE), unique=True),
             "network_code": pa.Column(str, pa.Check.str_matches(
@@ -113,7 +124,7 @@ def _finding_kind(check: str) -> str:
     """Which report check a schema failure is logged under."""
     if check.startswith("a code"):
         return "malformed_code"
-    if check.startswith("a patient count") or check == "not_nullable":
+    if check.startswith(("a patient count", "a list size")) or check == "not_nullable":
         return "bad_number"
     if check == "field_uniqueness":
         return "duplicate_record"
@@ -160,12 +171,19 @@ def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
     return frame.drop(index=frame.index.intersection(failures["index"]))
 
 
+# Characters that turn the direction of the text around them: "Surgery",
+# RIGHT-TO-LEFT OVERRIDE, "gnp.exe" shows as "Surgeryexe.png".
+DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
-                     source_column: str, record_column: str) -> None:
+                     source_column: str, record_column: str) -> pd.DataFrame:
     """Note names holding a spreadsheet formula or HTML: kept as plain text.
 
     They are shown escaped and exported with a leading apostrophe, so neither
-    a browser nor a spreadsheet runs them.
+    a browser nor a spreadsheet runs them. Characters that reverse the
+    direction of the text (so a name shows other than it reads) are noted
+    and removed. Returns ``frame`` with them removed.
     """
     text = frame[column].fillna("").astype(str)
     active = text.str.startswith(FORMULA_START) | text.str.contains(MARKUP)
@@ -173,6 +191,18 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
                  frame.loc[active, record_column], text[active],
                  "holds a spreadsheet formula or HTML; kept as plain text, never run",
                  severity="info")
+    turned = text.str.contains(DIRECTION_CONTROLS)
+    if not turned.any():
+        return frame
+    log.add_rows("active_text", path, frame.loc[turned, "source_row"], source_column,
+                 frame.loc[turned, record_column],
+                 text[turned].map(lambda t: t.encode("unicode_escape").decode("ascii")),
+                 "holds characters that reverse the direction of the text, so it would show "
+                 "other than it reads; they are removed")
+    frame = frame.copy()
+    frame[column] = frame[column].where(~turned, text.str.replace(DIRECTION_CONTROLS, "",
+                                                                  regex=True))
+    return frame
 
 
 def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
@@ -244,6 +274,8 @@ def kind_of(name: str, data: bytes | memoryview) -> str:
         return "configuration"
     if {"code", "number_of_patients"} <= header:
         return "registered"
+    if PAYMENTS_HEADER <= header:
+        return "payments"
     if first_line.count(",") + 1 == sources.EPRACCUR_FIELD_COUNT:
         return "epraccur"
     raise SourceError(shown, f"is not a file pcnmap knows; its first line is {first_line[:120]!r}",
@@ -297,8 +329,15 @@ class SessionSpace:
         self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
     def save(self, name: str, data: bytes | memoryview) -> Path:
-        """Write an upload into the session's folder under a safe name."""
+        """Write an upload into the session's folder under a safe name; a
+        name already there gets a number ("data (2).csv"), so two uploads of
+        one name are two files, each with its own verdict."""
         target = self.path / safe_name(name)
+        number = 1
+        while target.exists():
+            number += 1
+            stem, suffix = os.path.splitext(safe_name(name))
+            target = self.path / f"{stem} ({number}){suffix}"
         target.write_bytes(data)
         return target
 
@@ -317,15 +356,17 @@ class SessionSpace:
 class Uploaded:
     """What the user's files hold, after checking."""
 
-    # Every epraccur row's code, status, prescribing setting and row (what a
-    # membership's check names), not all 27 fields: the app holds it for the
-    # session.
+    # Every epraccur row's code, status, setting, dates, grouping and row
+    # (what a membership's check names), not all 27 fields: the app holds it
+    # for the session.
     practices: pd.DataFrame | None = None
     england: pd.DataFrame | None = None  # England's active GP practices, checked
     networks: pd.DataFrame | None = None
     members: pd.DataFrame | None = None
     registered: pd.DataFrame | None = None
     configuration: pd.DataFrame | None = None
+    # An NHS Payments file's lists (practice_code, registered, weighted).
+    payments: pd.DataFrame | None = None
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     log: QualityLog = field(default_factory=QualityLog)
@@ -353,21 +394,19 @@ def check_text(path: Path, data: bytes, kind: str, log: QualityLog) -> set[int]:
     number of fields on every line (the reader would pad a short line with
     blanks, or refuse the file for a long one).
 
-    Each line with another count is logged with its row and emptied in the
+    Each line with another count, opening a quotation mark it never closes
+    or holding a NUL character is logged with its row and emptied in the
     saved file (kept as a line, so the rows after it keep their numbers);
     returns those rows, for the caller to leave out.
     """
     text = textfiles.decode(data, path, what=KINDS[kind], header=kind != "epraccur")
-    fields, ragged = textfiles.ragged_lines(
+    check = textfiles.ragged_lines(
         text, path, fields=sources.EPRACCUR_FIELD_COUNT if kind == "epraccur" else None)
-    for row, count in ragged.items():
-        if count:  # a blank line is emptied too, silently: it holds nothing
-            log.add("wrong_field_count", path, row, f"field {min(count, fields) + 1}",
-                    f"line {row}", count, f"has {count} fields where the file's lines have "
-                    f"{fields}; row left out")
-    if ragged:
-        path.write_text(textfiles.blank_lines(text, set(ragged), fields), encoding="utf-8")
-    return set(ragged)
+    textfiles.log_left_out(check, path, log)
+    if check.left_out:
+        path.write_text(textfiles.blank_lines(text, check.left_out, check.fields),
+                        encoding="utf-8")
+    return check.left_out
 
 
 def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> None:
@@ -385,9 +424,10 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
         england = validate(england, "epraccur", path, log, record_column="code", columns={
             "code": "field 1 (organisation code)", "name": "field 2 (name)",
             "postcode": "field 10 (postcode)", "commissioner_code": "field 15 (commissioner)"})
-        flag_active_text(england, "name", path, log, source_column="field 2 (name)",
-                         record_column="code")
-        result.practices = everything[["code", "status", "prescribing_setting", "source_row"]]
+        england = flag_active_text(england, "name", path, log,
+                                   source_column="field 2 (name)", record_column="code")
+        result.practices = everything[["code", "status", "prescribing_setting", "gp",
+                                       "open_date", "close_date", "region_code", "source_row"]]
         result.england = england
     elif kind == "epcn":
         networks, members = sources.read_epcn(path, log)
@@ -402,8 +442,9 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
         members = validate(members, "epcn_members", path, log, record_column="practice_code",
                            columns={"practice_code": f"{partners}: Partner Organisation Code",
                                     "network_code": f"{partners}: PCN Code"})
-        flag_active_text(networks, "network_name", path, log,
-                         source_column=f"{details}: PCN Name", record_column="network_code")
+        networks = flag_active_text(networks, "network_name", path, log,
+                                    source_column=f"{details}: PCN Name",
+                                    record_column="network_code")
         networks.attrs["sheet"], members.attrs["sheet"] = details, partners
         result.networks, result.members = networks, members
     elif kind == "registered":
@@ -414,6 +455,15 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
                                      record_column="practice_code",
                                      columns={"practice_code": "CODE",
                                               "registered": "NUMBER_OF_PATIENTS"})
+    elif kind == "payments":
+        lists = drop_repeats(kept(sources.read_payments_lists(path, log)), "practice_code",
+                             path, log, source_column="Practice Code", what="practice")
+        result.payments = validate(lists[["source_row", "practice_code", "registered",
+                                          "weighted"]], "payments", path, log,
+                                   record_column="practice_code", columns={
+                                       "practice_code": "Practice Code",
+                                       "registered": sources.PAYMENTS_REGISTERED,
+                                       "weighted": sources.PAYMENTS_WEIGHTED})
     else:
         result.configuration = read_configuration(path, log, left_out)
 
@@ -439,8 +489,8 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
                                  what="practice")
     table = validate(table, "configuration", path, log, record_column="practice_code",
                      columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
-    flag_active_text(table, "network_name", path, log, source_column="network_name",
-                     record_column="practice_code")
+    table = flag_active_text(table, "network_name", path, log, source_column="network_name",
+                             record_column="practice_code")
     return table
 
 

@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -122,14 +123,58 @@ def read_uploads(paths: list[Path], *, seconds: float = SECONDS,
     with ThreadPoolExecutor(MAX_WORKERS) as pool:
         each = list(pool.map(lambda path: _read_one(Path(path), seconds, memory), paths))
     for one in each:
+        repeated = [kind for kind in one.files if kind in result.files]
+        for kind in repeated:  # a second file of a kind: said, not silently unused
+            result.errors.append(SourceError(
+                one.files[kind], f"is a second {uploads.KINDS[kind]}; the first "
+                f"({result.files[kind].name}) is used", expected="one file of each kind"))
+        if repeated:
+            continue
         result.files.update(one.files)
         result.peak_memory.update(one.peak_memory)
         for name in ("practices", "england", "networks", "members", "registered",
-                     "configuration"):
+                     "configuration", "payments"):
             if getattr(one, name) is not None:
                 setattr(result, name, getattr(one, name))
         result.errors.extend(one.errors)
         result.log.extend(one.log)
+    return result
+
+
+def read_files(files: Iterable[tuple[str, bytes | memoryview]], space: uploads.SessionSpace,
+               kinds: Collection[str]) -> uploads.Uploaded:
+    """The one way a user's files are read, on every page: each file's size
+    and kind told from a view of it (:func:`pcnmap.uploads.kind_of`), one of
+    ``kinds`` (what the page uses) or refused with the reason, saved in the
+    session's ``space`` under a name of its own, then read and checked in a
+    worker (:func:`read_uploads`). At most :data:`pcnmap.uploads.MAX_FILES`.
+
+    Args:
+        files: Each upload's name (as the browser gave it) and content.
+        space: The session's folder.
+        kinds: The kinds (keys of :data:`pcnmap.uploads.KINDS`) the page uses.
+
+    Returns:
+        What the files hold; every refusal in ``errors``, in the files' order.
+    """
+    refused, paths = [], []
+    for number, (name, content) in enumerate(files, start=1):
+        try:
+            if number > uploads.MAX_FILES:
+                raise SourceError(uploads.safe_name(name), "was not read: more files than the "
+                                  "app reads at once",
+                                  expected=f"at most {uploads.MAX_FILES} files")
+            kind = uploads.kind_of(name, content)
+            if kind not in kinds:
+                raise SourceError(uploads.safe_name(name), f"is a file of another kind "
+                                  f"({uploads.KINDS[kind]}), which this page does not use",
+                                  expected="one of: " + "; ".join(uploads.KINDS[k]
+                                                                  for k in kinds))
+            paths.append(space.save(name, content))
+        except SourceError as error:
+            refused.append(error)
+    result = read_uploads(paths) if paths else uploads.Uploaded()
+    result.errors[:0] = refused
     return result
 
 

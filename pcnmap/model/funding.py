@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -284,6 +284,48 @@ class NetworkFunding:
     def estimated(self) -> bool:
         """Whether the year's weighted (and adjusted) lists are estimates."""
         return bool(self.networks["estimated"].any())
+
+
+# Care home beds one network may be aligned to: England has about 400,000
+# beds (CQC) over some 1,250 networks; ten times the largest plausible share.
+MAX_BEDS = 5_000
+
+
+def care_home_beds(entered: pd.DataFrame, network_codes: Collection[str]
+                   ) -> tuple[dict[str, float], list[str]]:
+    """The care home beds a person entered (``network_code``,
+    ``care_home_beds``), checked: each network one of ``network_codes``,
+    each count a whole number from 0 to :data:`MAX_BEDS`, each network once.
+
+    Returns:
+        The good rows (network code -> beds), and a sentence for each bad
+        row naming its row (1 for the first, as on screen), column and value.
+    """
+    good: dict[str, float] = {}
+    problems: list[str] = []
+    known = set(network_codes)
+    for row, (given, beds) in enumerate(zip(entered["network_code"],
+                                            entered["care_home_beds"], strict=True), start=1):
+        code = "" if pd.isna(given) else str(given).strip().upper()
+        if not code and pd.isna(beds):
+            continue  # a row not yet filled in
+        where = f"Care home beds, row {row}"
+        if code not in known:
+            problems.append(f"{where}, column 'network_code': {code!r} is not a network of "
+                            "this snapshot (expected a network code such as U12345); "
+                            "row not used")
+        elif code in good:
+            problems.append(f"{where}, column 'network_code': {code} is entered twice "
+                            "(expected each network once); the first row is used")
+        elif pd.isna(beds) or not np.isfinite(beds) or beds < 0 or beds > MAX_BEDS \
+                or beds % 1:
+            shown = "blank" if pd.isna(beds) else f"{beds:g}"
+            problems.append(f"{where}, column 'care_home_beds': {shown} is not a number of "
+                            f"beds (expected a whole number from 0 to {MAX_BEDS:,}); "
+                            "row not used")
+        else:
+            good[code] = float(beds)
+    return good, problems
 
 
 def network_funding(

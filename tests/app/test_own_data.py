@@ -164,29 +164,28 @@ def test_more_files_than_the_cap_are_refused_by_name(monkeypatch) -> None:
     data = (EXTRACT / NEW.registered.file).read_bytes()
     app = upload([(f"list{n}.csv", data) for n in range(1, 5)])
     assert [shown(e.value) for e in app.error] == [
-        f"Not used: list{n}.csv: was not read: more files than the app reads at once "
-        "(expected at most 2 files)" for n in (3, 4)]
+        *(f"Not used: list{n}.csv: was not read: more files than the app reads at once "
+          "(expected at most 2 files)" for n in (3, 4)),
+        "Not used: list2.csv: is a second Patients registered at a GP practice "
+        "(gp-reg-pat-prac-all.csv); the first (list1.csv) is used (expected one file of each "
+        "kind)"]
 
 
-def test_leaving_the_page_lets_go_of_the_uploads(monkeypatch, tmp_path: Path) -> None:
+def test_files_are_on_disk_only_while_read_and_let_go_on_leaving(monkeypatch) -> None:
     app = upload([("gp-reg-pat-prac-all.csv", (EXTRACT / NEW.registered.file).read_bytes())])
     assert not app.exception
-    assert all(key in app.session_state for key in controls.LEFT_BEHIND)
+    kept = {key: app.session_state[key] for key in ("own_files_result", "own_files_beside")}
+    result = kept["own_files_result"][1]
+    assert result.registered is not None
+    assert not any(path.exists() for path in result.files.values())  # read, then removed
     # What the page keeps, as the next page's start finds it (AppTest keeps
     # the first page's address across a switch, so the start is called here).
-    space = uploads.SessionSpace(tmp_path)
-    space.save("gp-reg-pat-prac-all.csv", b"CODE\n")
-    folder = space.path
-    state = {"_page": "Your_own_data", "upload_space": space,
-             "own_files_result": app.session_state["own_files_result"],
-             "own_files_beside": app.session_state["own_files_beside"]}
-    del space
+    state = {"_page": "Your_own_data", **kept}
     monkeypatch.setattr(controls, "st", SimpleNamespace(session_state=state, query_params={}))
     controls.keep_shared_choices("Your_own_data")  # a rerun of the page keeps them
-    assert all(key in state for key in controls.LEFT_BEHIND)
+    assert set(kept) <= set(state)
     controls.keep_shared_choices("Data_quality")
     assert not any(key in state for key in controls.LEFT_BEHIND)
-    assert not folder.exists()
 
 
 def test_only_refused_files_are_not_set_beside_the_snapshot() -> None:
@@ -196,3 +195,28 @@ def test_only_refused_files_are_not_set_beside_the_snapshot() -> None:
     assert shown(app.error[0].value).startswith("Not used: ePCN.xlsx: sheet 'PCNDetails' declares")
     assert not app.subheader
     assert "own_files_beside" not in app.session_state
+
+
+def test_two_files_of_one_name_both_get_a_verdict() -> None:
+    configuration = b"practice_code,network_code,network_name\nP81185,NEW1,A new network\n"
+    registered = (EXTRACT / NEW.registered.file).read_bytes()
+    app = upload([("data.csv", configuration), ("data.csv", registered),
+                  ("data.csv", registered)])
+    assert not app.exception
+    assert sorted(shown(s.value) for s in app.success) == [
+        f"data (2).csv: read as {uploads.KINDS['registered']}",
+        f"data.csv: read as {uploads.KINDS['configuration']}"]
+    assert [shown(e.value) for e in app.error] == [
+        f"Not used: data (3).csv: is a second {uploads.KINDS['registered']}; the first "
+        "(data (2).csv) is used (expected one file of each kind)"]
+
+
+def test_a_file_of_another_extension_from_a_crafted_client_gets_a_sentence() -> None:
+    """The browser offers only CSV and XLSX files; a client that sends
+    another all the same is answered by the page, not by Streamlit's own
+    exception box."""
+    app = upload([("report.exe", b"MZ\x90\x00"), ("data.CSV.exe", b"a,b\n1,2\n")])
+    assert not app.exception
+    assert [shown(e.value) for e in app.error] == [
+        "Not used: report.exe: is a .exe (expected a .csv or .xlsx file)",
+        "Not used: data.CSV.exe: is a .exe (expected a .csv or .xlsx file)"]

@@ -335,3 +335,88 @@ def test_folders_of_a_killed_server_are_removed(tmp_path: Path) -> None:
     assert alive.exists() and other.exists() and mine.path.exists() and second.path.exists()
     assert mine.path.name.startswith(f"{os.getpid()}-")
     assert uploads.UPLOAD_ROOT.name == f"pcnmap-uploads-{os.getuid()}"
+
+
+PAYMENTS = "list_sizes/nhs-payments-gp-2022-23_list-sizes.csv"
+
+
+def payments_lines(extract: Path) -> list[str]:
+    return (extract / PAYMENTS).read_text().splitlines(keepends=True)
+
+
+def test_an_nhs_payments_file_gives_the_pipelines_lists(extract: Path,
+                                                        space: uploads.SessionSpace) -> None:
+    from pcnmap.pipeline import sources
+    from pcnmap.problems import QualityLog
+
+    data = (extract / PAYMENTS).read_bytes()
+    assert uploads.kind_of("payments.csv", data) == "payments"
+    result = upload(space, "payments.csv", data)
+    assert result.errors == [] and result.log.findings == []
+    expected = sources.read_payments_lists(extract / PAYMENTS, QualityLog())
+    assert result.payments["practice_code"].tolist() == expected["practice_code"].tolist()
+    assert result.payments["weighted"].tolist() == expected["weighted"].tolist()
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "99999999999", "-1000", "nan-ish"])
+def test_impossible_weighted_lists_are_named_and_left_out(extract: Path,
+                                                          space: uploads.SessionSpace,
+                                                          value: str) -> None:
+    lines = payments_lines(extract)
+    cells = lines[5].rstrip("\n").split(",")
+    code = cells[6]
+    cells[-1] = value
+    lines[5] = ",".join(cells) + "\n"
+    result = upload(space, "payments.csv", "".join(lines).encode())
+    assert result.errors == []
+    [finding] = result.log.findings
+    assert (finding.check, finding.row, finding.column, finding.record) == (
+        "bad_number", 6, "Number of Weighted Patients (Last Known Figure)", code)
+    assert "expected a number from 0 to 1,000,000" in finding.message
+    weighted = result.payments.set_index("practice_code")["weighted"]
+    assert pd.isna(weighted.get(code)) or code not in weighted.index
+    assert weighted.dropna().between(0, 1_000_000).all()
+    assert len(result.payments) == len(lines) - 1  # nothing else lost
+
+
+def test_a_nul_byte_after_the_first_4_kb_is_named(extract: Path,
+                                                   space: uploads.SessionSpace) -> None:
+    lines = payments_lines(extract)
+    assert sum(map(len, lines[:40])) > 4096
+    lines[40] = lines[40].replace("GP practice", "GP\x00practice")
+    result = upload(space, "payments.csv", "".join(lines).encode())
+    assert result.errors == []
+    [finding] = result.log.findings
+    assert (finding.row, finding.column) == (41, "field 15")
+    assert "NUL character" in finding.message
+    assert len(result.payments) == len(lines) - 2  # that row alone left out
+
+
+def test_an_unclosed_quotation_mark_is_named_on_its_own_row(extract: Path,
+                                                            space: uploads.SessionSpace) -> None:
+    lines = payments_lines(extract)
+    lines[10] = lines[10].replace(",GP practice,", ',"GP practice,')
+    result = upload(space, "payments.csv", "".join(lines).encode())
+    assert result.errors == []
+    [finding] = result.log.findings
+    assert (finding.row, finding.column) == (11, "field 15")
+    assert "quotation mark not closed on its line" in finding.message
+    assert "C error" not in finding.message
+    assert len(result.payments) == len(lines) - 2  # the rows after it are read
+
+
+def test_direction_controls_in_a_name_are_named_and_removed(space: uploads.SessionSpace
+                                                            ) -> None:
+    text = ("practice_code,network_code,network_name\n"
+            "P81001,NEW1,Surgery\u202egnp.exe\nP81002,NEW1,Surgery\u202egnp.exe\n")
+    result = upload(space, "configuration.csv", text.encode())
+    assert set(result.configuration["network_name"]) == {"Surgerygnp.exe"}
+    flagged = [f for f in result.log.findings if "reverse the direction" in f.message]
+    assert [(f.row, f.column, f.value) for f in flagged] == [
+        (2, "network_name", "Surgery\\u202egnp.exe"), (3, "network_name", "Surgery\\u202egnp.exe")]
+
+
+def test_two_uploads_of_one_name_are_two_files(space: uploads.SessionSpace) -> None:
+    first, second = space.save("data.csv", b"a"), space.save("data.csv", b"b")
+    assert (first.name, second.name) == ("data.csv", "data (2).csv")
+    assert (first.read_bytes(), second.read_bytes()) == (b"a", b"b")
