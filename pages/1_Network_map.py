@@ -100,11 +100,10 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
         st.markdown("**Registered patients by age**")
         st.bar_chart(ages, x="age_band", y="registered", x_label="Age band",
                      y_label="Registered patients", sort=False, height=220)
-    st.download_button("Download the network sheet (one page, print-ready HTML)",
-                       lambda: data.network_sheet(snapshot, network_code, method),
-                       file_name=export.map_file_name("network-sheet", snapshot, network_code,
-                                                      "html"),
-                       mime="text/html", key=f"sheet-{snapshot}-{network_code}")
+    controls.download("Download the network sheet (one page, print-ready HTML)",
+                      lambda: data.network_sheet(snapshot, network_code, method),
+                      export.map_file_name("network-sheet", snapshot, network_code, "html"),
+                      "text/html", key=f"sheet-{snapshot}-{network_code}")
 
 
 def network_map(snapshot: str, method: str, layers_data: selection.NetworkMapLayers,
@@ -181,21 +180,19 @@ def page() -> None:
     downloads = on_map.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
-        st.download_button("Download boundaries (GeoJSON)",
-                           lambda: export.geojson_document(
-                               derived.frame(), title, store.ATTRIBUTION),
-                           file_name=export.map_file_name(f"network-boundaries-{method}",
-                                                          snapshot, layers_data.place,
-                                                          "geojson"),
-                           mime="application/geo+json")
+        controls.download("Download boundaries (GeoJSON)",
+                          lambda: export.geojson_document(derived.frame(), title,
+                                                          store.ATTRIBUTION),
+                          export.map_file_name(f"network-boundaries-{method}", snapshot,
+                                               layers_data.place, "geojson"),
+                          "application/geo+json")
     with downloads[1]:
-        st.download_button("Download this map (HTML, works offline)",
-                           # Drawn again when clicked: a callable holding this
-                           # run's map would keep its megabytes for the session.
-                           lambda: export.saved_map_html(draw(), title, store.ATTRIBUTION),
-                           file_name=export.map_file_name("network-map", snapshot,
-                                                          layers_data.place, "html"),
-                           mime="text/html")
+        controls.download("Download this map (HTML, works offline)",
+                          # Drawn again when clicked: a callable holding this
+                          # run's map would keep its megabytes for the session.
+                          lambda: export.saved_map_html(draw(), title, store.ATTRIBUTION),
+                          export.map_file_name("network-map", snapshot, layers_data.place,
+                                               "html"), "text/html")
 
     networks = data.networks(snapshot)
     choices = sorted(networks["network_code"])

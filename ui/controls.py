@@ -99,6 +99,23 @@ def param(name: str) -> str | None:
     return value
 
 
+# What each address parameter chooses, in words (for the sentence saying a
+# value was not one of the page's choices).
+URL_WORDS = {"snapshot": "snapshot", "method": "boundary method", "year": "financial year",
+             "tab": "tab", "band": "size band", "network": "network", "pick": "search match",
+             "view": "view", "sort": "order", "since": "earlier snapshot", "layers": "layer",
+             "present": "presentation setting"}
+
+
+def fell_back(key: str, value: object, instead: str) -> None:
+    """Say, once, that the address's ``key`` held ``value``, which the page
+    cannot show, and what it shows ``instead``; and take it out of the
+    address, so the sentence is not said again on the next run."""
+    st.warning(plain(f"The address asks for the {URL_WORDS.get(key, key)} {str(value)!r}, "
+                     f"which this page does not have; it shows {instead}."))
+    st.query_params.pop(key, None)
+
+
 def url_choice(key: str, options: list, default) -> None:
     """Before a widget keyed ``key``: take the URL's value when the URL changed
     from outside (a shared link, the back or forward button), or when the
@@ -109,6 +126,10 @@ def url_choice(key: str, options: list, default) -> None:
     wanted = param(key)
     held = st.session_state.get(key, default)
     page = st.session_state.get("_page")
+    if wanted is not None and wanted not in options and \
+            wanted != st.session_state.get(f"_url_{key}"):
+        fell_back(key, wanted, "none chosen" if default is None else f"{default!r} instead")
+        wanted = None
     if (key not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
             or held not in options or st.session_state.get(f"_page_{key}") != page):
         st.session_state[key] = wanted if wanted in options else default
@@ -131,6 +152,9 @@ def url_tabs(labels: dict[str, str], key: str) -> list:
     ``labels`` (code -> the tab's name; the first tab leaves no trace)."""
     codes = list(labels)
     wanted = param(key)
+    if wanted is not None and wanted not in labels:
+        fell_back(key, wanted, f"its first tab, {labels[codes[0]]!r}")
+        wanted = None
     tabs = st.tabs(list(labels.values()), key=key, on_change="rerun",
                    default=labels.get(wanted, labels[codes[0]]))
     shown = st.session_state.get(key)
@@ -154,6 +178,11 @@ def url_multi(label: str, key: str, options: dict[str, str], where=st.sidebar) -
         chosen = every
     else:
         chosen = [] if wanted == "none" else [c for c in wanted.split(",") if c in options]
+        unknown = [c for c in wanted.split(",") if c not in options and c != "none"]
+        if unknown and wanted != st.session_state.get(f"_url_{key}"):
+            fell_back(key, ",".join(unknown), "the others" if chosen else "every layer")
+            if not chosen:
+                chosen, wanted = every, None
     widget = f"{key}-{'|'.join(options.values())}"
     page = st.session_state.get("_page")
     if (widget not in st.session_state or wanted != st.session_state.get(f"_url_{key}")
@@ -297,6 +326,13 @@ def presenting() -> bool:
     return param("present") == "1"
 
 
+def _check_presenting() -> None:
+    """Say so once when the address's ``present`` is neither 1 nor absent."""
+    value = param("present")
+    if value not in (None, "1"):
+        fell_back("present", value, "the page as usual ('1' is presentation mode)")
+
+
 def presentation_toggle() -> bool:
     """Large type, high contrast, the sidebar hidden (URL parameter ``present=1``)."""
     # A new switch each time the mode is left by the bar, so the one switched
@@ -379,6 +415,7 @@ def page_start(*, place: bool = True) -> tuple[str, str | None]:
     by it, and the presentation switch. Returns the snapshot and the
     commissioner."""
     _through_the_entry_point()
+    _check_presenting()
     if presenting():
         snapshot, commissioner = presentation_bar(place)
         presentation_toggle()
@@ -401,9 +438,18 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
     """A button downloading ``frame`` (or what it makes, only when clicked)
     as a CSV that spreadsheets open safely, with no float noise (patients
     whole, pounds to the penny: :func:`pcnmap.model.figures.rounded`)."""
-    st.download_button(label, lambda: export.csv_bytes(figures.rounded(
-        frame() if callable(frame) else frame)), file_name=name, mime="text/csv",
-        key=key or f"download-{name}")
+    download(label, lambda: export.csv_bytes(figures.rounded(
+        frame() if callable(frame) else frame)), name, "text/csv", key=key or f"download-{name}")
+
+
+def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: str, *,
+             key: str | None = None) -> None:
+    """A download button whose file is made only when clicked (``make``).
+
+    A click does not rerun the page: a rerun would register the button's
+    file anew, and a second click made before the page came back asked for
+    the first, which was gone ("Deferred file ... not found")."""
+    st.download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
 def table(frame: pd.DataFrame, *, first: tuple[str, ...] = (), hide: tuple[str, ...] = (),
@@ -432,7 +478,8 @@ SHARED_KEYS = ("snapshot", "region", "area", "commissioner", "method", "present"
 # What Your own data keeps of a session's uploads (tens of megabytes for
 # national files): let go when the person leaves the page, as its file
 # uploader lets go of the files themselves.
-LEFT_BEHIND = ("own_files_result", "own_files_beside", "upload_space")
+LEFT_BEHIND = ("own_files_result", "own_files_beside", "configuration_result",
+               "weighted_result")
 
 
 def keep_shared_choices(page_path: str) -> None:

@@ -100,3 +100,45 @@ def test_a_proposal_of_every_practice_stays_out_of_the_address() -> None:
     app.run()  # a rerun keeps the proposal (in the tab)
     assert app.dataframe[-1].value.set_index("Network").at["U34632", "Practices proposed"] \
         == table.at["U34632", "Practices proposed"]
+
+
+# Every address value a page falls back from, with the sentence it says.
+FALLBACKS = [
+    ("pages/0_Overview.py", {"snapshot": "1999-01"}, "snapshot", "1999-01",
+     "'2026-07' instead"),
+    (MAP, {"snapshot": "2023-01", "network": "U99999"}, "network", "U99999", "none chosen"),
+    (MAP, {"snapshot": "2023-01", "method": "magic"}, "boundary method", "magic",
+     "'catchment' instead"),
+    (MAP, {"snapshot": "2023-01", "layers": "practices,ghosts"}, "layer", "ghosts",
+     "the others"),
+    (MAP, {"snapshot": "2023-01", "q": "Chorley", "pick": "practice:X00000"}, "search match",
+     "practice:X00000", None),
+    ("pages/2_Coverage_gaps.py", {"snapshot": "2023-01", "tab": "nowhere"}, "tab",
+     "nowhere", "its first tab, 'Practices in no network'"),
+    ("pages/2_Coverage_gaps.py", {"snapshot": "2023-01", "tab": "sizes", "band": "huge"},
+     "size band", "huge", "'under' instead"),
+    ("pages/4_Funding.py", {"snapshot": "2023-01", "year": "1999/00"}, "financial year",
+     "1999/00", None),
+    ("pages/4_Funding.py", {"snapshot": "2023-01", "view": "sideways"}, "view", "sideways",
+     "'total' instead"),
+    ("pages/4_Funding.py", {"snapshot": "2023-01", "sort": "random"}, "order", "random",
+     "'total' instead"),
+    ("pages/8_What_changed.py", {"snapshot": "2023-01", "since": "1999-01"},
+     "earlier snapshot", "1999-01", None),
+    ("pages/0_Overview.py", {"present": "yes"}, "presentation setting", "yes",
+     "the page as usual ('1' is presentation mode)"),
+]
+
+
+@pytest.mark.parametrize(("page", "query", "what", "value", "instead"), FALLBACKS)
+def test_an_address_value_the_page_lacks_is_said_once(page: str, query: dict, what: str,
+                                                      value: str, instead: str | None) -> None:
+    app = run(page, **query)
+    assert not app.exception
+    told = [shown(w.value) for w in app.warning if "The address asks for" in shown(w.value)]
+    start = f"The address asks for the {what} '{value}', which this page does not have; it "
+    assert len(told) == 1 and told[0].startswith(start)
+    if instead:
+        assert told[0] == f"{start}shows {instead}."
+    app.run()  # said once: the value is gone from the address
+    assert not [w for w in app.warning if "The address asks for" in shown(w.value)]
