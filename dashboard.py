@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import controls
+from ui import frame, urlstate
 from ui.pages import PAGES
 
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
 navigation = st.navigation([st.Page(page.path, title=page.title, url_path=page.url_path,
                                     default=not page.url_path) for page in PAGES])
-controls.keep_shared_choices(navigation.url_path)
-controls.guarded(navigation.run)
+urlstate.keep_shared_choices(navigation.url_path)
+frame.guarded(navigation.run)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pcnmap.model import coverage
-from ui import controls, data
+from ui import data, frame
 
 
 def overview() -> None:
-    snapshot, _ = controls.page_start(place=False)
+    snapshot, _ = frame.page_start(place=False)
     st.title("England's Primary Care Networks")
     figures = data.headline(snapshot)
     crossing = data.cross_commissioner(snapshot)
@@ -29,7 +29,7 @@ def overview() -> None:
                      f"{int(crossing['crosses_commissioners'].sum()):,}")
     second[2].metric(f"Network entitlements {year}", f"£{uplift / 1e6:,.1f}m",
                      help="All streams, the additional roles ceiling included; see Funding.")
-    controls.list_note(snapshot)
+    frame.list_note(snapshot)
     st.caption(f"{figures.registered:,.0f} registered patients. "
                f"{figures.practices_without_list:,} practices have no list size in the "
                "source files (see Data quality).")
@@ -41,7 +41,7 @@ def overview() -> None:
                 unsafe_allow_html=True)
     st.caption("Commissioner boundaries (ONS); hover over one for its name. "
                "Open **Network map** to explore networks and practices.")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 overview()

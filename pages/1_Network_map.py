@@ -9,18 +9,19 @@ import streamlit as st
 from pcnmap import store
 from pcnmap.maps import elements, export, layerdata, selection
 from pcnmap.model import benchmarks, changes, coverage, figures, methods
-from ui import controls, data, search
+from pcnmap.words import plain
+from ui import data, display, frame, pickers, presentation, search, urlstate
 
 
 def network_panel(snapshot: str, network_code: str) -> None:
     networks = data.networks(snapshot).set_index("network_code")
     if network_code not in networks.index:
-        st.info(f"No open network {controls.plain(network_code)} in this snapshot.")
+        st.info(f"No open network {plain(network_code)} in this snapshot.")
         return
     network = networks.loc[network_code]
     practices = data.practices(snapshot)
     members = practices[practices["network_code"] == network_code]
-    st.subheader(controls.plain(f"{network['network_name']} ({network_code})"))
+    st.subheader(plain(f"{network['network_name']} ({network_code})"))
     size = coverage.size_check(networks.reset_index()).set_index("network_code").loc[
         network_code]
     band = {"under": "under 30,000 patients (a gap to flag)",
@@ -35,13 +36,13 @@ def network_panel(snapshot: str, network_code: str) -> None:
     columns[1].metric("Member practices", f"{int(network['member_count'])}")
     words = data.snapshot(snapshot)
     theirs = sorted(members["commissioner_code"].dropna().unique())
-    st.caption(controls.plain(
+    st.caption(plain(
         f"{lists.patients_label.split(' (')[0]}: {lists.when}. "
         f"{words.commissioner_plural if len(theirs) > 1 else words.commissioner_word}: "
         f"{', '.join(theirs)}. Size check: {band[size['size_band']]}"
         + ("; a single-practice network." if size["single_practice"] else ".")))
-    controls.list_note(snapshot)
-    controls.table(members[["practice_name", "registered", "practice_code", "postcode",
+    frame.list_note(snapshot)
+    display.frame_table(members[["practice_name", "registered", "practice_code", "postcode",
                             "commissioner_code", "weighted"]])
     since = changes.previous_snapshot(data.snapshot_keys(), snapshot)
     if since:
@@ -54,7 +55,7 @@ def network_panel(snapshot: str, network_code: str) -> None:
             parts += [f"joined: {row['joined']}"] if row["joined"] else []
             parts += [f"left: {row['left']}"] if row["left"] else []
             parts += [f"its practices came from {row['came_from']}"] if row["came_from"] else []
-            st.caption(controls.plain(f"Since {data.snapshot(since).label}: "
+            st.caption(plain(f"Since {data.snapshot(since).label}: "
                                       + "; ".join(parts) + " (see What changed)."))
     year = data.default_year(snapshot)
     result = data.entitlements(snapshot, year)
@@ -79,7 +80,7 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
     found = data.network_benchmarks(snapshot, year, network_code)
     if found is not None:
         st.markdown(f"**Against its {data.snapshot(snapshot).commissioner_word} and England** "
-                    f"({controls.plain(year)} funding; median, 10th–90th percentile, and the "
+                    f"({plain(year)} funding; median, 10th–90th percentile, and the "
                     "decile it falls in: 1 lowest, 10 highest)")
         st.dataframe(found.table(), hide_index=True, width="stretch")
     rural = benchmarks.network_rurality(members, data.lsoa_networks(snapshot),
@@ -88,7 +89,7 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
              if kind != benchmarks.NOT_RECORDED}
     own = (", ".join(f"{kind} {count}" for kind, count in flags.items()) if flags
            else "not recorded in this snapshot")
-    st.caption(controls.plain(
+    st.caption(plain(
         f"Rurality. Its practices' own rural-urban flags: {own}. The areas (LSOAs) it "
         f"covers by the {method} method, by ONS rural-urban class:"))
     st.dataframe(rural.areas.assign(share=(rural.areas["share"] * 100).round().astype(int)
@@ -100,7 +101,7 @@ def network_context(snapshot: str, network_code: str, year: str, members) -> Non
         st.markdown("**Registered patients by age**")
         st.bar_chart(ages, x="age_band", y="registered", x_label="Age band",
                      y_label="Registered patients", sort=False, height=220)
-    controls.download("Download the network sheet (one page, print-ready HTML)",
+    display.download("Download the network sheet (one page, print-ready HTML)",
                       lambda: data.network_sheet(snapshot, network_code, method),
                       export.map_file_name("network-sheet", snapshot, network_code, "html"),
                       "text/html", key=f"sheet-{snapshot}-{network_code}")
@@ -110,7 +111,7 @@ def network_map(snapshot: str, method: str, layers_data: selection.NetworkMapLay
                 layers: list[str], outlines_name: str, picked: search.Picked) -> folium.Map:
     """The map of one selection, with the layers chosen and the search's pick marked."""
     colours = data.network_colours(snapshot, method)
-    fmap = controls.new_map(snapshot, picked.bounds or layers_data.bounds)
+    fmap = display.new_map(snapshot, picked.bounds or layers_data.bounds)
     if outlines_name in layers:
         elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
     if "Network boundaries" in layers and layers_data.networks:
@@ -129,22 +130,23 @@ def network_map(snapshot: str, method: str, layers_data: selection.NetworkMapLay
 
 def select_network(code: str) -> None:
     """Make ``code`` the chosen network (the picker below shows it)."""
-    controls.url_store("network", code)
+    urlstate.url_store("network", code)
     st.session_state["network"] = code
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
-    method = controls.method_picker()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
+    method = pickers.method_picker()
     outlines_name = f"{data.snapshot(snapshot).commissioner_word} boundaries"
     layers = [{"practices": "Practices", "networks": "Network boundaries",
-               "outlines": outlines_name}[code] for code in controls.url_multi(
+               "outlines": outlines_name}[code] for code in urlstate.url_multi(
         "Layers", "layers", {"practices": "Practices", "networks": "Network boundaries",
                              "outlines": outlines_name})]
     st.title("Network map")
     st.caption(methods.INDICATIVE_NOTE)
 
-    region, area = controls.param("region"), controls.param("area")
+    region, area = place.region, place.area
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data.derived
 
@@ -159,10 +161,10 @@ def page() -> None:
     # The network's panel beside the map, so a search's answer is in view
     # at 768 px; below it when the window is narrow (Streamlit stacks columns)
     # or on a projector, where the map takes the screen's width.
-    on_map, beside = (st.container(), st.container()) if controls.presenting() else \
+    on_map, beside = (st.container(), st.container()) if presentation.presenting() else \
         st.columns([3, 2], gap="medium")
     with on_map:
-        clicked = controls.show_map(fmap, height=620, use_container_width=True,
+        clicked = display.show_map(fmap, height=620, use_container_width=True,
                             returned_objects=["last_active_drawing"],
                             key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
@@ -175,19 +177,19 @@ def page() -> None:
         select_network(code)
     st.session_state["_map_click"] = click
 
-    title = (f"Network map: {controls.place_title(snapshot, commissioner)}, "
+    title = (f"Network map: {place.name}, "
              f"{data.snapshot(snapshot).label} ({methods.METHODS[method]})")
     downloads = on_map.columns(2)
     with downloads[0]:
         # Callables: built only when clicked, not on every rerun.
-        controls.download("Download boundaries (GeoJSON)",
+        display.download("Download boundaries (GeoJSON)",
                           lambda: export.geojson_document(derived.frame(), title,
                                                           store.ATTRIBUTION),
                           export.map_file_name(f"network-boundaries-{method}", snapshot,
                                                layers_data.place, "geojson"),
                           "application/geo+json")
     with downloads[1]:
-        controls.download("Download this map (HTML, works offline)",
+        display.download("Download this map (HTML, works offline)",
                           # Drawn again when clicked: a callable holding this
                           # run's map would keep its megabytes for the session.
                           lambda: export.saved_map_html(draw(), title, store.ATTRIBUTION),
@@ -197,19 +199,19 @@ def page() -> None:
     networks = data.networks(snapshot)
     choices = sorted(networks["network_code"])
     names = dict(zip(networks["network_code"], networks["network_name"], strict=True))
-    controls.url_choice("network", choices, None)
+    urlstate.url_choice("network", choices, None)
     with beside:
         search.details(snapshot, picked)
         chosen = st.selectbox("Network", [None, *choices],
                               format_func=lambda c: "Choose a network…" if c is None
                               else f"{names[c]} ({c})", key="network")
-        controls.url_store("network", chosen)
+        urlstate.url_store("network", chosen)
         if chosen:
             network_panel(snapshot, chosen)
         else:
             st.caption("Click a network or practice on the map, or search above, to see "
                        "the network here.")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 page()

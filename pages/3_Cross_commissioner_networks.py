@@ -7,16 +7,18 @@ import streamlit as st
 from pcnmap import codes
 from pcnmap.maps import colours, elements, layerdata
 from pcnmap.model import coverage, lookup
-from ui import controls, data
+from pcnmap.words import plain
+from ui import data, display, frame, pickers, urlstate
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
     words = data.snapshot(snapshot)
     st.title(f"Networks crossing {words.commissioner_word} boundaries")
     practices = data.practices(snapshot)
-    here = lookup.networks_in_place(practices, commissioner, controls.param("region"),
-                                    controls.param("area"))
+    here = lookup.networks_in_place(practices, commissioner, urlstate.param("region"),
+                                    urlstate.param("area"))
     crossing = data.cross_commissioner(snapshot)
     crossing = crossing[codes.one_of(crossing["network_code"], here)]
     spanning = crossing[crossing["crosses_commissioners"]]
@@ -30,33 +32,33 @@ def page() -> None:
         st.caption(f"Judged from each member practice's own {words.commissioner_word} code "
                    "(ODS), and set beside the ePCN workbook's match flag.")
     if len(disagree):
-        st.warning(controls.plain(
+        st.warning(plain(
             f"ePCN's flag and the members' codes disagree for {len(disagree)} "
             f"network(s): {', '.join(disagree['network_code'])}."))
-    controls.table(crossing, first=("network_name", "member_commissioners"),
+    display.frame_table(crossing, first=("network_name", "member_commissioners"),
                    download=f"pcnmap-cross-commissioner-{snapshot}.csv")
     with st.expander(f"Practices whose {words.commissioner_word} differs from their "
                      "network's"):
         outside = coverage.practices_outside_network_commissioner(practices)
         outside = outside[codes.one_of(outside["network_code"], here)]
-        controls.table(outside, first=("practice_name",),
+        display.frame_table(outside, first=("practice_name",),
                        download=f"pcnmap-practices-outside-commissioner-{snapshot}.csv")
     if spanning.empty:
-        controls.about_the_data(snapshot)
+        frame.about_the_data(snapshot)
         return
 
     names = dict(zip(spanning["network_code"], spanning["network_name"], strict=True))
     spanning_codes = list(spanning["network_code"])
-    controls.url_choice("network", spanning_codes, spanning_codes[0])
+    urlstate.url_choice("network", spanning_codes, spanning_codes[0])
     chosen = st.selectbox("Network", spanning_codes, format_func=lambda c: f"{names[c]} ({c})",
                           key="network")
-    controls.url_store("network", chosen)
+    urlstate.url_store("network", chosen)
     sides = data.cross_commissioner_sides(snapshot)
     sides = sides[sides["network_code"] == chosen]
-    controls.table(sides, download=f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv")
-    method = controls.method_picker()
+    display.frame_table(sides, download=f"pcnmap-cross-commissioner-sides-{snapshot}-{chosen}.csv")
+    method = pickers.method_picker()
     cross_map(snapshot, chosen, sides, method)
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
@@ -74,7 +76,7 @@ def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
     derived = data.network_boundaries(snapshot)
     derived = derived[(derived["method"] == method) & (derived["network_code"] == chosen)]
     view = layerdata.view_around(derived, members)
-    fmap = controls.new_map(snapshot, view)
+    fmap = display.new_map(snapshot, view)
     if len(derived):
         elements.network_layer(derived, {chosen: colours.NO_NETWORK_COLOUR},
                                "Network (indicative)",
@@ -88,8 +90,8 @@ def cross_map(snapshot: str, chosen: str, sides, method: str) -> None:
                                      f"{name} name", colour).add_to(fmap)
     elements.grouped_practice_layer(members, "commissioner", by_side, "Member practices",
                                     words.commissioner_word).add_to(fmap)
-    controls.finish_map(fmap)
-    controls.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
+    display.finish_map(fmap)
+    display.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"cross-map-{snapshot}-{chosen}-{method}")
 
 

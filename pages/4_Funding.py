@@ -11,7 +11,8 @@ from pcnmap import codes
 from pcnmap.maps import elements, layerdata, selection
 from pcnmap.maps.legend import SCALE, LegendEntry
 from pcnmap.model import funding
-from ui import controls, data, planning, uploading
+from pcnmap.words import plain
+from ui import data, display, frame, pickers, planning, uploading, urlstate
 
 SORTS = {"total": "Total", "per_patient": "Per patient", "registered": "Patients",
          "network_name": "Name"}
@@ -19,7 +20,7 @@ SORTS = {"total": "Total", "per_patient": "Per patient", "registered": "Patients
 
 def year_picker(snapshot: str) -> str:
     years = sorted(data.rates().years)
-    controls.url_choice("year", years, data.default_year(snapshot))
+    urlstate.url_choice("year", years, data.default_year(snapshot))
     year = st.sidebar.selectbox("Financial year", years, key="year")
     st.query_params["year"] = year  # always shown, so a link names its year
     st.session_state["_url_year"] = year
@@ -78,7 +79,7 @@ def care_home_beds(snapshot: str) -> dict[str, float]:
                 min_value=0, max_value=funding.MAX_BEDS, step=1, format="%d")})
     beds, problems = funding.care_home_beds(entered, data.networks(snapshot)["network_code"])
     for problem in problems:
-        st.sidebar.error(controls.plain(problem))
+        st.sidebar.error(plain(problem))
     return beds
 
 
@@ -118,8 +119,9 @@ def network_detail(result: funding.NetworkFunding, before: funding.NetworkFundin
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
-    method = controls.method_picker()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
+    method = pickers.method_picker()
     year = year_picker(snapshot)
     book = data.rates()
     chosen = book.years[year]
@@ -155,13 +157,13 @@ def page() -> None:
     if commissioner:
         table = table[table["commissioner_code"] == commissioner]
     views = {"total": "Total", "per_patient": "Per patient"}
-    controls.url_choice("view", list(views), "total")
+    urlstate.url_choice("view", list(views), "total")
     view = views[st.radio("View", list(views), format_func=views.get, horizontal=True,
                           key="view")]
-    controls.url_store("view", st.session_state["view"], "total")
-    controls.url_choice("sort", list(SORTS), "total")
+    urlstate.url_store("view", st.session_state["view"], "total")
+    urlstate.url_choice("sort", list(SORTS), "total")
     order = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort")
-    controls.url_store("sort", order, "total")
+    urlstate.url_store("sort", order, "total")
     shown = table.sort_values(order, ascending=order == "network_name")
     if not commissioner:
         st.info("Showing England's 60 largest by the chosen order; choose a commissioner to "
@@ -180,16 +182,16 @@ def page() -> None:
            if name.endswith("(£)")},
         "£ per patient": st.column_config.NumberColumn(format="£%.2f"),
         f"Patients ({year} funding list)": st.column_config.NumberColumn(format="%,.0f")})
-    controls.csv_download(out, f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}"
+    display.csv_download(out, f"pcnmap-funding-{snapshot}-{year.replace('/', '-')}"
                           f"{'-' + commissioner if commissioner else ''}.csv")
 
     names = dict(zip(table["network_code"], table["network_name"], strict=True))
     codes_shown = sorted(names, key=names.get)
     if codes_shown:
-        controls.url_choice("network", codes_shown, codes_shown[0])
+        urlstate.url_choice("network", codes_shown, codes_shown[0])
         network = st.selectbox("A network's streams", codes_shown,
                                format_func=lambda c: f"{names[c]} ({c})", key="network")
-        controls.url_store("network", network)
+        urlstate.url_store("network", network)
         network_detail(result, before, network)
 
     if commissioner:
@@ -202,7 +204,7 @@ def page() -> None:
                        "source": book.source_text(r), "note": r.note}
                       for r in book.for_year(year) + book.for_year(year, "practice")],
                      hide_index=True, width="stretch")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 def funding_map(snapshot: str, commissioner: str, year: str, method: str,
@@ -214,7 +216,7 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
     drawn = selection.per_patient_map(derived, shown.set_index("network_code")["per_patient"])
     if drawn is None:
         return
-    fmap = controls.new_map(snapshot, drawn.bounds)
+    fmap = display.new_map(snapshot, drawn.bounds)
     name = "Uplift per patient (indicative boundaries)"
     elements.area_layer(drawn.shapes, name,
                         [("network_name", "Network"), ("per_patient", "£ per patient")],
@@ -224,10 +226,10 @@ def funding_map(snapshot: str, commissioner: str, year: str, method: str,
                         ).add_to(fmap)
     elements.place_labels(layerdata.place_label_rows(data.place_shapes(), drawn.bounds)
                           ).add_to(fmap)
-    controls.finish_map(fmap)
+    display.finish_map(fmap)
     st.caption(f"Colour: £ per registered patient, from £{drawn.low:,.2f} "
                f"(dark purple) to £{drawn.high:,.2f} (yellow), viridis scale.")
-    controls.show_map(fmap, height=460, use_container_width=True, returned_objects=[],
+    display.show_map(fmap, height=460, use_container_width=True, returned_objects=[],
               key=f"funding-map-{snapshot}-{commissioner}-{year}-{method}")
 
 
@@ -253,10 +255,10 @@ def practice_payments(snapshot: str, year: str, commissioner: str | None) -> Non
         "average": st.column_config.NumberColumn("Average per practice", format="£%,.0f")})
     shown = payments[["practice_code", "practice_name", "commissioner_code", "network_code",
                       "weighted", "estimated", *(s.key for s in streams), "total"]]
-    shown = controls.table(shown.rename(columns={s.key: f"{s.label} (£)" for s in streams}
+    shown = display.frame_table(shown.rename(columns={s.key: f"{s.label} (£)" for s in streams}
                                             | {"total": "Total (£)"}),
                            first=("practice_name", "Total (£)"))
-    controls.csv_download(shown, f"pcnmap-practice-payments-{snapshot}-"
+    display.csv_download(shown, f"pcnmap-practice-payments-{snapshot}-"
                           f"{year.replace('/', '-')}.csv",
                           label="Download practice payments (CSV)")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from pcnmap.problems import CHECKS
-from ui import controls, data
+from pcnmap.words import plain
+from ui import data, display, frame
 
 
 def page() -> None:
-    snapshot, _ = controls.page_start(place=False)
+    snapshot, _ = frame.page_start(place=False)
     st.title("Data quality")
     report = data.quality(snapshot)
     counts = report["check"].value_counts()
@@ -20,11 +21,11 @@ def page() -> None:
     chosen = st.multiselect("Checks", list(counts.index), key="checks",
                             format_func=lambda c: CHECKS.get(c, c))
     shown = report[report["check"].isin(chosen)] if chosen else report
-    controls.table(shown, download=f"pcnmap-quality-{snapshot}.csv")
+    display.frame_table(shown, download=f"pcnmap-quality-{snapshot}.csv")
 
     st.subheader("Manifest")
     record = data.manifest()["snapshots"][snapshot]
-    st.markdown(controls.plain(f"Built {record['built_at']} in {record['build_seconds']} s."))
+    st.markdown(plain(f"Built {record['built_at']} in {record['build_seconds']} s."))
     st.dataframe([{"output": name, "rows": output["rows"]}
                   for name, output in record["outputs"].items()], hide_index=True)
     st.dataframe(record["sources"], hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ import streamlit as st
 from pcnmap import codes
 from pcnmap.maps import elements
 from pcnmap.model import lookup, methods, whatif
-from ui import controls, data, planning, uploading
+from ui import data, display, frame, pickers, planning, uploading
 
 NOT_SIGNING = "Not signing up (covered by a neighbour)"
 NO_NETWORK = "In no network (as now)"
@@ -114,7 +114,7 @@ def load_or_save(snapshot: str, commissioner: str | None, after: whatif.Scenario
     load_configuration(snapshot)
     practices = data.practices(snapshot)
     area = practices if commissioner is None else lookup.serving(practices, commissioner)
-    controls.csv_download(
+    display.csv_download(
         lambda: whatif.configuration_table(after, area["practice_code"]),
         f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
         "Download the proposed configuration (CSV)")
@@ -138,7 +138,7 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
     shown = whatif.practices_for_map(after)
     local = shown[(shown["commissioner_code"] == commissioner)
                   | codes.one_of(shown["practice_code"], proposal.memberships)]
-    fmap = controls.new_map(snapshot, layers.bounds)
+    fmap = display.new_map(snapshot, layers.bounds)
     word = data.snapshot(snapshot).commissioner_word
     elements.commissioner_layer(layers.commissioners, f"{word} boundary").add_to(fmap)
     if layers.networks:
@@ -146,16 +146,17 @@ def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
                                "Today's network boundaries (indicative)").add_to(fmap)
     elements.practice_layer(local, colours, "Practices (proposed networks)").add_to(fmap)
     elements.place_labels(layers.place_labels).add_to(fmap)
-    controls.finish_map(fmap)
+    display.finish_map(fmap)
     moves, new = proposal.to_text()
-    controls.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
+    display.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"plan-map-{snapshot}-{commissioner}-"
                   + hashlib.sha1(f"{moves}|{new}".encode()).hexdigest()[:12])
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
-    method = controls.method_picker()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
+    method = pickers.method_picker()
     st.title("Plan a change")
     st.caption(planning.RULES)
     networks = data.networks(snapshot)
@@ -189,7 +190,7 @@ def page() -> None:
                         commissioner, "proposed", table)
     if commissioner:
         proposal_map(snapshot, commissioner, after, proposal)
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 page()

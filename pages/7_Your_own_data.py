@@ -10,7 +10,8 @@ import streamlit as st
 
 from pcnmap import store, uploads, worker
 from pcnmap.model import whatif
-from ui import controls, data, planning, uploading
+from pcnmap.words import plain
+from ui import data, display, frame, pickers, planning, uploading
 
 # What this page reads: newer official files, or a configuration.
 KINDS = ("epraccur", "epcn", "registered", "configuration")
@@ -34,8 +35,9 @@ def beside(digest: str, result: uploads.Uploaded, snapshot: str, method: str,
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
-    method = controls.method_picker()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
+    method = pickers.method_picker()
     st.title("Your own data")
     st.markdown(
         "Upload newer official files: an ODS **epraccur.csv**, an NHS Digital **ePCN.xlsx**, "
@@ -50,8 +52,8 @@ def page() -> None:
                           help="An ePCN workbook's memberships that hold on this date count.")
     if not files:
         st.info("Nothing uploaded: the app shows the shipped snapshot "
-                f"({controls.plain(data.snapshot(snapshot).label)}).")
-        controls.about_the_data(snapshot)
+                f"({plain(data.snapshot(snapshot).label)}).")
+        frame.about_the_data(snapshot)
         return
     with st.spinner("Checking and reading the files…"):
         result = uploading.read(files, KINDS, "own_files_result")
@@ -66,15 +68,15 @@ def page() -> None:
         st.error(found)
     planning.upload_problems(result, found.log if isinstance(found, uploads.Beside) else None)
     if not isinstance(found, uploads.Beside):
-        controls.about_the_data(snapshot)
+        frame.about_the_data(snapshot)
         return
     st.subheader(f"Your files beside the shipped {snapshot} snapshot")
     planning.comparison(data.current_scenario(snapshot), found.after, snapshot, method,
                         commissioner, "your files", found.table)
-    controls.csv_download(lambda: whatif.configuration_table(found.after),
+    display.csv_download(lambda: whatif.configuration_table(found.after),
                           f"pcnmap-configuration-own-{as_of}.csv",
                           "Download your files' configuration (CSV)")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 page()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pcnmap.model import changes, lookup
-from ui import controls, data
+from ui import data, display, frame, urlstate
 
 NETWORK_COLUMNS = {
     "network_code": "Network", "status": "Change", "network_name_before": "Name before",
@@ -24,19 +24,20 @@ COMMISSIONER_COLUMNS = {
 
 
 def page() -> None:
-    snapshot, commissioner = controls.page_start()
+    snapshot, place = frame.page_start()
+    commissioner = place.commissioner
     keys = data.snapshot_keys()
     earlier = keys[:keys.index(snapshot)]
     st.title("What changed")
     if not earlier:
         st.info(f"{data.snapshot(snapshot).label} is the first snapshot: choose a later one "
                 "in the sidebar to see what changed since.")
-        controls.about_the_data(snapshot)
+        frame.about_the_data(snapshot)
         return
     labels = {key: data.snapshot(key).label for key in earlier}
-    controls.url_choice("since", earlier, changes.previous_snapshot(keys, snapshot))
+    urlstate.url_choice("since", earlier, changes.previous_snapshot(keys, snapshot))
     since = st.selectbox("Since", earlier, format_func=labels.get, key="since")
-    controls.url_store("since", since, changes.previous_snapshot(keys, snapshot))
+    urlstate.url_store("since", since, changes.previous_snapshot(keys, snapshot))
     found = data.changes_between(since, snapshot)
     networks, practices, codes = found.networks, found.practices, found.commissioners
     if commissioner:
@@ -69,9 +70,9 @@ def page() -> None:
         with tab:
             shown = table[list(columns)].rename(columns=columns)
             st.dataframe(shown, hide_index=True, width="stretch")
-            controls.csv_download(shown, f"pcnmap-changes-{name}-{since}-to-{snapshot}"
+            display.csv_download(shown, f"pcnmap-changes-{name}-{since}-to-{snapshot}"
                                   f"{'-' + commissioner if commissioner else ''}.csv")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 page()

@@ -7,11 +7,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pcnmap.model import methods
-from ui import controls, data
+from ui import data, display, frame
 
 
 def page() -> None:
-    snapshot, _ = controls.page_start(place=False)
+    snapshot, _ = frame.page_start(place=False)
     st.title("How network areas are derived")
     st.caption(methods.INDICATIVE_NOTE)
     st.markdown(
@@ -64,9 +64,9 @@ def page() -> None:
                "shared_voronoi": "Shared with Voronoi",
                "shared_catchment": "Shared with catchments"}
     shown = comparison.rename(columns=columns).round(3)
-    controls.csv_download(shown, f"pcnmap-boundary-methods-{snapshot}.csv",
+    display.csv_download(shown, f"pcnmap-boundary-methods-{snapshot}.csv",
                           "Download every network by method (CSV)")
-    controls.about_the_data(snapshot)
+    frame.about_the_data(snapshot)
 
 
 page()

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pcnmap import codes, store
+from pcnmap import codes, store, words
 from pcnmap.export import FORMULA_START
 from pcnmap.model import funding, membership, whatif
 from pcnmap.pipeline import assemble, sources, textfiles
@@ -173,7 +173,7 @@ def validate(frame: pd.DataFrame, schema: str, path: Path, log: QualityLog, *,
 
 # Characters that turn the direction of the text around them: "Surgery",
 # RIGHT-TO-LEFT OVERRIDE, "gnp.exe" shows as "Surgeryexe.png".
-DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+DIRECTION_CONTROLS = words.DIRECTION_CONTROLS
 
 
 def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,

@@ -1,5 +1,5 @@
 """Page tests' helpers: a page run as the app runs it, and what a person
-reads in an element whose text was made plain (ui.controls.plain)."""
+reads in an element whose text was made plain (pcnmap.words.plain)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,8 @@ def shown(markdown: str) -> str:
     """``markdown`` with its backslash escapes resolved and the invisible
     word joiners (which keep addresses from becoming links) left out."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    """The page's figures: each label as a person reads it, and its value."""
+    return {shown(metric.label): metric.value for metric in app.metric}

@@ -23,6 +23,9 @@ from pcnmap import codes, shapes, sheet, store
 from pcnmap.maps import colours, layerdata, picture, selection
 from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
+from pcnmap.model.place import Place
+from pcnmap.views import coverage_gaps as gaps_view
+from pcnmap.views.source import SnapshotData
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
 # back with the rest (release_memory): 30 MB less once the data is loaded.
@@ -265,33 +268,6 @@ def network_map_layers(snapshot: str, method: str, commissioner: str | None,
 
 
 @st.cache_resource(show_spinner=False)
-def gap_tables(snapshot: str, method: str
-               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """England's uncovered areas, network sizes and non-contiguous networks
-    (by the boundary method)."""
-    return (coverage.uncovered_areas(lsoa_networks(snapshot)),
-            coverage.size_check(networks(snapshot)),
-            coverage.non_contiguous(contiguity(snapshot),
-                                     network_boundaries(snapshot).attributes, method))
-
-
-@st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
-def coverage_gaps(snapshot: str, method: str, commissioner: str | None, region: str | None,
-                  area: str | None) -> selection.CoverageGaps:
-    """The coverage-gaps page for one selection (built once, shared by sessions)."""
-    every_area, every_size, every_split = gap_tables(snapshot, method)
-    chosen = lookup.within_area(practices(snapshot), region, area)
-    return selection.coverage_gaps(
-        practices(snapshot), commissioner=commissioner, region=region, area=area,
-        method=method, unaligned=unaligned(snapshot), every_area=every_area,
-        every_size=every_size, every_split=every_split,
-        by_commissioner=coverage.commissioner_coverage(chosen),
-        outlines=commissioners(snapshot), uncovered=uncovered_areas(snapshot),
-        boundaries=network_boundaries(snapshot) if commissioner
-        else national_boundaries(snapshot), places=place_shapes())
-
-
-@st.cache_resource(show_spinner=False)
 def place_names(snapshot: str, level: str, region: str = "all", area: str = "all"
                 ) -> dict[str, str]:
     """The sidebar's choices at ``level`` ("region", "stp", "commissioner")
@@ -504,3 +480,60 @@ def postcode_answer(snapshot: str, key: str) -> lookup.PostcodeAnswer | None:
 def list_source(snapshot: str) -> figures.ListSource:
     """Where the snapshot's patient counts come from, and their date."""
     return figures.list_source(practices(snapshot)["registered_source"])
+
+
+# ---------------------------------------------------------------- views and places
+
+def _tables(key: str) -> dict:
+    """How a snapshot's :class:`SnapshotData` gets each table: from this
+    module's caches, so a table is held once whoever asks for it."""
+    return {"practices": lambda: practices(key), "networks": lambda: networks(key),
+            "quality": lambda: quality(key), "lsoa_networks": lambda: lsoa_networks(key),
+            "contiguity": lambda: contiguity(key),
+            "method_comparison": lambda: method_comparison(key),
+            "age_bands": lambda: age_bands(key), "commissioners": lambda: commissioners(key),
+            "national_commissioners": lambda: national_commissioners(key),
+            "uncovered_areas": lambda: uncovered_areas(key),
+            "network_boundaries": lambda: network_boundaries(key),
+            "national_boundaries": lambda: national_boundaries(key),
+            "lsoa_graph": lambda: lsoa_graph(key), "lsoa_rurality": lambda: lsoa_rurality(key),
+            "places": place_shapes, "funding_lists": funding_lists, "rates": rates}
+
+
+@st.cache_resource(show_spinner=False)
+def snapshot_data(key: str) -> SnapshotData:
+    """The snapshot as the page views read it (its tables from this module's
+    caches; what the views work out for England remembered in it)."""
+    tables = _tables(key)
+    return SnapshotData(key, snapshot(key), lambda name: tables[name](),
+                        labels=lambda: commissioner_labels(key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def place(key: str, region: str | None = None, area: str | None = None,
+          commissioner: str | None = None) -> Place:
+    """The place of these codes in the snapshot, named as people know it."""
+    if commissioner:
+        name = places.short_label(commissioner_labels(key).get(commissioner, commissioner),
+                                  commissioner)
+    elif area:
+        name = places.icb_short(place_names(key, "stp").get(area, area))
+    elif region:
+        name = place_names(key, "region").get(region, region)
+    else:
+        name = "England"
+    return Place(key, region, area, commissioner, name)
+
+
+def place_label_now(key: str) -> str:
+    """The place the address names, for presentation mode's pop-over."""
+    codes_now = [None if st.query_params.get(level) in (None, "", "all", "England")
+                 else st.query_params.get(level) for level in ("region", "area", "commissioner")]
+    chosen = place(key, *codes_now) if any(codes_now) else None
+    return f"Place: {chosen.name}" if chosen else "Place: all of England"
+
+
+@st.cache_resource(show_spinner="Finding coverage gaps…", max_entries=64)
+def coverage_gaps(key: tuple, method: str) -> gaps_view.CoverageGapsView:
+    """The Coverage gaps page for a place (:attr:`Place.key`) and method."""
+    return gaps_view.coverage_gaps(snapshot_data(key[0]), place(*key), method)

@@ -12,7 +12,8 @@ import streamlit as st
 from pcnmap import links, uploads
 from pcnmap.model import whatif
 from pcnmap.problems import QualityLog
-from ui import controls, data
+from pcnmap.words import plain
+from ui import data, display, urlstate
 
 RULES = (
     "Rules: a practice that does not sign up is covered by the network of its nearest member "
@@ -51,7 +52,7 @@ TABLE_ROWS = 5_000
 def proposal_from_url(snapshot: str) -> whatif.Proposal:
     """The proposal in the URL (or, were it too long for one, in this tab),
     with what cannot apply to ``snapshot`` dropped and said in one sentence."""
-    moves, new = controls.param("moves"), controls.param("new")
+    moves, new = urlstate.param("moves"), urlstate.param("new")
     if moves or new:
         st.session_state.pop(LONG_PROPOSAL, None)
         proposal = whatif.Proposal.from_text(moves, new)
@@ -59,7 +60,7 @@ def proposal_from_url(snapshot: str) -> whatif.Proposal:
         proposal = st.session_state.get(LONG_PROPOSAL) or whatif.Proposal()
     checked, problems = whatif.check(proposal, data.practices(snapshot), data.networks(snapshot))
     if problems:
-        st.warning(controls.plain(links.summary(problems)))
+        st.warning(plain(links.summary(problems)))
     return checked
 
 
@@ -83,13 +84,13 @@ def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: 
     if LONG_PROPOSAL not in st.session_state or not proposal:
         return
     moves, new = proposal.to_text()
-    st.info(controls.plain(
+    st.info(plain(
         f"This proposal ({len(proposal.memberships):,} changes) is too long for the page's "
         f"address ({len(moves) + len(new):,} characters; an address safely holds "
         f"{links.ADDRESS_LIMIT:,}), so it is kept in this browser tab only and a copied link "
         "will not hold it. Download its configuration to keep or share it: it loads back "
         "on this page."))
-    controls.csv_download(lambda: whatif.configuration_table(after), name,
+    display.csv_download(lambda: whatif.configuration_table(after), name,
                           "Download the proposal's configuration (CSV)",
                           key="download-long-proposal")
 
@@ -105,9 +106,9 @@ def upload_report(result: uploads.Uploaded, derived: QualityLog | None = None) -
 def upload_verdicts(result: uploads.Uploaded) -> None:
     """Each file refused (and why) or read (and as what)."""
     for error in result.errors:
-        st.error("Not used: " + controls.plain(error))
+        st.error("Not used: " + plain(error))
     for kind, path in result.files.items():
-        st.success(controls.plain(f"{path.name}: read as {uploads.KINDS[kind]}"))
+        st.success(plain(f"{path.name}: read as {uploads.KINDS[kind]}"))
 
 
 def upload_problems(result: uploads.Uploaded, derived: QualityLog | None = None) -> None:
@@ -123,7 +124,7 @@ def upload_problems(result: uploads.Uploaded, derived: QualityLog | None = None)
             st.caption(f"The first {TABLE_ROWS:,} are listed here; the CSV holds all "
                        f"{len(shown):,}.")
         st.dataframe(shown.head(TABLE_ROWS), hide_index=True, width="stretch")
-        controls.csv_download(shown, "pcnmap-upload-problems.csv", "Download the problems (CSV)")
+        display.csv_download(shown, "pcnmap-upload-problems.csv", "Download the problems (CSV)")
 
 
 def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, method: str,
@@ -138,7 +139,7 @@ def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, m
                                graph=data.lsoa_graph(snapshot),
                                method=method if method in whatif.AREA_COLUMNS else "catchment")
     was, now = before.summary, after.summary
-    st.caption(f"All of England, {controls.plain(label)}; the arrows show the difference from "
+    st.caption(f"All of England, {plain(label)}; the arrows show the difference from "
                "the shipped snapshot.")
     figures = st.columns(5)
     for column, (key, title) in zip(figures, (
@@ -161,7 +162,7 @@ def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, m
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         name: st.column_config.NumberColumn(format="%,.0f")
         for name in shown.columns if "(£)" in name or "Patients" in name})
-    controls.csv_download(shown, f"pcnmap-comparison-{snapshot}.csv",
+    display.csv_download(shown, f"pcnmap-comparison-{snapshot}.csv",
                           "Download the comparison (CSV)")
 
 

@@ -13,7 +13,8 @@ import streamlit as st
 
 from pcnmap.maps import escaping
 from pcnmap.model import lookup, methods
-from ui import controls, data
+from pcnmap.words import plain
+from ui import data, urlstate
 
 SEARCH_LABEL = "Search: a practice, network, commissioner, place or postcode"
 # Around a point: about 4 km by 4 km, a practice and its neighbours.
@@ -42,7 +43,7 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
     """The search box and its list of matches (those of the chosen
     commissioner's practices and networks first); what the chosen one shows."""
     typed, listed = st.columns(2)
-    query = typed.text_input(SEARCH_LABEL, value=controls.param("q") or "", key="search",
+    query = typed.text_input(SEARCH_LABEL, value=urlstate.param("q") or "", key="search",
                              max_chars=lookup.QUERY_LIMIT,
                              placeholder="e.g. Riverside, P81185, Chorley, PR5 6DT")
     if not query.strip():
@@ -57,18 +58,18 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
                                       | set(mine["network_code"].dropna()))
     if not matches:
         st.query_params.pop("pick", None)
-        listed.warning(f"Nothing matches {controls.plain(repr(query))}.")
+        listed.warning(f"Nothing matches {plain(repr(query))}.")
         return Picked()
     by_key = {match.key: match for match in matches}
     options = list(by_key)
-    controls.url_choice("pick", options, options[0])
+    urlstate.url_choice("pick", options, options[0])
     counts = pd.Series([m.kind for m in matches]).value_counts()
     found = ", ".join(f"{count} {lookup.KINDS[kind].lower()}{'s' if count > 1 else ''}"
                       for kind, count in counts.items())
     key = listed.selectbox(f"Matches ({found}): pick one", options, key="pick",
                        format_func=lambda k: f"{lookup.KINDS[by_key[k].kind]} · "
                                              f"{by_key[k].label}")
-    controls.url_store("pick", key, options[0])
+    urlstate.url_store("pick", key, options[0])
     return _picked(snapshot, by_key[key])
 
 
@@ -87,7 +88,7 @@ def _picked(snapshot: str, match: lookup.Match) -> Picked:
         answer = data.postcode_answer(snapshot, match.code)
         if answer is None:  # listed, so it is there; kept safe all the same
             return Picked(match=match)
-        mine = answer.networks.get(controls.param("method") or next(iter(methods.METHODS)))
+        mine = answer.networks.get(urlstate.param("method") or next(iter(methods.METHODS)))
         return Picked(_around(answer.longitude, answer.latitude),
                       (answer.longitude, answer.latitude), answer.postcode,
                       mine[0] if mine else None, match, answer)
@@ -116,13 +117,13 @@ def details(snapshot: str, picked: Picked) -> None:
         return
     if match.kind == "practice":
         practice = data.practices(snapshot).set_index("practice_code").loc[match.code]
-        st.success(controls.plain(
+        st.success(plain(
             f"{practice['practice_name']} ({match.code}, {practice['postcode']}): "
             f"{practice['network_name'] if picked.network else 'in no network'}"))
     elif match.kind == "postcode":
         _postcode(picked)
     elif match.kind == "place":
-        st.caption(controls.plain(f"{match.label} (local authority district), "
+        st.caption(plain(f"{match.label} (local authority district), "
                                   "marked on the map."))
     elif match.kind == "commissioner":
         _commissioner(match)
@@ -130,7 +131,7 @@ def details(snapshot: str, picked: Picked) -> None:
 
 def _commissioner(match: lookup.Match) -> None:
     """A commissioner found: shown only when asked, as it changes the page's place."""
-    if st.button(controls.plain(f"Show {match.label}"), key="show-commissioner"):
+    if st.button(plain(f"Show {match.label}"), key="show-commissioner"):
         st.query_params["commissioner"] = match.code
         for key in ("region", "area"):
             st.query_params.pop(key, None)
@@ -141,15 +142,15 @@ def _commissioner(match: lookup.Match) -> None:
 def _postcode(picked: Picked) -> None:
     answer = picked.answer
     if answer is None:
-        st.warning(f"No position for {controls.plain(picked.match.code)}.")
+        st.warning(f"No position for {plain(picked.match.code)}.")
         return
-    chosen = controls.param("method") or next(iter(methods.METHODS))
+    chosen = urlstate.param("method") or next(iter(methods.METHODS))
     rows = [{"Network": f"{found[1]} ({found[0]})" if found else
              "none (nearest a practice in no network, or outside every boundary)",
              "Method": methods.SHORT_NAMES[method] + (" (the map's)" if method == chosen else "")}
             for method, found in answer.networks.items() if method in methods.METHODS]
     mine = answer.networks.get(chosen)
-    st.success(controls.plain(
+    st.success(plain(
         f"{answer.postcode}: covered by {mine[1]} ({mine[0]}) by the map's boundary method"
         if mine else f"{answer.postcode}: no network's boundary holds it by the map's method"))
     st.caption("Networks have no official boundary: by each indicative method, the network "

@@ -42,7 +42,7 @@ def read(files: list, kinds: Collection[str], result_key: str) -> uploads.Upload
     """``files`` checked and read in workers (:func:`pcnmap.worker.read_files`),
     refused unless of one of ``kinds``; once per set of files (their names
     and bytes' digest), kept in the session under ``result_key`` (each
-    page's own, let go on leaving it: :data:`ui.controls.LEFT_BEHIND`)."""
+    page's own, let go on leaving it: :data:`ui.urlstate.LEFT_BEHIND`)."""
     digest = hashlib.sha256()
     for upload in files:  # file by file: no joined copy of ten-megabyte files
         digest.update(upload.name.encode() + b"\0")

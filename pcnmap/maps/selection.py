@@ -111,14 +111,9 @@ SPLIT_COLOUR = "#0077BB"
 
 @dataclass(frozen=True)
 class CoverageGaps:
-    """The coverage-gaps page for one selection: its tables and its map.
+    """The coverage-gaps map's layers for one place.
 
     Attributes:
-        unaligned: Practices with patients in no network.
-        areas: LSOAs nearest a practice in no network.
-        sizes: Every network's size check.
-        split: Non-contiguous networks (by the boundary method).
-        by_commissioner: Coverage by commissioner.
         bounds: The view to fit (minx, miny, maxx, maxy).
         commissioners: The commissioners' outlines as GeoJSON text.
         uncovered: Areas nearest a practice in no network, GeoJSON text (None: none).
@@ -126,14 +121,9 @@ class CoverageGaps:
         split_shapes: Non-contiguous networks' boundaries, GeoJSON text (None: none).
         practices: Practice rows of the practices in no network.
         place_labels: District names in view.
-        place: The selection in a file name.
+        place: The place in a file name.
     """
 
-    unaligned: pd.DataFrame
-    areas: pd.DataFrame
-    sizes: pd.DataFrame
-    split: pd.DataFrame
-    by_commissioner: pd.DataFrame
     bounds: tuple[float, float, float, float]
     commissioners: str
     uncovered: str | None
@@ -144,55 +134,32 @@ class CoverageGaps:
     place: str
 
 
-def _only(frame: pd.DataFrame, commissioner: str | None,
-          column: str = "commissioner_code") -> pd.DataFrame:
-    return frame if commissioner is None else frame[frame[column] == commissioner]
-
-
-def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: str | None,
-                  area: str | None, method: str, unaligned: pd.DataFrame,
-                  every_area: pd.DataFrame, every_size: pd.DataFrame,
-                  every_split: pd.DataFrame, by_commissioner: pd.DataFrame,
-                  outlines: gpd.GeoDataFrame, uncovered: gpd.GeoDataFrame,
-                  boundaries: gpd.GeoDataFrame | Shapes, places: gpd.GeoDataFrame
-                  ) -> CoverageGaps:
-    """The coverage gaps of one selection, tables and map layers.
+def coverage_gap_layers(practices: pd.DataFrame, *, unaligned: pd.DataFrame,
+                        areas: pd.DataFrame, under: pd.DataFrame, split: pd.DataFrame,
+                        outlines: gpd.GeoDataFrame, uncovered: gpd.GeoDataFrame,
+                        boundaries: gpd.GeoDataFrame | Shapes, places: gpd.GeoDataFrame,
+                        method: str, place: str) -> CoverageGaps:
+    """The coverage-gaps map of one place, from what the place selected.
 
     Args:
-        practices: The snapshot's practices.
-        commissioner: The chosen commissioner, or None.
-        region: The chosen region, or None.
-        area: The chosen STP/ICB, or None.
-        method: The boundary method.
-        unaligned: England's practices with patients in no network.
-        every_area: England's uncovered areas (LSOAs).
-        every_size: Every network's size check.
-        every_split: England's non-contiguous networks (by ``method``).
-        by_commissioner: Coverage by commissioner of the chosen practices.
-        outlines: Commissioner outlines (local detail).
-        uncovered: The uncovered areas' shapes.
+        practices: The place's practices.
+        unaligned: Its practices with patients in no network.
+        areas: Its LSOAs nearest a practice in no network.
+        under: Its networks under 30,000 patients.
+        split: Its non-contiguous networks.
+        outlines: Its commissioners' outlines (local detail).
+        uncovered: Every uncovered area's shape (those of ``areas`` drawn).
         boundaries: Network boundaries (local detail for a commissioner,
             national scale otherwise).
         places: The local authority districts.
+        method: The boundary method.
+        place: The place in a file name.
 
     Returns:
-        The page's tables and its layers' data, every text escaped.
+        The layers' data, every text escaped.
     """
-    chosen = lookup.within_area(practices, region, area)
-    unaligned_practices = _only(unaligned, commissioner)
-    unaligned_practices = unaligned_practices[codes.one_of(
-        unaligned_practices["practice_code"], chosen["practice_code"])]
-    areas = _only(every_area, commissioner, "lsoa_commissioner_code")
-    sizes = _only(every_size, commissioner)
-    split = every_split
-    if commissioner:
-        mine = set(chosen.loc[chosen["commissioner_code"] == commissioner,
-                              "network_code"].dropna())
-        split = split[codes.one_of(split["network_code"], mine)]
-    outlines = _only(outlines, commissioner)
-    outlines = outlines[codes.one_of(outlines["commissioner_code"],
-                                     chosen["commissioner_code"].unique())]
     uncovered = uncovered[codes.one_of(uncovered["practice_code"], areas["practice_code"])]
+
     def layer(network_codes: pd.Series, colour: str) -> str | None:
         # One selection: shapes.Shapes makes geometries only for the rows picked.
         picked = boundaries[(boundaries["method"] == method)
@@ -202,19 +169,17 @@ def coverage_gaps(practices: pd.DataFrame, *, commissioner: str | None, region: 
 
     bounds = tuple(float(v) for v in outlines.total_bounds)
     return CoverageGaps(
-        unaligned=unaligned_practices, areas=areas, sizes=sizes, split=split,
-        by_commissioner=_only(by_commissioner, commissioner),
         bounds=bounds,
         commissioners=layerdata.commissioner_geojson(outlines),
         uncovered=layerdata.geojson(layerdata.rounded(escape_columns(
             uncovered[["practice_code", "area_km2", "geometry"]], ["practice_code"])))
         if len(uncovered) else None,
-        under=layer(sizes.loc[sizes["size_band"] == "under", "network_code"], UNDER_COLOUR),
+        under=layer(under["network_code"], UNDER_COLOUR),
         split_shapes=layer(split["network_code"], SPLIT_COLOUR),
-        practices=layerdata.practice_rows(chosen[codes.one_of(
-            chosen["practice_code"], unaligned_practices["practice_code"])], {}),
+        practices=layerdata.practice_rows(practices[codes.one_of(
+            practices["practice_code"], unaligned["practice_code"])], {}),
         place_labels=layerdata.place_label_rows(places, bounds),
-        place=place_name(commissioner, region, area),
+        place=place,
     )
 
 

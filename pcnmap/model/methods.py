@@ -6,13 +6,29 @@ screen showing one names it and its assumption.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Method(StrEnum):
+    """A way of deriving network areas (its value is its code in the data and
+    the address)."""
+
+    CATCHMENT = "catchment"
+    LSOA = "lsoa"
+    VORONOI = "voronoi"
+
+
+CATCHMENT, LSOA, VORONOI = Method.CATCHMENT, Method.LSOA, Method.VORONOI
 METHODS = {
-    "catchment": "practice catchments grown in proportion to their lists",
-    "lsoa": "LSOAs to the nearest practice's network",
-    "voronoi": "nearest-practice cells (Voronoi) of practice sites",
+    CATCHMENT: "practice catchments grown in proportion to their lists",
+    LSOA: "LSOAs to the nearest practice's network",
+    VORONOI: "nearest-practice cells (Voronoi) of practice sites",
 }
+# The method a page draws until another is chosen (see the README's
+# "Network boundaries" for why).
+DEFAULT = CATCHMENT
 # The methods' names where a column is narrow (a table beside the map).
-SHORT_NAMES = {"catchment": "Catchments", "lsoa": "LSOAs", "voronoi": "Voronoi cells"}
+SHORT_NAMES = {CATCHMENT: "Catchments", LSOA: "LSOAs", VORONOI: "Voronoi cells"}
 INDICATIVE_NOTE = (
     "Indicative boundaries derived by pcnmap from practice locations; networks "
     "have no official boundary."

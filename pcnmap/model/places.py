@@ -89,6 +89,15 @@ def commissioner_labels(commissioners: pd.DataFrame, ccg_names: Mapping[str, str
     return dict(sorted(labels.items()))
 
 
+def short_label(label: str, code: str) -> str:
+    """A commissioner as a heading names it: its place and code, without the
+    ICB a label adds ("00X · Chorley and South Ribble (Lancashire and South
+    Cumbria ICB)" -> "Chorley and South Ribble (00X)")."""
+    place = label.split(SEPARATOR, 1)[1] if SEPARATOR in label else label
+    place = re.sub(r"\s*\([^()]*\bICB\)$", "", place).strip()
+    return f"{place} ({code})" if place and place != code else code
+
+
 def predecessor_names(snapshots: list[pd.DataFrame]) -> dict[str, str]:
     """CCG code -> its name, from the practices of snapshots whose
     commissioners are CCGs, the most recent given first (its name wins)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pcnmap import store
-from tests.screen import run, shown
+from tests.screen import metrics, run, shown
 
 
 def test_overview_shows_the_latest_snapshots_headline() -> None:
@@ -12,18 +12,18 @@ def test_overview_shows_the_latest_snapshots_headline() -> None:
     key = store.snapshot_keys()[-1]
     figures = store.headline(store.read_table(store.DATA_DIR, key, "practices"),
                              store.read_table(store.DATA_DIR, key, "networks"))
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["GP practices"] == f"{figures.practices:,}"
-    assert metrics["Networks"] == f"{figures.networks:,}"
-    assert metrics["Patients in a network"] == f"{figures.share_in_network:.1%}"
+    shown_metrics = metrics(app)
+    assert shown_metrics["GP practices"] == f"{figures.practices:,}"
+    assert shown_metrics["Networks"] == f"{figures.networks:,}"
+    assert shown_metrics["Patients in a network"] == f"{figures.share_in_network:.1%}"
     assert key in str(app.query_params["snapshot"])
 
 
 def test_choosing_a_snapshot_updates_figures_and_url() -> None:
     app = run()
-    before = {m.label: m.value for m in app.metric}
+    before = metrics(app)
     app.selectbox[0].select("2019-12").run()
-    after = {m.label: m.value for m in app.metric}
+    after = metrics(app)
     figures = store.headline(store.read_table(store.DATA_DIR, "2019-12", "practices"),
                              store.read_table(store.DATA_DIR, "2019-12", "networks"))
     assert after["GP practices"] == f"{figures.practices:,}"
@@ -35,7 +35,7 @@ def test_link_opens_the_same_snapshot() -> None:
     app = run(snapshot="2022-04")
     assert app.selectbox[0].value == "2022-04"
     networks = store.read_table(store.DATA_DIR, "2022-04", "networks")
-    assert {m.label: m.value for m in app.metric}["Networks"] == f"{len(networks):,}"
+    assert metrics(app)["Networks"] == f"{len(networks):,}"
 
 
 def test_attribution_is_shown() -> None:

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from pcnmap import store
+from pcnmap.words import plain
 from tests.screen import run, shown
-from ui.controls import plain
 
 PLAN = "pages/6_Plan_a_change.py"
 MAP = "pages/1_Network_map.py"

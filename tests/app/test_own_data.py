@@ -15,7 +15,7 @@ from pcnmap import uploads, worker
 from pcnmap.pipeline.catalogue import load_catalogue
 from tests import hostile
 from tests.screen import run, shown
-from ui import controls
+from ui import urlstate
 
 PAGE = "pages/7_Your_own_data.py"
 EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
@@ -181,11 +181,11 @@ def test_files_are_on_disk_only_while_read_and_let_go_on_leaving(monkeypatch) ->
     # What the page keeps, as the next page's start finds it (AppTest keeps
     # the first page's address across a switch, so the start is called here).
     state = {"_page": "Your_own_data", **kept}
-    monkeypatch.setattr(controls, "st", SimpleNamespace(session_state=state, query_params={}))
-    controls.keep_shared_choices("Your_own_data")  # a rerun of the page keeps them
+    monkeypatch.setattr(urlstate, "st", SimpleNamespace(session_state=state, query_params={}))
+    urlstate.keep_shared_choices("Your_own_data")  # a rerun of the page keeps them
     assert set(kept) <= set(state)
-    controls.keep_shared_choices("Data_quality")
-    assert not any(key in state for key in controls.LEFT_BEHIND)
+    urlstate.keep_shared_choices("Data_quality")
+    assert not any(key in state for key in urlstate.LEFT_BEHIND)
 
 
 def test_only_refused_files_are_not_set_beside_the_snapshot() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from pcnmap import store
 from pcnmap.model import coverage, funding
-from tests.screen import downloads, run
+from tests.screen import downloads, metrics, run
 from ui import pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +55,8 @@ def test_coverage_gaps_figures_match_the_analysis() -> None:
     app = run("pages/2_Coverage_gaps.py", snapshot="2019-12")
     practices = store.read_table(store.DATA_DIR, "2019-12", "practices")
     gaps = coverage.unaligned_practices(practices)
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Practices with patients in no network"] == f"{len(gaps):,}"
+    shown_metrics = metrics(app)
+    assert shown_metrics["Practices with patients in no network"] == f"{len(gaps):,}"
     assert len(downloads(app)) == 5  # one CSV per table
     app.radio(key="band").set_value("single practice").run()
     assert not app.exception
@@ -158,10 +158,11 @@ def test_coverage_gaps_names_each_flagged_networks_groups() -> None:
     assert app.radio(key="method").value == "catchment"
     groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
     flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Non-contiguous networks (indicative)"] == f"{len(flagged):,}"
-    table = next(frame.value for frame in app.dataframe if "The groups" in frame.value.columns)
-    assert set(table["Network"]) == set(flagged["network_code"])
+    shown_metrics = metrics(app)
+    assert shown_metrics["Non-contiguous networks (indicative)"] == f"{len(flagged):,}"
+    table = next(frame.value for frame in app.dataframe
+                 if "The groups of practices" in frame.value.columns)
+    assert set(table["Network code"]) == set(flagged["network_code"])
     app.radio(key="method").set_value("voronoi").run()
     assert "method" in app.query_params and not app.exception
 

@@ -9,8 +9,8 @@ import pytest
 
 from pcnmap import links, store
 from pcnmap.model import lookup, whatif
+from pcnmap.words import code_span, plain
 from tests.screen import shown
-from ui.controls import code_span, plain
 
 HOSTILE = ["[Sign in](https://evil.example/login)", "![x](https://evil.example/x.png)",
            "<img src=x onerror=alert(1)>", "**bold** _it_ `code` # heading", ":red[colour]",

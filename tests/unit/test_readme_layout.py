@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("pages", "ui", "pcnmap", "pcnmap/declared", "pcnmap/pipeline", "pcnmap/model",
-           "pcnmap/maps", "bench")
+           "pcnmap/maps", "pcnmap/views", "bench")
 
 
 def bullets() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Each page's view: what a page shows, worked out without Streamlit."""

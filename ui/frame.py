@@ -1,0 +1,99 @@
+"""The frame around every page: its start (the sidebar's snapshot and place,
+or presentation mode's bar), the guard that turns any error into a
+sentence, and "About the data" with the attribution lines."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from pcnmap import store
+from pcnmap.model.place import Place
+from pcnmap.words import code_span, plain
+from ui import data, presentation
+from ui.pickers import place_picker, snapshot_picker
+from ui.urlstate import SHARED_KEYS, remember_shared_choices
+
+LOG = logging.getLogger("pcnmap")
+
+
+def _through_the_entry_point() -> None:
+    """Rerun through ``dashboard.py`` when a page was run without it.
+
+    Until some session has run the entry point (which calls st.navigation),
+    Streamlit treats an app with a ``pages/`` folder as an old-style
+    multipage app and runs a linked page's file by itself: a fresh server's
+    first visitor following a link to a page got no page configuration, no
+    guard and Streamlit's own page names. The flag Streamlit keeps for that
+    is switched off, once for the server, and a session that never ran the
+    entry point (``_page`` is its mark) starts its run again.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if "_page" not in st.session_state:
+            st.rerun()
+
+
+def page_start(*, place: bool = True) -> tuple[str, Place]:
+    """The sidebar every page begins with (below the navigation): the
+    snapshot, the place (region, STP/ICB, commissioner) when the page filters
+    by it, and the presentation switch; in presentation mode, the bar at the
+    top instead. Returns the snapshot and the place (all of England when the
+    page does not filter by place)."""
+    _through_the_entry_point()
+    presentation.check_address()
+    if presentation.presenting():
+        bar = presentation.bar(SHARED_KEYS)
+        snapshot = snapshot_picker(bar.snapshot)
+        chosen = data.place(snapshot)
+        if place:
+            with bar.place(data.place_label_now(snapshot)):
+                chosen = place_picker(snapshot, st)
+        presentation.toggle()
+        return snapshot, chosen
+    snapshot = snapshot_picker()
+    chosen = place_picker(snapshot) if place else data.place(snapshot)
+    presentation.toggle()
+    return snapshot, chosen
+
+
+def list_note(snapshot: str) -> None:
+    """Say where the list sizes are of another date than the memberships."""
+    note = data.snapshot(snapshot).list_note
+    if note:
+        st.caption(note)
+
+
+def guarded(page: Callable[[], None]) -> None:
+    """Run a page; show a plain message instead of any error's traceback."""
+    try:
+        page()
+        remember_shared_choices()
+        data.release_memory()
+    except store.DataMissing as error:
+        st.error(f"Some of the app's data is missing: {plain(error)}")
+    except Exception:  # the user sees a sentence; the log keeps the detail
+        LOG.exception("page failed")
+        st.error("Something went wrong drawing this page. The details are in the app's log; "
+                 "please report what you selected.")
+
+
+def about_the_data(snapshot: str) -> None:
+    """Sources, dates and the attribution lines the licences require."""
+    info = data.snapshot(snapshot)
+    with st.expander("About the data", expanded=False):
+        notes = " ".join(note for note in info.notes.values() if note)
+        st.markdown(
+            f"**{plain(info.label)}**: practices and memberships as published for "
+            f"{plain(info.as_of)}; commissioners are {plain(info.commissioner_kind)}s. "
+            f"{plain(notes)}")
+        # A Markdown table, not st.dataframe: the data grid's script (over a
+        # megabyte) would load on every page just for this short list.
+        st.markdown("| Source file | Vintage | SHA-256 (first 16) |\n|---|---|---|\n" + "\n".join(
+            f"| {code_span(source['name'])} | {plain(source['vintage'])} | "
+            f"{code_span(source['sha256'][:16] + '…')} |" for source in info.sources))
+        st.markdown("\n".join(f"- {line}" for line in store.ATTRIBUTION))
