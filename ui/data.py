@@ -257,14 +257,18 @@ def place_shapes() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
 def network_map_layers(snapshot: str, method: str, commissioner: str | None,
                        region: str | None, area: str | None) -> selection.NetworkMapLayers:
-    """What the network map draws for one selection (built once, shared by sessions)."""
+    """What the network map draws for one place (built once, shared by
+    sessions): the place's practices and every member of its networks."""
+    chosen = place(snapshot, region, area, commissioner)
+    every = practices(snapshot)
     return selection.network_map_layers(
-        practices(snapshot), commissioner=commissioner, region=region, area=area,
+        chosen.with_whole_networks(every), commissioners=chosen.commissioner_codes(every),
+        local=bool(commissioner),
         method=method, local_outlines=commissioners(snapshot),
         national_outlines=national_commissioners(snapshot),
         local_boundaries=network_boundaries(snapshot),
         national_boundaries=national_boundaries(snapshot), places=place_shapes(),
-        colours=network_colours(snapshot, method))
+        colours=network_colours(snapshot, method), place=chosen.file_part)
 
 
 @st.cache_resource(show_spinner=False)
@@ -420,30 +424,22 @@ def network_benchmarks(snapshot: str, year: str, network_code: str
     return benchmarks.network_benchmarks(measures, network_code)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def network_facts(key: str, network_code: str, method: str):
+    """Everything the panel and the sheet say of a network (None: not open)."""
+    from pcnmap.views import network as view
+
+    since = changes.previous_snapshot(snapshot_keys(), key)
+    return view.network_facts(snapshot_data(key), network_code, method,
+                              snapshot_data(since) if since else None,
+                              network_colours().get(network_code, colours.PALETTE[1]))
+
+
 @st.cache_resource(show_spinner="Writing the network sheet…", max_entries=32)
 def network_sheet(key: str, network_code: str, method: str) -> str:
-    """The network's one-page sheet (print-ready HTML)."""
-    info = snapshot(key)
-    year = default_year(key)
-    since = changes.previous_snapshot(snapshot_keys(), key)
-    change = None
-    if since:
-        found = changes_between(since, key).networks.set_index("network_code")
-        change = found.loc[network_code] if network_code in found.index else None
-    facts = sheet.sheet_facts(
-        network_code, snapshot_label=info.label, as_of=info.as_of, method=method,
-        networks=networks(key), practices=practices(key),
-        boundaries=network_boundaries(key), outlines=commissioners(key),
-        contiguity=contiguity(key), funding=entitlements(key, year), change=change,
-        previous_label=snapshot(since).label if since else None,
-        benchmarks=network_benchmarks(key, year, network_code),
-        rurality=benchmarks.network_rurality(
-            practices(key)[practices(key)["network_code"] == network_code],
-            lsoa_networks(key), lsoa_rurality(key), network_code, method),
-        commissioner_word=info.commissioner_word, sources=info.sources,
-        attribution=store.ATTRIBUTION,
-        colour=network_colours().get(network_code, colours.PALETTE[1]))
-    return sheet.network_sheet(facts)
+    """The network's one-page sheet (print-ready HTML), from its facts."""
+    return sheet.network_sheet(network_facts(key, network_code, method),
+                               snapshot(key).sources, store.ATTRIBUTION)
 
 
 @st.cache_resource(show_spinner="Loading England's postcodes…")
@@ -537,3 +533,39 @@ def place_label_now(key: str) -> str:
 def coverage_gaps(key: tuple, method: str) -> gaps_view.CoverageGapsView:
     """The Coverage gaps page for a place (:attr:`Place.key`) and method."""
     return gaps_view.coverage_gaps(snapshot_data(key[0]), place(*key), method)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cross_commissioner_view(key: tuple):
+    """The Cross-commissioner networks page for a place (:attr:`Place.key`)."""
+    from pcnmap.views import cross_commissioner as view
+
+    return view.cross_commissioner(snapshot_data(key[0]), place(*key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def data_quality_view(key: tuple):
+    """The Data quality page for a place (:attr:`Place.key`)."""
+    from pcnmap.views import data_quality as view
+
+    return view.data_quality(snapshot_data(key[0]), place(*key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def overview_view(key: tuple):
+    """The Overview for a place (:attr:`Place.key`)."""
+    from pcnmap.views import overview as view
+
+    return view.overview(snapshot_data(key[0]), place(*key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def network_choices(key: tuple) -> dict[str, str]:
+    """The networks to choose from on a place's pages, code -> "name (code)":
+    the place's own first, then the rest of England's, each by name."""
+    chosen = place(*key)
+    found = networks(key[0])
+    mine = chosen.network_codes(practices(key[0]))
+    labels = {code: f"{name} ({code})" for code, name in
+              zip(found["network_code"], found["network_name"], strict=True)}
+    return dict(sorted(labels.items(), key=lambda item: (item[0] not in mine, item[1])))

@@ -12,7 +12,6 @@ import pandas as pd
 from pcnmap import codes
 from pcnmap.maps import layerdata
 from pcnmap.maps.escaping import escape_columns
-from pcnmap.model import lookup
 from pcnmap.shapes import Shapes
 
 
@@ -42,29 +41,24 @@ class NetworkMapLayers:
     place: str
 
 
-def place_name(commissioner: str | None, region: str | None, area: str | None) -> str:
-    """The selection as a file name part: the narrowest place chosen."""
-    return commissioner or area or region or "england"
-
-
-def network_map_layers(practices: pd.DataFrame, *, commissioner: str | None,
-                       region: str | None, area: str | None, method: str,
-                       local_outlines: gpd.GeoDataFrame, national_outlines: gpd.GeoDataFrame,
+def network_map_layers(practices: pd.DataFrame, *, commissioners: set[str], local: bool,
+                       method: str, local_outlines: gpd.GeoDataFrame,
+                       national_outlines: gpd.GeoDataFrame,
                        local_boundaries: gpd.GeoDataFrame | Shapes,
                        national_boundaries: gpd.GeoDataFrame | Shapes, places: gpd.GeoDataFrame,
-                       colours: dict[str, str]) -> NetworkMapLayers:
-    """The layers of the network map for one selection.
+                       colours: dict[str, str], place: str) -> NetworkMapLayers:
+    """The layers of the network map for one place.
 
     A commissioner is drawn in local detail (its outline and boundaries at
-    100 m, positions to the metre) with the practices serving it; a region,
-    STP/ICB or all of England at national scale (1 km boundaries on a 100 m
-    grid), as many networks at once would otherwise be megabytes.
+    100 m, positions to the metre); a region, STP/ICB or all of England at
+    national scale (1 km boundaries on a 100 m grid), as many networks at
+    once would otherwise be megabytes.
 
     Args:
-        practices: The snapshot's practices.
-        commissioner: The chosen commissioner's code, or None.
-        region: The chosen NHS region's code, or None (any).
-        area: The chosen STP/ICB's code, or None (any).
+        practices: The practices to draw: the place's, and every member of
+            a network with a member in it (so each network is drawn whole).
+        commissioners: The place's commissioners (their outlines drawn).
+        local: Whether to draw in local detail.
         method: The boundary method drawn.
         local_outlines: Commissioner outlines at local detail.
         national_outlines: Commissioner outlines at national scale.
@@ -72,33 +66,31 @@ def network_map_layers(practices: pd.DataFrame, *, commissioner: str | None,
         national_boundaries: Network boundaries at national scale (every method).
         places: The local authority districts (the ``places`` table).
         colours: Each network's colour.
+        place: The place in a file name.
 
     Returns:
         The layers' data, every text escaped.
     """
-    if commissioner:
-        chosen = lookup.serving(practices, commissioner)
-        outlines = local_outlines[local_outlines["commissioner_code"] == commissioner]
-        derived, grid, practice_grid = local_boundaries, layerdata.LOCAL_PRECISION, \
-            layerdata.LOCAL_PRECISION
+    if local:
+        outlines, derived = local_outlines, local_boundaries
+        grid = practice_grid = layerdata.LOCAL_PRECISION
     else:
-        chosen = lookup.within_area(practices, region, area)
-        outlines = national_outlines[codes.one_of(national_outlines["commissioner_code"],
-                                                  chosen["commissioner_code"].unique())]
-        derived, grid, practice_grid = national_boundaries, layerdata.NATIONAL_PRECISION, 1e-4
+        outlines, derived = national_outlines, national_boundaries
+        grid, practice_grid = layerdata.NATIONAL_PRECISION, 1e-4
+    outlines = outlines[codes.one_of(outlines["commissioner_code"], sorted(commissioners))]
     drawn = derived[(derived["method"] == method)
-                    & codes.one_of(derived["network_code"], chosen["network_code"])]
+                    & codes.one_of(derived["network_code"], practices["network_code"])]
     bounds = tuple(float(v) for v in outlines.total_bounds)
     return NetworkMapLayers(
         bounds=bounds,
         commissioners=layerdata.commissioner_geojson(outlines, grid),
         networks=layerdata.network_geojson(drawn, colours, grid) if len(drawn) else None,
-        practices=layerdata.practice_rows(chosen, colours, practice_grid),
+        practices=layerdata.practice_rows(practices, colours, practice_grid),
         # Compact: the layers are cached, and this is wanted only for a download.
         derived=Shapes.of(drawn),
         place_labels=layerdata.place_label_rows(places, bounds),
         network_labels=layerdata.network_label_rows(drawn) if len(drawn) else [],
-        place=place_name(commissioner, region, area),
+        place=place,
     )
 
 

@@ -22,6 +22,9 @@ from pcnmap.model.methods import NO_NETWORK
 # 50,000 registered patients.
 SIZE_MIN = 30_000
 SIZE_MAX = 50_000
+# Each size band in words, the same on every screen and sheet.
+SIZE_WORDS = {"under": "under 30,000 patients (a gap to flag)",
+              "over": "over 50,000 patients (a note)", "within": "within 30,000-50,000"}
 
 
 def practices_in_no_network(practices: pd.DataFrame) -> pd.DataFrame:

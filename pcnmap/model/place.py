@@ -105,6 +105,14 @@ class Place:
             return frame
         return frame[codes.one_of(frame[column], self.network_codes(practices))]
 
+    def with_whole_networks(self, practices: pd.DataFrame) -> pd.DataFrame:
+        """The place's practices and every member of its networks (so a map
+        draws each network whole, members elsewhere included)."""
+        if self.is_england:
+            return practices
+        return practices[self.holds(practices) | codes.one_of(
+            practices[NETWORK_CODE], self.network_codes(practices))]
+
     def commissioner_codes(self, practices: pd.DataFrame) -> set[str]:
         """The commissioners whose practices belong to the place."""
         return set(self.practices(practices)[COMMISSIONER_CODE].dropna())

@@ -32,8 +32,6 @@ PATIENTS_IN_NETWORK = Column("patients_in_network", "Patients in a network", Kin
 PCT_PATIENTS = Column("pct_patients_in_network", "Patients in a network (%)", Kind.PERCENT)
 PCT_PRACTICES = Column("pct_practices_in_network", "Practices in a network (%)",
                        Kind.PERCENT)
-SIZES = {"under": "under 30,000 (to flag)", "over": "over 50,000 (a note)",
-         "within": "30,000-50,000"}
 TABS = {"unaligned": "Practices in no network", "areas": "Uncovered areas",
         "sizes": "Network sizes", "split": "Non-contiguous networks",
         "commissioners": "By commissioner"}
@@ -137,7 +135,7 @@ def coverage_gaps(data: SnapshotData, place: Place, method: str) -> CoverageGaps
             file_name=f"pcnmap-uncovered-areas-{data.key}-{name}.csv",
             caption="LSOAs whose nearest practice (by the boundary rule) is in no network."),
         "sizes": table(
-            sizes.assign(**{SIZE_WORDS: sizes[c.SIZE_BAND].map(SIZES),
+            sizes.assign(**{SIZE_WORDS: sizes[c.SIZE_BAND].map(coverage.SIZE_WORDS),
                             c.COMMISSIONER_LABEL: sizes[c.COMMISSIONER_CODE].map(labels)}),
             (c.NETWORK_NAME, c.REGISTERED, SIZE_WORDS, c.NETWORK_CODE, c.COMMISSIONER_LABEL,
              c.MEMBER_COUNT, c.SINGLE_PRACTICE, c.SIZE_BAND), key=c.NETWORK_CODE,

@@ -7,7 +7,9 @@ import pandas as pd
 
 from pcnmap import store
 from pcnmap.columns import NETWORK_CODE
+from pcnmap.model import funding
 from pcnmap.model.place import Place
+from pcnmap.views.source import SnapshotData
 from pcnmap.words import plural
 
 
@@ -31,3 +33,11 @@ def shared_note(place: Place, beyond: set[str], info: store.SnapshotInfo) -> str
             f"{'has' if len(beyond) == 1 else 'have'} members outside {place.name}: a network "
             f"counts in every place it has members in (once in each), so the counts of "
             f"networks of several {info.commissioner_plural} are not their sum.")
+
+
+def entitlements(data: SnapshotData) -> funding.NetworkFunding:
+    """Every network's entitlement in the snapshot's first funding year
+    (worked out once a snapshot)."""
+    year = funding.default_year(data.rates, data.info.financial_years)
+    return data.remember(("entitlements", year), lambda: funding.network_funding(
+        data.practices, data.funding_lists, data.rates, year))

@@ -8,7 +8,7 @@ import pytest
 
 from pcnmap import store
 from pcnmap.model import coverage, funding
-from tests.screen import downloads, metrics, run
+from tests.screen import downloads, metrics, run, shown
 from ui import pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,8 @@ def test_network_map_search_and_url_state() -> None:
     assert app.selectbox(key="network").value == "U34632"
     panel = [m.value for m in app.metric]
     assert panel[1] == "3"
-    assert any("Sub-ICB locations: 00X, 01E" in c.value.replace("\\", "") for c in app.caption)
+    assert any("Sub-ICB locations: Chorley and South Ribble (00X); Greater Preston (01E)."
+               in shown(c.value) for c in app.caption)
     assert "Download boundaries (GeoJSON)" in downloads(app)
     assert "Download this map (HTML, works offline)" in downloads(app)
     app.text_input(key="search").input("no such practice anywhere").run()

@@ -10,6 +10,7 @@ import pytest
 from pcnmap import store
 from pcnmap.maps import colours, selection
 from pcnmap.model import coverage
+from pcnmap.model.place import Place
 
 
 @pytest.fixture(scope="module")
@@ -25,23 +26,27 @@ def tables(built_extract: Path) -> dict:
             "uncovered": read("uncovered_areas")}
 
 
-def layers(tables: dict, **place) -> selection.NetworkMapLayers:
+def layers(tables: dict, **codes) -> selection.NetworkMapLayers:
     shapes = tables["national_boundaries"]
+    place = Place("2023-01", **codes)
+    practices = tables["practices"]
     return selection.network_map_layers(
-        tables["practices"], method="lsoa",
-        **{"commissioner": None, "region": None, "area": None, **place},
-        local_outlines=tables["local_outlines"], national_outlines=tables["national_outlines"],
+        place.with_whole_networks(practices), method="lsoa",
+        commissioners=place.commissioner_codes(practices), local=bool(place.commissioner),
+        place=place.file_part, local_outlines=tables["local_outlines"],
+        national_outlines=tables["national_outlines"],
         local_boundaries=tables["local_boundaries"],
         national_boundaries=tables["national_boundaries"], places=tables["places"],
         colours=colours.stable_colours(shapes[shapes["method"] == "catchment"]))
 
 
-def test_a_commissioner_is_drawn_in_local_detail_with_the_practices_serving_it(tables) -> None:
+def test_a_commissioner_is_drawn_in_local_detail_with_its_networks_whole(tables) -> None:
     practices = tables["practices"]
     commissioner = practices["commissioner_code"].value_counts().index[0]
     drawn = layers(tables, commissioner=commissioner)
-    serving = practices[(practices["commissioner_code"] == commissioner)
-                        | (practices["network_commissioner_code"] == commissioner)]
+    own = practices["commissioner_code"] == commissioner
+    serving = practices[own | practices["network_code"].isin(
+        set(practices.loc[own, "network_code"].dropna()))]
     assert {row[3] for row in json.loads(drawn.practices.rows)} == set(
         serving.dropna(subset=["longitude"])["practice_code"])
     outline = tables["local_outlines"]
@@ -78,19 +83,20 @@ def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
         practices[practices["stp_code"] == area].dropna(subset=["longitude"])["practice_code"])
 
 
-def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(tables) -> None:
-    sizes = coverage.size_check(tables["networks"])
-    split = coverage.non_contiguous(tables["contiguity"], tables["local_boundaries"], "lsoa")
-    gaps = selection.coverage_gaps(
-        tables["practices"], commissioner=None, region=None, area=None, method="lsoa",
-        unaligned=coverage.unaligned_practices(tables["practices"]),
-        every_area=coverage.uncovered_areas(tables["lsoa_networks"]), every_size=sizes,
-        every_split=split, by_commissioner=coverage.commissioner_coverage(tables["practices"]),
-        outlines=tables["local_outlines"], uncovered=tables["uncovered"],
-        boundaries=tables["national_boundaries"], places=tables["places"])
+def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(
+        built_extract: Path) -> None:
+    from pcnmap.views.coverage_gaps import coverage_gaps
+    from pcnmap.views.source import SnapshotData
+
+    data = SnapshotData.from_folder(built_extract, "2023-01")
+    view = coverage_gaps(data, Place("2023-01"), "lsoa")
+    gaps = view.layers
+    sizes = coverage.size_check(data.networks)
+    split = coverage.non_contiguous(data.contiguity, data.network_boundaries.attributes, "lsoa")
     under = {f["properties"]["network_code"]: f["properties"]["colour"]
              for f in json.loads(gaps.under)["features"]} if gaps.under else {}
-    drawn_under = set(tables["national_boundaries"].query("method == 'lsoa'")["network_code"])
+    national = data.national_boundaries
+    drawn_under = set(national[national["method"] == "lsoa"]["network_code"])
     assert set(under) == set(sizes.loc[sizes["size_band"] == "under", "network_code"]) & \
         drawn_under
     assert set(under.values()) <= {selection.UNDER_COLOUR}
@@ -99,5 +105,5 @@ def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(tables
             "features"]} <= set(split["network_code"])
     assert gaps.place == "england"
     drawn_codes = {row[3] for row in json.loads(gaps.practices.rows)}
-    assert drawn_codes <= set(gaps.unaligned["practice_code"])
-    assert gaps.sizes.equals(sizes)
+    assert drawn_codes <= set(view.tables["unaligned"].frame["practice_code"])
+    assert list(view.tables["sizes"].frame["network_code"]) == list(sizes["network_code"])

@@ -12,6 +12,7 @@ import shapely
 
 from pcnmap import store
 from pcnmap.maps import colours, export, selection
+from pcnmap.model.place import Place
 from pcnmap.shapes import ShapePool, Shapes
 
 KEY = "2023-01"
@@ -69,9 +70,10 @@ def test_the_network_map_is_the_same_from_compact_boundaries(built_extract: Path
         "colours": colours.stable_colours(national[national["method"] == "catchment"]),
     }
     commissioner = practices["commissioner_code"].value_counts().index[0]
-    for place in ({"commissioner": commissioner}, {}):
+    for place in (Place(KEY, commissioner=commissioner), Place(KEY)):
         drawn = [selection.network_map_layers(
-            practices, **{"commissioner": None, "region": None, "area": None, **place},
+            place.with_whole_networks(practices), local=bool(place.commissioner),
+            commissioners=place.commissioner_codes(practices), place=place.file_part,
             method="catchment", local_boundaries=local, national_boundaries=coarse, **tables)
             for local, coarse in (
                 (store.read_geo(built_extract, KEY, "network_boundaries"), national),

@@ -1,0 +1,93 @@
+"""The Data quality page for one place: every record the build could not
+place, with its file, row and column, limited to the place's own records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pcnmap import columns as c
+from pcnmap.columns import Column
+from pcnmap.model.place import Place
+from pcnmap.problems import CHECKS
+from pcnmap.views.parts import Figure, Table, table
+from pcnmap.views.source import SnapshotData
+from pcnmap.words import named, plural
+
+WHAT = Column("what", "What was checked")
+RECORD_NAMED = Column("record_named", "Record")
+
+
+@dataclass(frozen=True)
+class DataQualityView:
+    """What the page shows for one place.
+
+    Attributes:
+        title: The heading, naming the place.
+        figure: Findings about the place's records.
+        unplaced: Words on findings that name no record of any place ("" none).
+        checks: The findings counted by check (the check's words, its code).
+        findings: Every finding of the place (filter by ``check`` with :meth:`of`).
+    """
+
+    title: str
+    figure: Figure
+    unplaced: str
+    checks: Table
+    findings: Table
+
+    def of(self, checks: list[str]) -> Table:
+        """The findings of ``checks`` (codes; none given: all)."""
+        if not checks:
+            return self.findings
+        return self.findings.where(self.findings.frame[c.CHECK].isin(checks).to_numpy())
+
+
+def place_records(data: SnapshotData, place: Place) -> tuple[set[str], set[str]]:
+    """The codes of the place's records (practices, networks, commissioners),
+    and of every record of the snapshot (to tell what belongs to no place)."""
+    practices = data.practices
+    mine = place.practices(practices)
+    own = (set(mine[c.PRACTICE_CODE]) | place.network_codes(practices)
+           | place.commissioner_codes(practices))
+    every = (set(practices[c.PRACTICE_CODE]) | set(practices[c.NETWORK_CODE].dropna())
+             | set(practices[c.COMMISSIONER_CODE].dropna()))
+    return own, every
+
+
+def data_quality(data: SnapshotData, place: Place) -> DataQualityView:
+    """The findings about ``place``'s records: a practice of it, a network
+    with a member in it, one of its commissioners. Findings about records
+    the snapshot does not hold (a Welsh practice, one ODS lists but no
+    memberships file does) belong to no place: England lists them, and a
+    place says how many there are."""
+    report = data.quality
+    own, every = place_records(data, place)
+    mine = report if place.is_england else report[report[c.RECORD].isin(own)]
+    unplaced = int((~report[c.RECORD].isin(every)).sum())
+    names = {**data.practice_names().to_dict(),
+             **dict(zip(data.networks[c.NETWORK_CODE], data.networks[c.NETWORK_NAME],
+                        strict=True)), **data.labels}
+    shown = mine.assign(**{WHAT: mine[c.CHECK].map(CHECKS).fillna(mine[c.CHECK]),
+                           RECORD_NAMED: [named(code, names) for code in mine[c.RECORD]]})
+    counts = (shown.groupby([c.CHECK, WHAT], as_index=False).size()
+              .rename(columns={"size": c.FINDINGS}).sort_values(c.FINDINGS, ascending=False))
+    note = "" if place.is_england or not unplaced else (
+        f"{plural(unplaced, 'finding')} of this snapshot name a record that belongs to no "
+        "place (a practice outside England, or one a source lists and the others do not): "
+        "choose all of England to see them.")
+    return DataQualityView(
+        title=f"Data quality: {place.name}",
+        figure=Figure("Findings about its records", f"{len(mine):,}", len(mine)),
+        unplaced=note,
+        checks=table(counts, (WHAT, c.FINDINGS, c.CHECK), key=c.CHECK),
+        findings=table(shown, (WHAT, RECORD_NAMED, c.FILE, c.ROW, c.COLUMN, c.VALUE,
+                               c.MESSAGE, c.SEVERITY, c.RECORD, c.CHECK), key=c.RECORD,
+                       file_name=f"pcnmap-quality-{data.key}-{place.file_part}.csv"))
+
+
+def manifest_outputs(record: dict) -> pd.DataFrame:
+    """The snapshot's outputs and their rows, from its manifest record."""
+    return pd.DataFrame([{"Output": name, "Rows": output["rows"]}
+                         for name, output in record["outputs"].items()])
