@@ -1,72 +1,60 @@
-"""Boundary methods: the three ways pcnmap derives network areas, compared."""
+"""Boundary methods: the three ways pcnmap derives network areas, compared on
+the place chosen, and why one is the default."""
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pcnmap.columns import METHOD, NETWORK_NAME, PATIENTS_PER_KM2, REGISTERED
 from pcnmap.model import methods
+from pcnmap.words import plain
 from ui import data, display, frame
+
+SYMBOLS = {methods.CATCHMENT: "circle", methods.LSOA: "square", methods.VORONOI: "diamond"}
 
 
 def page() -> None:
-    snapshot, _ = frame.page_start(place=False)
-    st.title("How network areas are derived")
+    snapshot, place = frame.page_start()
+    view = data.methods_view(place.key)
+    st.title(view.title)
     st.caption(methods.INDICATIVE_NOTE)
     st.markdown(
-        "- **Practice catchments** (the default): each practice grows a catchment over the "
-        "LSOA map from its own LSOA, nearest LSOAs first, each touching what it holds, "
-        "until it holds its share of England's LSOAs by registered list. LSOAs hold "
-        "roughly equal numbers of residents, so larger lists reach further, and each "
-        "catchment is one connected area. A network's area is its practices' catchments.\n"
         "- **Nearest practice by LSOA**: each LSOA goes to the network of its nearest "
         "practice, preferring its own commissioner's.\n"
-        "- **Voronoi cells**: each practice site's nearest-point cell, clipped to England.")
-    st.caption(methods.CATCHMENT_NOTE + " LSOAs range from about 1,000 to 3,000 residents; "
-               "registered lists exceed resident populations in places.")
-    rows = []
-    for summary in data.method_summaries(snapshot):
-        row = {"Method": methods.METHODS[summary.method], "Networks": summary.networks,
-               "Flagged non-contiguous": summary.flagged,
-               "Boundary in several parts": summary.in_several_parts,
-               "Patients per km² (middle half)":
-                   f"{summary.density_iqr[0]:,.0f} to {summary.density_iqr[1]:,.0f}",
-               "A practice's area follows its list (correlation)":
-                   "" if summary.practice_area_correlation is None
-                   else f"{summary.practice_area_correlation:.2f}"}
-        for other, share in summary.shared_with.items():
-            row[f"Area shared with {methods.METHODS[other].split(' ')[0]} (median)"] = \
-                f"{share:.0%}"
-        rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption("Flagged non-contiguous: by the LSOA-based methods, networks whose practices' "
-               "areas do not connect; by Voronoi, boundaries with more than one part of "
-               f"{methods.SIGNIFICANT_PART_KM2} km² or more. Area shared: the median share of a "
-               "network's area the other method also gives it.")
+        "- **Voronoi cells**: each practice site's nearest-point cell, clipped to England.\n"
+        "- **Practice catchments**: each practice grows a catchment over the LSOA map from "
+        "its own LSOA, nearest LSOAs first, each touching what it holds, until it holds its "
+        "share of England's LSOAs by registered list.")
+    st.info(plain(view.default))
+    display.table(view.measures, download=False)
+    st.caption("Flagged non-contiguous: networks whose practices stand in areas that do not "
+               "touch. Nearest-practice areas kept: of each practice's LSOAs by the "
+               "nearest-practice rule, the share the method gives the practice's own network, "
+               "weighted by patients (the LSOA method keeps all by its construction, bar the "
+               "areas it reassigns). Area shared: the median share of a network's area the "
+               f"other method also gives it. {methods.CATCHMENT_NOTE}")
+    st.subheader("Patients per km² against list size")
+    st.plotly_chart(scatter(view.chart), width="stretch",
+                    config={"toImageButtonOptions": {"format": "svg"}})
+    display.table(view.networks, label="Download every network by method (CSV)")
+    frame.about_the_data(snapshot)
 
-    comparison = data.method_comparison(snapshot)
-    networks = data.networks(snapshot).set_index("network_code")
+
+def scatter(comparison) -> go.Figure:
+    """Each network's density against its list, one marker shape per method."""
     figure = go.Figure()
-    for method, table in comparison.groupby("method", sort=False):
+    for method, table in comparison.groupby(METHOD, sort=False):
         figure.add_scatter(
-            x=table["network_code"].map(networks["registered"]), y=table["patients_per_km2"],
-            mode="markers", name=methods.METHODS[method], marker={"size": 5, "opacity": 0.6},
-            text=table["network_code"].map(networks["network_name"]),
+            x=table[REGISTERED], y=table[PATIENTS_PER_KM2], mode="markers",
+            name=methods.METHODS[method],
+            marker={"size": 6, "opacity": 0.6, "symbol": SYMBOLS.get(method, "circle")},
+            text=table[NETWORK_NAME],
             hovertemplate="%{text}<br>%{x:,.0f} patients<br>%{y:,.0f} per km²<extra></extra>")
     figure.update_layout(height=480, xaxis_title="Registered patients",
                          yaxis_title="Patients per km² (log scale)", yaxis_type="log",
                          margin={"t": 30}, legend_title_text="Method")
-    st.subheader("Patients per km² against list size")
-    st.plotly_chart(figure, width="stretch", config={"toImageButtonOptions": {"format": "svg"}})
-    columns = {"method": "Method", "network_code": "Network", "area_km2": "Area (km²)",
-               "patients_per_km2": "Patients per km²", "shared_lsoa": "Shared with LSOA",
-               "shared_voronoi": "Shared with Voronoi",
-               "shared_catchment": "Shared with catchments"}
-    shown = comparison.rename(columns=columns).round(3)
-    display.csv_download(shown, f"pcnmap-boundary-methods-{snapshot}.csv",
-                          "Download every network by method (CSV)")
-    frame.about_the_data(snapshot)
+    return figure
 
 
 page()

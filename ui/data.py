@@ -318,12 +318,18 @@ def method_comparison(snapshot: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def network_pieces(snapshot: str) -> pd.DataFrame:
+    """The pieces of each network drawn in two or more, and what each holds."""
+    return store.read_table(store.DATA_DIR, snapshot, "network_pieces")
+
+
+@st.cache_resource(show_spinner=False)
 def method_summaries(snapshot: str) -> list[coverage.MethodSummary]:
     """The boundary methods side by side."""
     return coverage.method_summaries(method_comparison(snapshot), contiguity(snapshot),
                                      network_boundaries(snapshot).attributes,
                                      lsoa_networks(snapshot),
-                                     practices(snapshot))
+                                     practices(snapshot), network_pieces(snapshot))
 
 
 def lsoa_layer(snapshot: str) -> str:
@@ -487,6 +493,7 @@ def _tables(key: str) -> dict:
             "quality": lambda: quality(key), "lsoa_networks": lambda: lsoa_networks(key),
             "contiguity": lambda: contiguity(key),
             "method_comparison": lambda: method_comparison(key),
+            "network_pieces": lambda: network_pieces(key),
             "age_bands": lambda: age_bands(key), "commissioners": lambda: commissioners(key),
             "national_commissioners": lambda: national_commissioners(key),
             "uncovered_areas": lambda: uncovered_areas(key),
@@ -569,3 +576,11 @@ def network_choices(key: tuple) -> dict[str, str]:
     labels = {code: f"{name} ({code})" for code, name in
               zip(found["network_code"], found["network_name"], strict=True)}
     return dict(sorted(labels.items(), key=lambda item: (item[0] not in mine, item[1])))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def methods_view(key: tuple):
+    """The Boundary methods page for a place (:attr:`Place.key`)."""
+    from pcnmap.views import methods as view
+
+    return view.boundary_methods(snapshot_data(key[0]), place(*key))

@@ -103,17 +103,16 @@ def connected(adjacency: csr_matrix, members: np.ndarray) -> int:
 
 def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
                     practices: pd.DataFrame) -> pd.DataFrame:
-    """For each network, its member practices in groups whose areas connect.
+    """For each network, its member practices in groups whose areas touch.
 
     ``lsoa_practice`` gives each LSOA's practice (row position in
     ``practices``, -1 for none); ``practices`` has ``practice_code``,
     ``network_code``, ``easting`` and ``northing``. Two practices of a
-    network connect when their areas touch or are at most one LSOA apart:
-    catchments here are exclusive, so each is bounded by a line drawn
-    through the fringe where its patients and its neighbours' really mix;
-    a one-LSOA strip of another practice's between two members is that
-    fringe, not a separation. Groups chain: practices connected through
-    other members are one group.
+    network connect when their areas share an edge, as the map draws them
+    (a strip of another network's area between two members, however
+    narrow, separates them: the map shows two pieces, and so does the
+    flag). Groups chain: practices connected through other members are one
+    group.
 
     Returns per network ``groups`` (how many), ``group_practices`` (the
     groups' codes, largest first, ``|`` between groups), ``between`` (the
@@ -125,23 +124,16 @@ def practice_groups(adjacency: csr_matrix, lsoa_practice: np.ndarray,
     count = len(practices)
     if count == 0:
         return pd.DataFrame(columns=columns)
-    # The practices whose areas hold or border each LSOA: (LSOA, practice)
-    # pairs; practices of one network around one LSOA are linked in a chain.
-    rows, cols = adjacency.nonzero()
-    lsoa = np.concatenate([np.arange(adjacency.shape[0]), rows])
-    practice = np.concatenate([lsoa_practice, lsoa_practice[cols]])
-    keep = practice >= 0
-    lsoa, practice = lsoa[keep], practice[keep]
     codes_of_network, network_names = pd.factorize(pd.Series(network))
-    net = codes_of_network[practice]
-    keep = net >= 0
-    around = pd.DataFrame({"lsoa": lsoa[keep], "net": net[keep], "practice": practice[keep]}
-                          ).drop_duplicates().sort_values(["lsoa", "net", "practice"])
-    same = ((around["lsoa"].to_numpy()[1:] == around["lsoa"].to_numpy()[:-1])
-            & (around["net"].to_numpy()[1:] == around["net"].to_numpy()[:-1]))
-    left = around["practice"].to_numpy()[:-1][same]
-    right = around["practice"].to_numpy()[1:][same]
-    links = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
+    # Practices of one network whose LSOAs share an edge are linked.
+    rows, cols = adjacency.nonzero()
+    first, second = lsoa_practice[rows], lsoa_practice[cols]
+    both = (first >= 0) & (second >= 0)
+    first, second = first[both], second[both]
+    net = codes_of_network[first]
+    same = (net >= 0) & (net == codes_of_network[second]) & (first != second)
+    links = coo_matrix((np.ones(int(same.sum()), dtype=np.int8), (first[same], second[same])),
+                       shape=(count, count))
     _, component = connected_components(links, directed=False)
     has_area = np.zeros(count, dtype=bool)
     has_area[lsoa_practice[lsoa_practice >= 0]] = True

@@ -92,33 +92,42 @@ def size_check(networks: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def non_contiguous(groups: pd.DataFrame, boundaries: pd.DataFrame, method: str
-                   ) -> pd.DataFrame:
-    """The networks a method flags as non-contiguous, with why.
+def non_contiguous(groups: pd.DataFrame, boundaries: pd.DataFrame, method: str,
+                   pieces: pd.DataFrame) -> pd.DataFrame:
+    """The networks a method draws in separate pieces, flagged or explained.
 
-    For the LSOA-based methods (those with practice ``groups``), a network is
-    flagged when its practices' areas do not connect: its groups of member
-    practices, what lies between them and how far apart they are are named.
-    The Voronoi method has no practice areas on the LSOA graph, so there a
-    network is flagged when its boundary has more than one part of at least
-    :data:`~pcnmap.model.methods.SIGNIFICANT_PART_KM2`. Every row also says
-    how many parts the boundary has, for those who want them.
+    A network is flagged non-contiguous when its member practices stand in
+    areas that do not touch: by the LSOA-based methods, when its practices'
+    areas form more than one group (``groups``, judged on the LSOA graph);
+    by the Voronoi method, whose cells do not follow LSOAs, when more than
+    one of its pieces of at least
+    :data:`~pcnmap.model.methods.SIGNIFICANT_PART_KM2` holds a member
+    practice. A network drawn in several such pieces that is not flagged
+    (a piece holds no member practice) is listed too, unflagged, its pieces
+    (``pieces``, :mod:`pcnmap.pipeline.pieces`) saying why: so every network
+    the map draws in pieces is on the list, and the flag says which.
     """
     shapes = boundaries[(boundaries["method"] == method)
                         & (boundaries["network_code"] != NO_NETWORK)]
     parts = pd.DataFrame(shapes[["network_code", "network_name", "significant_parts", "parts",
                                  "area_km2"]])
-    mine = groups[groups["method"] == method]
-    if len(mine):
-        flagged = mine[mine["groups"] > 1].merge(parts, on="network_code", how="left")
-        order = ["groups", "network_code"]
+    mine = pieces[pieces["method"] == method]
+    holding = (mine[mine["members"].fillna("") != ""].groupby("network_code").size())
+    judged = groups[groups["method"] == method]
+    if len(judged):
+        table = parts.merge(judged.drop(columns="method"), on="network_code", how="left")
+        table["flagged"] = table["groups"].fillna(1) > 1
     else:
-        flagged = parts[parts["significant_parts"] > 1].assign(
-            groups=pd.NA, group_practices="", between="", separation_km=float("nan"))
-        order = ["significant_parts", "network_code"]
-    columns = ["network_code", "network_name", "groups", "group_practices", "between",
-               "separation_km", "significant_parts", "parts", "area_km2"]
-    return flagged[columns].sort_values(order, ascending=[False, True]).reset_index(drop=True)
+        table = parts.assign(groups=parts["network_code"].map(holding).fillna(1).astype(int),
+                             group_practices="", between="", separation_km=float("nan"))
+        table["flagged"] = table["groups"] > 1
+    table["groups"] = table["groups"].astype("Int64")
+    drawn_in_pieces = table["significant_parts"] > 1
+    listed = table[table["flagged"] | drawn_in_pieces]
+    columns = ["network_code", "network_name", "flagged", "groups", "group_practices",
+               "between", "separation_km", "significant_parts", "parts", "area_km2"]
+    return listed[columns].sort_values(["flagged", "groups", "network_code"],
+                                       ascending=[False, False, True]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,13 @@ class MethodSummary:
     shared_with: dict[str, float]
     density_iqr: tuple[float, float]
     practice_area_correlation: float | None
+    nearest_share: float
+    density_list_correlation: float
+
+    @property
+    def flagged_share(self) -> float:
+        """The share of networks flagged non-contiguous."""
+        return self.flagged / self.networks if self.networks else 0.0
 
 
 # The column of lsoa_networks naming each LSOA's practice, by method.
@@ -140,20 +156,22 @@ PRACTICE_AREAS = {"lsoa": "practice_code", "catchment": "catchment_practice_code
 
 def method_summaries(comparison: pd.DataFrame, groups: pd.DataFrame,
                      boundaries: pd.DataFrame, lsoa_networks: pd.DataFrame,
-                     practices: pd.DataFrame) -> list[MethodSummary]:
+                     practices: pd.DataFrame, pieces: pd.DataFrame) -> list[MethodSummary]:
     """Each method side by side: networks flagged, networks in several parts,
     the median share of a network's area the other methods also give it, the
-    spread of patients per km2 (quartiles), and, for the LSOA-based methods,
-    how closely a practice's area (its LSOAs, each holding about the same
-    number of residents) follows its registered list (correlation)."""
+    spread of patients per km2 (quartiles) and how it follows list size
+    (rank correlation), the share of practices' nearest-practice areas the
+    method keeps in their own network (weighted by their patients), and, for
+    the LSOA-based methods, how closely a practice's area (its LSOAs, each
+    holding about the same number of residents) follows its registered list
+    (correlation). ``comparison`` holds the networks to judge (a place's)."""
     registered = practices.set_index("practice_code")["registered"].dropna()
+    listed = practices.dropna(subset=["network_code"]).groupby("network_code")[
+        "registered"].sum()
     summaries = []
     for method, table in comparison.groupby("method", sort=False):
         shapes = boundaries[(boundaries["method"] == method)
                             & (boundaries["network_code"] != NO_NETWORK)]
-        mine = groups[groups["method"] == method]
-        flagged = (int((mine["groups"] > 1).sum()) if len(mine)
-                   else int((shapes["significant_parts"] > 1).sum()))
         shared = {other.removeprefix("shared_"): float(table[other].median())
                   for other in table.columns if other.startswith("shared_")
                   and other != f"shared_{method}"}
@@ -163,9 +181,19 @@ def method_summaries(comparison: pd.DataFrame, groups: pd.DataFrame,
             held = lsoa_networks[PRACTICE_AREAS[method]].value_counts()
             correlation = float(registered.corr(held.reindex(registered.index).fillna(0)
                                                 .astype(float)))
+        flagged_here = non_contiguous(groups, shapes, method, pieces)
+        flagged = int(flagged_here.loc[flagged_here["network_code"].isin(
+            table["network_code"]), "flagged"].sum())
+        patients = table["network_code"].map(listed).fillna(0.0)
+        kept = table["nearest_share"].fillna(0.0) * patients
+        nearest = float(kept.sum() / patients.sum()) if patients.sum() else float("nan")
+        rank = float(table["network_code"].map(listed).corr(table["patients_per_km2"],
+                                                             method="spearman"))
+        several = shapes[shapes["network_code"].isin(table["network_code"])]
         summaries.append(MethodSummary(
-            method, len(table), flagged, int((shapes["significant_parts"] > 1).sum()), shared,
-            (float(density.quantile(0.25)), float(density.quantile(0.75))), correlation))
+            method, len(table), flagged, int((several["significant_parts"] > 1).sum()), shared,
+            (float(density.quantile(0.25)), float(density.quantile(0.75))), correlation,
+            nearest, rank))
     return summaries
 
 

@@ -19,14 +19,15 @@ class Method(StrEnum):
 
 
 CATCHMENT, LSOA, VORONOI = Method.CATCHMENT, Method.LSOA, Method.VORONOI
+# In the order the pickers offer them: the default first.
 METHODS = {
-    CATCHMENT: "practice catchments grown in proportion to their lists",
     LSOA: "LSOAs to the nearest practice's network",
     VORONOI: "nearest-practice cells (Voronoi) of practice sites",
+    CATCHMENT: "practice catchments grown in proportion to their lists",
 }
-# The method a page draws until another is chosen (see the README's
-# "Network boundaries" for why).
-DEFAULT = CATCHMENT
+# The method a page draws until another is chosen (the Boundary methods page
+# and the README's "Network boundaries" say why).
+DEFAULT = LSOA
 # The methods' names where a column is narrow (a table beside the map).
 SHORT_NAMES = {CATCHMENT: "Catchments", LSOA: "LSOAs", VORONOI: "Voronoi cells"}
 INDICATIVE_NOTE = (

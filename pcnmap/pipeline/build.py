@@ -33,7 +33,7 @@ import shapely
 
 from pcnmap import codes, store, tables
 from pcnmap.model import contiguity, coverage, funding, membership, methods
-from pcnmap.pipeline import areas, assemble, boundaries, catchments, sources
+from pcnmap.pipeline import areas, assemble, boundaries, catchments, pieces, sources
 from pcnmap.pipeline.catalogue import (
     CATALOGUE_FILE,
     Catalogue,
@@ -208,7 +208,8 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
         groups.append(table.assign(method=method))
     practice_groups = pd.concat(groups, ignore_index=True)
 
-    derived, national = [], []
+    derived, national, pieces_found = [], [], []
+    lsoa_practice = {"lsoa": nearest, "catchment": grown.practice}
     for method, drawn in (
         ("lsoa", boundaries.lsoa_boundaries(assignment, lsoas)),
         ("voronoi", boundaries.voronoi_boundaries(practices, geography.england, lsoas)),
@@ -216,6 +217,11 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
                                                  column="catchment_network_code")),
     ):
         shapes = boundaries.describe_parts(drawn)
+        pieces_found.append(pieces.network_pieces(
+            shapes, method, placed, lsoas.geometry if method in lsoa_practice else None,
+            lsoa_practice.get(method)))
+        if method == "voronoi":
+            voronoi_lsoa_network = _network_holding(shapes, lsoas.points)
         shapes.insert(0, "method", method)
         local = boundaries.simplified(shapes, NETWORK_SIMPLIFY_M)
         derived.append(local)
@@ -251,12 +257,54 @@ def derive_boundaries(practices: pd.DataFrame, networks: pd.DataFrame,
         "catchment": assignment["catchment_network_code"].to_numpy(dtype=object)}
     for method, values in lsoa_network.items():
         lsoa_network[method] = np.where(pd.isna(values), methods.NO_NETWORK, values)
+    comparison = _method_comparison({shapes["method"].iloc[0]: shapes for shapes in derived},
+                                    lsoa_network, lsoas.areas_km2, networks)
+    comparison["nearest_share"] = _nearest_shares(
+        comparison, {**lsoa_network, "voronoi": voronoi_lsoa_network}, nearest, placed,
+        lsoas.areas_km2)
     return {"network_boundaries": result, "national_boundaries": national_scale,
             "lsoa_networks": assignment, "uncovered_areas": uncovered,
-            "contiguity": practice_groups,
-            "method_comparison": _method_comparison(
-                {shapes["method"].iloc[0]: shapes for shapes in derived}, lsoa_network,
-                lsoas.areas_km2, networks)}
+            "contiguity": practice_groups, "method_comparison": comparison,
+            "network_pieces": pd.concat(pieces_found, ignore_index=True)}
+
+
+def _network_holding(shapes: gpd.GeoDataFrame, points: np.ndarray) -> np.ndarray:
+    """The network (code) whose area holds each point (NONE: none)."""
+    found = np.full(len(points), methods.NO_NETWORK, dtype=object)
+    point, shape = shapely.STRtree(shapes.geometry.to_numpy()).query(points, predicate="within")
+    found[point] = shapes["network_code"].to_numpy(dtype=object)[shape]
+    return found
+
+
+def _nearest_shares(comparison: pd.DataFrame, lsoa_network: dict[str, np.ndarray],
+                    nearest: np.ndarray, placed: pd.DataFrame, lsoa_area: np.ndarray
+                    ) -> np.ndarray:
+    """For each row of ``comparison`` (a method and a network): the share of
+    its member practices' nearest-practice areas (each practice's LSOAs by
+    the nearest-practice rule, weighted by the practice's registered
+    patients) that the method gives the network itself.
+
+    A measure the app's own data holds: how far a method's areas keep each
+    practice's nearest neighbourhood in its own network (the LSOA method
+    does so by its construction, bar the areas it reassigns)."""
+    own = placed["network_code"].to_numpy(dtype=object)
+    has = nearest >= 0
+    frame = pd.DataFrame({"practice": nearest[has], "area": lsoa_area[has]})
+    shares = {}
+    for method, values in lsoa_network.items():
+        agree = values[has] == own[nearest[has]]
+        frame["kept"] = np.where(agree, frame["area"], 0.0)
+        by_practice = frame.groupby("practice")[["kept", "area"]].sum()
+        share = by_practice["kept"] / by_practice["area"]
+        patients = placed["registered"].fillna(0.0).to_numpy()[share.index]
+        network = own[share.index]
+        weighted = pd.DataFrame({"network": network, "share": share.to_numpy() * patients,
+                                 "patients": patients}).groupby("network").sum()
+        shares[method] = weighted["share"] / weighted["patients"].where(
+            weighted["patients"] > 0)
+    return np.array([shares.get(method, pd.Series(dtype=float)).get(code, np.nan)
+                     for method, code in zip(comparison["method"], comparison["network_code"],
+                                             strict=True)], dtype=float)
 
 
 # ---------------------------------------------------------------- one snapshot
@@ -462,10 +510,12 @@ def analysis_summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
         "networks_under_30000": int((sizes["size_band"] == "under").sum()),
         "networks_over_50000": int((sizes["size_band"] == "over").sum()),
         "single_practice_networks": int(sizes["single_practice"].sum()),
-        # Networks whose practices' areas do not connect, by method; and,
-        # for those who want them, networks whose boundary has several parts.
-        "non_contiguous_networks": {method: int((table["groups"] > 1).sum())
-                                    for method, table in groups.groupby("method")},
+        # Networks whose practices stand in areas that do not touch, by
+        # method; and networks whose boundary has several parts.
+        "non_contiguous_networks": {
+            method: int(coverage.non_contiguous(groups, derived, method,
+                                                frames["network_pieces"])["flagged"].sum())
+            for method in sorted(derived["method"].unique())},
         "networks_in_several_parts": {method: int((table["significant_parts"] > 1).sum())
                                       for method, table in derived.groupby("method")},
         "patients_in_networks": round(balance["in_network"]),

@@ -18,9 +18,9 @@ resident populations in places; and a practice's catchment here never
 overlaps another's, where real ones do.
 
 A network's area is the union of its practices' catchments. A network is
-non-contiguous when its practices' catchments do not connect (touching, or
-at most one LSOA apart: see :func:`practice_groups`): the separate groups
-of member practices are named, with the networks lying between them.
+non-contiguous when its practices' catchments do not touch (see
+:func:`pcnmap.model.contiguity.practice_groups`): the separate groups of
+member practices are named, with the networks lying between them.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pcnmap.model import coverage, figures
 from pcnmap.model.methods import INDICATIVE_NOTE, METHODS, SIGNIFICANT_PART_KM2
 from pcnmap.model.place import Place
 from pcnmap.views.parts import Figure, Table, table
-from pcnmap.views.shared import networks_beyond, shared_note
+from pcnmap.views.shared import networks_beyond, piece_words, shared_note
 from pcnmap.views.source import SnapshotData
 from pcnmap.words import named, named_list
 
@@ -32,6 +32,8 @@ PATIENTS_IN_NETWORK = Column("patients_in_network", "Patients in a network", Kin
 PCT_PATIENTS = Column("pct_patients_in_network", "Patients in a network (%)", Kind.PERCENT)
 PCT_PRACTICES = Column("pct_practices_in_network", "Practices in a network (%)",
                        Kind.PERCENT)
+FLAGGED = Column("flagged", "Flagged non-contiguous", Kind.FLAG)
+PIECES_NAMED = Column("pieces_named", "Its pieces (of at least 0.1 km²)")
 TABS = {"unaligned": "Practices in no network", "areas": "Uncovered areas",
         "sizes": "Network sizes", "split": "Non-contiguous networks",
         "commissioners": "By commissioner"}
@@ -79,7 +81,8 @@ def england_tables(data: SnapshotData, method: str) -> dict[str, pd.DataFrame]:
                 "areas": coverage.uncovered_areas(data.lsoa_networks),
                 "sizes": coverage.size_check(data.networks),
                 "split": coverage.non_contiguous(
-                    data.contiguity, data.network_boundaries.attributes, method)}
+                    data.contiguity, data.network_boundaries.attributes, method,
+                    data.network_pieces)}
     return data.remember(("coverage_gaps", method), make)
 
 
@@ -103,6 +106,7 @@ def coverage_gaps(data: SnapshotData, place: Place, method: str) -> CoverageGaps
     words = data.info
     lists = figures.list_source(practices[c.REGISTERED_SOURCE])
     under = sizes[sizes[c.SIZE_BAND] == "under"]
+    flagged = split[split[FLAGGED]]
     figures_shown = (
         Figure("Practices with patients in no network", f"{len(unaligned):,}", len(unaligned),
                help=f"{unaligned[c.REGISTERED].sum():,.0f} patients ({lists.when})"),
@@ -110,8 +114,10 @@ def coverage_gaps(data: SnapshotData, place: Place, method: str) -> CoverageGaps
                len(areas), help=f"{areas[c.AREA_KM2].sum():,.1f} km²"),
         Figure("Networks under 30,000 patients", f"{len(under):,}", len(under),
                codes=frozenset(under[c.NETWORK_CODE])),
-        Figure("Non-contiguous networks (indicative)", f"{len(split):,}", len(split),
-               codes=frozenset(split[c.NETWORK_CODE])))
+        Figure("Non-contiguous networks (indicative)", f"{len(flagged):,}", len(flagged),
+               help=f"{len(split) - len(flagged):,} more are drawn in separate pieces while "
+                    "their practices' areas touch: each piece is named in the table below.",
+               codes=frozenset(flagged[c.NETWORK_CODE])))
     beyond = networks_beyond(place, practices)
     name = place.file_part
     tables = {
@@ -146,9 +152,12 @@ def coverage_gaps(data: SnapshotData, place: Place, method: str) -> CoverageGaps
             split.assign(**{
                 GROUPS_NAMED: [named_list(t, practice_names, groups=True)
                                for t in split[c.GROUP_PRACTICES]],
-                BETWEEN_NAMED: [named_list(t, network_names) for t in split[c.BETWEEN]]}),
-            (c.NETWORK_NAME, c.GROUPS, GROUPS_NAMED, BETWEEN_NAMED, c.SEPARATION_KM,
-             c.NETWORK_CODE, c.SIGNIFICANT_PARTS, c.PARTS, c.AREA_KM2), key=c.NETWORK_CODE,
+                BETWEEN_NAMED: [named_list(t, network_names) for t in split[c.BETWEEN]],
+                PIECES_NAMED: pieces_named(data, method, split[c.NETWORK_CODE],
+                                           practice_names, network_names)}),
+            (c.NETWORK_NAME, FLAGGED, c.GROUPS, GROUPS_NAMED, PIECES_NAMED, BETWEEN_NAMED,
+             c.SEPARATION_KM, c.NETWORK_CODE, c.SIGNIFICANT_PARTS, c.PARTS, c.AREA_KM2),
+            key=c.NETWORK_CODE,
             file_name=f"pcnmap-non-contiguous-{data.key}-{name}-{method}.csv"),
         "commissioners": by_commissioner(inside, labels, data.key, name),
     }
@@ -159,12 +168,23 @@ def coverage_gaps(data: SnapshotData, place: Place, method: str) -> CoverageGaps
         tables=tables,
         split_caption=split_caption(method),
         layers=selection.coverage_gap_layers(
-            inside, unaligned=unaligned, areas=areas, under=under, split=split,
+            inside, unaligned=unaligned, areas=areas, under=under, split=flagged,
             outlines=place.areas(data.commissioners, practices, c.COMMISSIONER_CODE),
             uncovered=data.uncovered_areas, boundaries=data.network_boundaries
             if place.commissioner else data.national_boundaries, places=data.places,
             method=method, place=name),
         map_key=f"gaps-map-{data.key}-{name}-{method}")
+
+
+def pieces_named(data: SnapshotData, method: str, network_codes: pd.Series,
+                 practices: dict[str, str], networks: dict[str, str]) -> list[str]:
+    """Each network's pieces in words (:func:`pcnmap.views.shared.piece_words`)."""
+    found = data.network_pieces
+    found = found[found[c.METHOD] == method]
+    said = {code: "; ".join(f"{row['piece']}: " + piece_words(row, method, practices, networks)
+                            for _, row in rows.iterrows())
+            for code, rows in found.groupby(c.NETWORK_CODE)}
+    return [said.get(code, "") for code in network_codes]
 
 
 def by_commissioner(practices: pd.DataFrame, labels: dict[str, str], snapshot: str,
@@ -182,11 +202,14 @@ def by_commissioner(practices: pd.DataFrame, labels: dict[str, str], snapshot: s
 def split_caption(method: str) -> str:
     """What makes a network non-contiguous by ``method``."""
     if method == "voronoi":
-        return (f"{INDICATIVE_NOTE} By the Voronoi method a network counts as non-contiguous "
-                f"when its boundary has more than one part of at least {SIGNIFICANT_PART_KM2} "
-                "km² (its cells do not follow LSOAs, so its practices' areas are not judged).")
-    return (f"{INDICATIVE_NOTE} By {METHODS[method]}, a network counts as non-contiguous when "
-            "its practices' areas do not connect (touching, or at most one LSOA apart): each "
-            "group of member practices is named, with the networks between them and how far "
-            "apart they are. Parts of the boundary are counted too.")
+        return (f"{INDICATIVE_NOTE} By the Voronoi method a network is flagged non-contiguous "
+                f"when more than one of its pieces of at least {SIGNIFICANT_PART_KM2} km² holds "
+                "a member practice (its cells do not follow LSOAs); a piece holding none is "
+                "named, with the practice whose cell it is part of.")
+    return (f"{INDICATIVE_NOTE} By {METHODS[method]}, a network is flagged non-contiguous "
+            "when its practices' areas do not touch, as the map draws them: each group of "
+            "member practices is named, with the networks between them and how far apart they "
+            "are. A network drawn in pieces whose practices' areas touch is listed unflagged: "
+            "each piece holding no member practice of its own is named, with why the method "
+            "gave it to the network.")
 

@@ -16,7 +16,7 @@ from pcnmap.model.benchmarks import NOT_RECORDED, NetworkBenchmarks, NetworkRura
 from pcnmap.model.methods import METHODS
 from pcnmap.model.places import short_label
 from pcnmap.views.parts import Table, table
-from pcnmap.views.shared import entitlements
+from pcnmap.views.shared import entitlements, piece_words
 from pcnmap.views.source import SnapshotData
 from pcnmap.words import counted_names, named_list
 
@@ -75,6 +75,7 @@ class NetworkFacts:
     colour: str
     outlines: object = None
     boundary: object = None
+    pieces: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -92,12 +93,21 @@ class NetworkFacts:
 
     @property
     def contiguity(self) -> str:
-        """Its contiguity by the method, in words."""
+        """Its contiguity by the method, in words, with its pieces where the
+        map draws it in more than one (so the words and the map agree)."""
         method = METHODS.get(self.method, self.method)
         if self.groups > 1:
-            return (f"non-contiguous by {method}: its practices' areas form "
+            said = (f"non-contiguous by {method}: its practices' areas form "
                     f"{self.groups} separate groups")
-        return f"contiguous by {method}" if self.groups == 1 else "contiguity not judged"
+        elif self.groups == 1:
+            said = f"contiguous by {method}" + (
+                " (its practices' areas touch), though drawn in pieces" if self.pieces else "")
+        else:
+            said = "contiguity not judged"
+        if self.pieces:
+            said += "; its pieces: " + "; ".join(
+                f"{number}: {words}" for number, words in enumerate(self.pieces, start=1))
+        return said
 
     def member_table(self) -> Table:
         """Its member practices, with names, lists and commissioners."""
@@ -221,6 +231,11 @@ def network_facts(data: SnapshotData, network_code: str, method: str,
     band = str(coverage.size_band(pd.Series([float(network[c.REGISTERED])]))[0])
     judged = data.contiguity[(data.contiguity[c.NETWORK_CODE] == network_code)
                              & (data.contiguity[c.METHOD] == method)]
+    pieces = data.network_pieces
+    pieces = pieces[(pieces[c.NETWORK_CODE] == network_code) & (pieces[c.METHOD] == method)]
+    names = data.practice_names().to_dict()
+    network_names = dict(zip(data.networks[c.NETWORK_CODE], data.networks[c.NETWORK_NAME],
+                             strict=True))
     money = entitlements(data)
     measures = data.remember(("benchmark_measures", money.year),
                              lambda: benchmarks.benchmark_measures(data.networks, money.networks))
@@ -241,7 +256,10 @@ def network_facts(data: SnapshotData, network_code: str, method: str,
         registered=float(network[c.REGISTERED]),
         lists=figures.list_source(practices[c.REGISTERED_SOURCE]),
         size_band=band, size_words=coverage.SIZE_WORDS[band],
-        groups=int(judged[c.GROUPS].iloc[0]) if len(judged) else 0,
+        groups=int(judged[c.GROUPS].iloc[0]) if len(judged) else int(
+            (pieces["members"].fillna("") != "").sum() or 1),
+        pieces=tuple(piece_words(row, method, names, network_names)
+                     for _, row in pieces.sort_values("piece").iterrows()),
         commissioners=commissioners, commissioner_word=data.info.commissioner_word,
         funding=_entitlement(money, network_code),
         changes=change_words(data, previous, network_code),

@@ -63,14 +63,15 @@ def overview(data: SnapshotData, place: Place) -> OverviewView:
             Figure("GP practices", f"{len(mine):,}", len(mine)),
             Figure("Networks", f"{len(network_codes):,}", len(network_codes),
                    codes=frozenset(network_codes)),
-            Figure("Patients in a network", f"{share:.1%}", share),
+            Figure("Patients in a network", f"{share:.1%}", share, additive=False),
             Figure("Practices with patients in no network", f"{len(gaps):,}", len(gaps),
                    help=f"{gaps[c.REGISTERED].sum():,.0f} registered patients"),
             Figure("Networks crossing commissioners", f"{len(crossing):,}", len(crossing),
                    codes=frozenset(crossing[c.NETWORK_CODE])),
             Figure(f"Network entitlements {money.year}", f"£{total / 1e6:,.1f}m", total,
                    help="All streams of the networks with a member here, the additional "
-                        "roles ceiling included; see Funding.")),
+                        "roles ceiling included; see Funding.",
+                   codes=frozenset(network_codes))),
         summary=(f"{patients:,.0f} registered patients. "
                  f"{int(mine[c.REGISTERED].isna().sum()):,} practices have no list size in "
                  "the source files (see Data quality)."),

@@ -28,9 +28,12 @@ class Figure:
         value: The number itself (None where there is none).
         help: More words, shown on demand (the list it comes from, a caveat).
         change: A change beside it, with its arrow and sign ("↓ −£94,368 on 2025/26").
-        codes: Where the figure counts networks: their codes. Networks are
-            not additive over places (one network can have members in two),
-            so a place's set is the union of its parts' sets, not a sum.
+        codes: Where the figure counts networks (or follows from them, as
+            their money does): their codes. Networks are not additive over
+            places (one network can have members in two), so a place's set
+            is the union of its parts' sets, not a sum.
+        additive: Whether a place's value is the sum of its parts' (counts of
+            practices or areas, which belong to one place each); not a share.
     """
 
     label: str
@@ -39,6 +42,7 @@ class Figure:
     help: str = ""
     change: str | None = None
     codes: frozenset[str] | None = None
+    additive: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class Table:
         if missing:
             raise ValueError(f"table {self.title or self.file_name!r}: columns {missing} "
                              "are missing")
+        headings = [column.heading for column in self.columns]
+        if len(set(headings)) < len(headings):
+            raise ValueError(f"table {self.title or self.file_name!r}: two columns share a "
+                             f"heading: {headings}")
 
     def __len__(self) -> int:
         return len(self.frame)

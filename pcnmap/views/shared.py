@@ -8,9 +8,10 @@ import pandas as pd
 from pcnmap import store
 from pcnmap.columns import NETWORK_CODE
 from pcnmap.model import funding
+from pcnmap.model.methods import NO_NETWORK
 from pcnmap.model.place import Place
 from pcnmap.views.source import SnapshotData
-from pcnmap.words import plural
+from pcnmap.words import joined, named, plural
 
 
 def networks_beyond(place: Place, practices: pd.DataFrame) -> set[str]:
@@ -41,3 +42,28 @@ def entitlements(data: SnapshotData) -> funding.NetworkFunding:
     year = funding.default_year(data.rates, data.info.financial_years)
     return data.remember(("entitlements", year), lambda: funding.network_funding(
         data.practices, data.funding_lists, data.rates, year))
+
+
+# Why a method gives a network an area, by method.
+WHOSE = {"lsoa": "its LSOAs are nearest {practice} (of their own commissioner's practices)",
+         "catchment": "it is {practice}'s modelled catchment",
+         "voronoi": "it is part of the nearest-site cell of {practice}"}
+
+
+def piece_words(piece: pd.Series, method: str, practices: dict[str, str],
+                networks: dict[str, str]) -> str:
+    """One piece of a network's area in words: its size, the member
+    practices standing in it, and for a piece with none, why the method gave
+    it to the network and what lies around it."""
+    size = f"{piece['area_km2']:,.1f} km²"
+    members = str(piece["members"] or "").split()
+    if members:
+        return f"{size} with {joined([named(code, practices) for code in members])}"
+    whose = [named(code, practices) for code in str(piece["area_of"] or "").split()]
+    why = WHOSE.get(method, "{practice}").format(practice=joined(whose) or "a member practice")
+    around = [code.strip() for code in str(piece["touching"] or "").split(",") if code.strip()]
+    others = [named(code, networks) for code in around if code != NO_NETWORK]
+    where = (f"among {joined(others)}" if others else
+             "with no network's area around it (water, or land outside England)")
+    return (f"{size} with no member practice of its own: {why}; it lies "
+            f"{piece['apart_km']:,.1f} km from the pieces holding its practices, {where}")

@@ -26,6 +26,7 @@ _FOLDER: dict[str, Callable[[Path, str], Any]] = {
     "lsoa_networks": lambda d, k: store.read_table(d, k, "lsoa_networks"),
     "contiguity": lambda d, k: store.read_table(d, k, "contiguity"),
     "method_comparison": lambda d, k: store.read_table(d, k, "method_comparison"),
+    "network_pieces": lambda d, k: store.read_table(d, k, "network_pieces"),
     "age_bands": lambda d, k: store.read_table(d, k, "age_bands"),
     "commissioners": store.read_commissioners,
     "national_commissioners": lambda d, k: store.read_geo(d, k, "national_commissioners"),

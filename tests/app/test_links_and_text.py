@@ -108,7 +108,7 @@ FALLBACKS = [
      "'2026-07' instead"),
     (MAP, {"snapshot": "2023-01", "network": "U99999"}, "network", "U99999", "none chosen"),
     (MAP, {"snapshot": "2023-01", "method": "magic"}, "boundary method", "magic",
-     "'catchment' instead"),
+     "'lsoa' instead"),
     (MAP, {"snapshot": "2023-01", "layers": "practices,ghosts"}, "layer", "ghosts",
      "the others"),
     (MAP, {"snapshot": "2023-01", "q": "Chorley", "pick": "practice:X00000"}, "search match",

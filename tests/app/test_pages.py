@@ -147,14 +147,15 @@ def test_boundary_methods_page_compares_the_three() -> None:
     app = run("pages/9_Boundary_methods.py", snapshot="2026-07")
     assert not app.exception and not app.error
     table = app.dataframe[0].value.set_index("Method")
-    assert list(table.index) == [methods.METHODS[m] for m in ("lsoa", "voronoi", "catchment")] \
-        or set(table.index) == set(methods.METHODS.values())
+    assert list(table.index) == [methods.METHODS[m] + (" (default)" if m == methods.DEFAULT
+                                                       else "") for m in methods.METHODS]
     groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
     flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
     assert table.loc[methods.METHODS["catchment"], "Flagged non-contiguous"] == len(flagged)
+    assert any("Nearest practice by LSOA is the default" in shown(i.value) for i in app.info)
 
 
-def test_coverage_gaps_names_each_flagged_networks_groups() -> None:
+def test_coverage_gaps_flags_each_network_whose_practices_areas_do_not_touch() -> None:
     app = run("pages/2_Coverage_gaps.py", snapshot="2026-07", method="catchment")
     assert app.radio(key="method").value == "catchment"
     groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
@@ -163,7 +164,17 @@ def test_coverage_gaps_names_each_flagged_networks_groups() -> None:
     assert shown_metrics["Non-contiguous networks (indicative)"] == f"{len(flagged):,}"
     table = next(frame.value for frame in app.dataframe
                  if "The groups of practices" in frame.value.columns)
-    assert set(table["Network code"]) == set(flagged["network_code"])
+    assert set(table.loc[table["Flagged non-contiguous"] == "Yes", "Network code"]) == set(
+        flagged["network_code"])
+    # Every other network drawn in pieces is listed unflagged, its pieces named.
+    boundaries = store.read_table(store.DATA_DIR, "2026-07", "network_boundaries")
+    several = boundaries[(boundaries["method"] == "catchment")
+                         & (boundaries["significant_parts"] > 1)
+                         & (boundaries["network_code"] != "NONE")]
+    assert set(several["network_code"]) <= set(table["Network code"])
+    unflagged = table[table["Flagged non-contiguous"] == "No"]
+    assert unflagged["Its pieces (of at least 0.1 km²)"].str.contains(
+        "no member practice of its own").all()
     app.radio(key="method").set_value("voronoi").run()
     assert "method" in app.query_params and not app.exception
 

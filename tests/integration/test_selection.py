@@ -92,7 +92,9 @@ def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(
     view = coverage_gaps(data, Place("2023-01"), "lsoa")
     gaps = view.layers
     sizes = coverage.size_check(data.networks)
-    split = coverage.non_contiguous(data.contiguity, data.network_boundaries.attributes, "lsoa")
+    split = coverage.non_contiguous(data.contiguity, data.network_boundaries.attributes, "lsoa",
+                                    data.network_pieces)
+    split = split[split["flagged"]]
     under = {f["properties"]["network_code"]: f["properties"]["colour"]
              for f in json.loads(gaps.under)["features"]} if gaps.under else {}
     national = data.national_boundaries
