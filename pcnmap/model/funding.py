@@ -70,6 +70,8 @@ class YearLists:
     list_note: str
     estimate_weighted: bool = False
     note: str = ""
+    compared: str = ""
+    compared_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,10 +166,14 @@ def load_rates(path: Path = RATES_FILE) -> RateBook:
             if lists and entry[key] not in lists:
                 raise ValueError(f"{where} ({entry['year']}): {key} {entry[key]!r} is not "
                                  "in [lists]")
+        if entry.get("compared") and entry.get("compared_source") not in documents:
+            raise ValueError(f"{where} ({entry['year']}): compared_source "
+                             f"{entry.get('compared_source')!r} is not in [documents]")
         years[entry["year"]] = YearLists(entry["year"], entry["registered_list"],
                                          entry["weighted_list"], entry["list_note"],
                                          bool(entry.get("estimate_weighted", False)),
-                                         entry.get("note", ""))
+                                         entry.get("note", ""), entry.get("compared", ""),
+                                         documents.get(entry.get("compared_source", ""), ""))
     rates = []
     for number, entry in enumerate(raw.get("rate", []), start=1):
         where = f"{name}: [[rate]] entry {number} ({entry.get('stream', '?')})"
