@@ -169,3 +169,29 @@ def test_2019_20_all_streams_match_dhscs_296m(book, lists) -> None:
 def test_core_funding_matches_nhs_englands_91m_for_2022_23(book, lists) -> None:
     total = england_total(book, lists, "2022-04", "2022/23", "core")
     assert total == pytest.approx(91_000_000, rel=0.02)
+
+
+@pytest.mark.parametrize("snapshot", ["2019-12", "2022-04", "2023-01", "2024-10", "2026-07"])
+def test_streams_changes_add_up_to_the_totals_change(book, lists, snapshot) -> None:
+    """For every network and every year with a year before, each stream's
+    change (streams that ended or began included, at £0 in the year without
+    them) adds up to the change in the network's total."""
+    practices = store.read_table(DATA, snapshot, "practices")
+    results = {year: funding.network_funding(practices, lists, book, year)
+               for year in sorted(book.years)}
+    checked = 0
+    for year, this in results.items():
+        previous = book.previous_year(year)
+        if previous is None:
+            continue
+        before = results[previous]
+        change = funding.year_on_year(this, before).set_index("network_code")
+        streams = {s.key for s in this.streams} | {s.key for s in before.streams}
+        assert set(change.columns) == streams | {"total"}
+        now = this.networks.set_index("network_code")["total"]
+        was = before.networks.set_index("network_code")["total"]
+        assert change["total"].to_numpy() == pytest.approx((now - was).to_numpy(), abs=1e-6)
+        assert change[sorted(streams)].sum(axis=1).to_numpy() == pytest.approx(
+            change["total"].to_numpy(), abs=1e-6), (snapshot, year)
+        checked += len(change)
+    assert checked > 1_000 * 7
