@@ -53,11 +53,12 @@ def care_home_beds(snapshot: str) -> dict[str, float]:
     return beds
 
 
-def url_widget(key: str, label: str, options: dict[str, str], widget) -> None:
-    """The widget of a choice of ``options`` read from the address (before
-    the view), written back to it (its first option the default)."""
+def url_choice(key: str, label: str, options: dict[str, str], widget) -> str:
+    """A choice of ``options`` kept in the address (its first option the default)."""
+    urlstate.url_choice(key, list(options), next(iter(options)))
     chosen = widget(label, list(options), format_func=options.get, key=key)
     urlstate.url_store(key, chosen, next(iter(options)))
+    return chosen
 
 
 def network_detail(view: FundingView) -> None:
@@ -94,10 +95,7 @@ def page() -> None:
     year = year_picker(snapshot)
     beds = care_home_beds(snapshot)
     weighted = weighted_upload(year)
-    for key, options in (("view", VIEWS), ("sort", SORTS)):
-        urlstate.url_choice(key, list(options), next(iter(options)))
-    view = data.funding_page_with(place.key, year, method, st.session_state["sort"],
-                                  st.session_state["view"] == "per_patient", beds, weighted)
+    view = data.funding_page_with(place.key, year, method, beds, weighted)
     st.title(view.title)
     for note in view.notes:
         st.caption(plain(note))
@@ -110,13 +108,15 @@ def page() -> None:
     display.figures(view.figures)
     if view.shared:
         st.caption(plain(view.shared))
-    url_widget("view", "View", VIEWS, lambda *a, **k: st.radio(*a, horizontal=True, **k))
-    url_widget("sort", "Sort by", SORTS, st.selectbox)
-    st.plotly_chart(view.chart.figure(), width="stretch",
+    shown = url_choice("view", "View", VIEWS, lambda *a, **k: st.radio(*a, horizontal=True,
+                                                                         **k))
+    order = url_choice("sort", "Sort by", SORTS, st.selectbox)
+    chart = view.bars(order, shown == "per_patient")
+    st.plotly_chart(chart.figure(), width="stretch",
                     config={"toImageButtonOptions": {"format": "svg"}})
-    if view.chart.note:
-        st.caption(view.chart.note)
-    display.table(view.table)
+    if chart.note:
+        st.caption(chart.note)
+    display.table(view.ordered(order))
     network_detail(view)
     funding_map(view, snapshot)
     if view.practices is not None:

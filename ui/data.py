@@ -544,21 +544,18 @@ def coverage_gaps(key: tuple, method: str) -> gaps_view.CoverageGapsView:
 from pcnmap.views import funding as funding_view  # noqa: E402
 
 
-@st.cache_resource(show_spinner="Working out entitlements…", max_entries=64)
-def funding_page(key: tuple, year: str, method: str, sort: str, per_patient: bool
-                 ) -> funding_view.FundingView:
-    """The Funding page for a place (:attr:`Place.key`), year and choices."""
-    return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method,
-                                sort=sort, per_patient=per_patient)
+@st.cache_resource(show_spinner="Working out entitlements…", max_entries=32)
+def funding_page(key: tuple, year: str, method: str) -> funding_view.FundingView:
+    """The Funding page for a place (:attr:`Place.key`), year and boundary
+    method (the order and the chart's units are chosen from it)."""
+    return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method)
 
 
-def funding_page_with(key: tuple, year: str, method: str, sort: str, per_patient: bool,
-                      beds: dict[str, float], weighted: pd.DataFrame | None
-                      ) -> funding_view.FundingView:
+def funding_page_with(key: tuple, year: str, method: str, beds: dict[str, float],
+                      weighted: pd.DataFrame | None) -> funding_view.FundingView:
     """The Funding page with a person's care home beds or weighted lists:
     worked out for them alone (not kept), from the snapshot's cached tables."""
     if not beds and weighted is None:
-        return funding_page(key, year, method, sort, per_patient)
+        return funding_page(key, year, method)
     return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method,
-                                sort=sort, per_patient=per_patient, beds=beds,
-                                weighted=weighted)
+                                beds=beds, weighted=weighted)

@@ -141,8 +141,8 @@ class FundingView:
         figures: The place's total (with its change), what is due, the
             median £ per patient and the count of networks.
         shared: Words on the place's networks with members elsewhere too.
-        chart: The stacked bars' data.
-        table: Every network of the place, in the chosen order.
+        table: Every network of the place, largest total first (see
+            :meth:`ordered` and :meth:`bars` for the other orders and the chart).
         choices: The networks a person may open, code -> "Name (code)", by name.
         practices: The practices' own payments (None: the year pays practices nothing).
         rates: The year's rates in words.
@@ -161,7 +161,6 @@ class FundingView:
     estimated: str
     figures: tuple[Figure, ...]
     shared: str
-    chart: FundingChart
     table: Table
     choices: dict[str, str]
     practices: PracticePayments | None
@@ -177,6 +176,21 @@ class FundingView:
         """One network's streams, and their change from the year before."""
         return network_detail(self.this, self.before, self.book, network_code, self.labels,
                               self.snapshot)
+
+    def ordered(self, sort: str = "total") -> Table:
+        """The networks' table in the order ``sort`` (:data:`SORTS`): by name
+        A to Z, otherwise largest first (then by name)."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown order {sort!r} (expected one of {list(SORTS)})")
+        frame = self.table.frame.sort_values(
+            [sort, c.NETWORK_NAME], ascending=[sort == c.NETWORK_NAME, True], kind="stable")
+        return Table(frame.reset_index(drop=True), self.table.columns, self.table.key,
+                     self.table.file_name, self.table.title, self.table.caption)
+
+    def bars(self, sort: str = "total", per_patient: bool = False) -> FundingChart:
+        """The chart's data: the first :data:`CHART_NETWORKS` networks in the
+        order ``sort``, each stream in pounds or per registered patient."""
+        return chart(self.ordered(sort).frame, self.this, per_patient)
 
 
 def entitlements(data: SnapshotData, year: str, beds: Mapping[str, float] | None = None,
@@ -204,14 +218,15 @@ def entitlements(data: SnapshotData, year: str, beds: Mapping[str, float] | None
 
 
 def funding(data: SnapshotData, place: Place, year: str, *, method: str,
-            sort: str = "total", per_patient: bool = False,
             beds: Mapping[str, float] | None = None,
             weighted: pd.DataFrame | None = None) -> FundingView:
     """The Funding page for ``place`` in ``year``: its networks (those with a
-    member in it) in the order ``sort`` (:data:`SORTS`), the chart in
-    pounds or per patient, the map by boundary ``method``. ``beds`` (care
-    home beds by network) and ``weighted`` (a person's weighted lists) change
-    the figures as :func:`pcnmap.model.funding.network_funding` says."""
+    member in it; their order and the chart's pounds or pounds per patient
+    are chosen from the view: :meth:`FundingView.ordered`,
+    :meth:`FundingView.bars`), the map by boundary ``method``. ``beds``
+    (care home beds by network) and ``weighted`` (a person's weighted
+    lists) change the figures as
+    :func:`pcnmap.model.funding.network_funding` says."""
     book, practices, labels = data.rates, data.practices, data.labels
     this, before, payments = entitlements(data, year, beds, weighted)
     chosen = book.years[year]
@@ -227,8 +242,8 @@ def funding(data: SnapshotData, place: Place, year: str, *, method: str,
         c.COMMISSIONER_LABEL: networks[c.COMMISSIONER_CODE].map(labels).fillna(
             networks[c.COMMISSIONER_CODE]),
         ELSEWHERE: networks[c.NETWORK_CODE].isin(beyond)})
-    networks = networks.sort_values([sort, c.NETWORK_NAME],
-                                    ascending=[sort == c.NETWORK_NAME, True], kind="stable")
+    networks = networks.sort_values([c.TOTAL, c.NETWORK_NAME], ascending=[False, True],
+                                    kind="stable")
     name, year_part = place.file_part, year_file_part(year)
     streams = [Column(s.key, f"{s.label} (£)", Kind.MONEY) for s in this.streams]
     columns = (c.NETWORK_NAME, c.REGISTERED.titled(f"Patients ({year} funding list)"),
@@ -256,7 +271,6 @@ def funding(data: SnapshotData, place: Place, year: str, *, method: str,
         estimated=ESTIMATED_NOTE if networks[c.ESTIMATED].any() else "",
         figures=place_figures(networks, was, this, before),
         shared=shared_note(place, beyond, data.info),
-        chart=chart(networks, this, per_patient),
         table=table(networks, columns, key=c.NETWORK_CODE,
                     file_name=f"pcnmap-funding-{data.key}-{year_part}-{name}.csv"),
         choices={code: f"{names[code]} ({code})" for code in by_name[c.NETWORK_CODE]},

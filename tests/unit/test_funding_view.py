@@ -135,18 +135,24 @@ def test_rates_in_words() -> None:
 
 
 def test_sorting_and_the_chart(data) -> None:
+    shown = view.funding(data, place(data), YEAR, method="catchment")
+    assert shown.ordered().frame.equals(shown.table.frame)  # largest total first
     for sort in view.SORTS:
-        shown = view.funding(data, place(data), YEAR, method="catchment", sort=sort,
-                             per_patient=True)
-        values = shown.table.frame[sort]
-        ordered = values.sort_values(ascending=sort == "network_name")
-        assert list(values) == list(ordered) or sort == "per_patient"
-        chart = shown.chart
+        table = shown.ordered(sort)
+        values = table.frame[sort].dropna()
+        assert list(values) == sorted(values, reverse=sort != "network_name"), sort
+        chart = shown.bars(sort, per_patient=True)
         assert len(chart.networks) == min(len(values), view.CHART_NETWORKS)
         assert [s.label for s in chart.streams] == [s.label for s in shown.this.streams]
-        registered = shown.table.frame[c.REGISTERED].iloc[0]
-        core = shown.table.frame["core"].iloc[0]
-        assert chart.streams[0].values[0] == pytest.approx(core / registered)
+        first = table.frame.iloc[0]
+        assert chart.networks[0] == first[c.NETWORK_NAME]
+        assert chart.streams[0].values[0] == pytest.approx(first["core"] / first[c.REGISTERED])
+        assert shown.bars(sort).streams[0].values[0] == pytest.approx(first["core"])
+    with pytest.raises(ValueError, match="unknown order"):
+        shown.ordered("random")
+    figure = shown.bars().figure()
+    hatched = {bar.name: bool(bar.marker.pattern.shape) for bar in figure.data}
+    assert hatched == {s.label: s.key in shown.this.up_to for s in shown.this.streams}
 
 
 def test_2021_22_says_how_the_model_compares_with_what_was_paid(built_extract) -> None:
