@@ -62,7 +62,10 @@ class Rate:
 
 @dataclass(frozen=True)
 class YearLists:
-    """Which lists a financial year uses, and whether its weighted list is estimated."""
+    """Which lists a financial year uses, and whether its weighted list is
+    estimated; ``note`` says anything else about the year, ``compared`` how
+    the model's figures compare with what was paid, and ``compared_source``
+    the document that comparison was made with (its title)."""
 
     year: str
     registered_list: str
@@ -442,8 +445,12 @@ def per_patient_benchmarks(funding: NetworkFunding, network_code: str) -> Benchm
 
 
 def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
-    """Each network's streams and total this year, last year and the change
-    (the same members throughout, so the change is the rates' and lists')."""
+    """Each network's change from ``before`` to ``this`` year, stream by
+    stream and in total (the same members throughout, so the change is the
+    rates' and lists'). Every stream of either year is a column, one paid
+    in only one of them counted at £0 in the other (the capacity and access
+    payments that ended in 2026/27 fall by all of 2025/26's amount), so the
+    streams' changes add up to the total's."""
     keys = list(dict.fromkeys([s.key for s in before.streams] + [s.key for s in this.streams]))
     now = this.networks.set_index("network_code").reindex(columns=[*keys, "total"]).fillna(0.0)
     was = before.networks.set_index("network_code").reindex(
