@@ -448,9 +448,9 @@ def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
     """Each network's change from ``before`` to ``this`` year, stream by
     stream and in total (the same members throughout, so the change is the
     rates' and lists'). Every stream of either year is a column, one paid
-    in only one of them counted at £0 in the other (the capacity and access
-    payments that ended in 2026/27 fall by all of 2025/26's amount), so the
-    streams' changes add up to the total's."""
+    in only one of them counted at £0 in the other (a stream that ended
+    falls by all of the year before's amount), so the streams' changes add
+    up to the total's."""
     keys = list(dict.fromkeys([s.key for s in before.streams] + [s.key for s in this.streams]))
     now = this.networks.set_index("network_code").reindex(columns=[*keys, "total"]).fillna(0.0)
     was = before.networks.set_index("network_code").reindex(

@@ -155,7 +155,7 @@ def practice_payments(payments: pd.DataFrame, practices: pd.DataFrame, place: Pl
             help=stream.reported_source))
         if not place.is_england:
             local = float(mine[stream.key].mean()) if len(mine) else None
-            figures.append(Figure(f"{stream.label}: average per practice, here",
+            figures.append(Figure(f"{stream.label}: average per practice, {place.name}",
                                   pounds(local), local))
     rows = [("England", len(payments), payments[c.TOTAL].mean())]
     if not place.is_england and not place.commissioner:
