@@ -25,6 +25,7 @@ from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup
 from pcnmap.model.contiguity import PartGraph
 from pcnmap.model.place import Place
 from pcnmap.views import coverage_gaps as gaps_view
+from pcnmap.views import funding as funding_view
 from pcnmap.views.source import SnapshotData
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -584,3 +585,22 @@ def methods_view(key: tuple):
     from pcnmap.views import methods as view
 
     return view.boundary_methods(snapshot_data(key[0]), place(*key))
+
+
+# Funding
+
+@st.cache_resource(show_spinner="Working out entitlements…", max_entries=32)
+def funding_page(key: tuple, year: str, method: str) -> funding_view.FundingView:
+    """The Funding page for a place (:attr:`Place.key`), year and boundary
+    method (the order and the chart's units are chosen from it)."""
+    return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method)
+
+
+def funding_page_with(key: tuple, year: str, method: str, beds: dict[str, float],
+                      weighted: pd.DataFrame | None) -> funding_view.FundingView:
+    """The Funding page with a person's care home beds or weighted lists:
+    worked out for them alone (not kept), from the snapshot's cached tables."""
+    if not beds and weighted is None:
+        return funding_page(key, year, method)
+    return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method,
+                                beds=beds, weighted=weighted)

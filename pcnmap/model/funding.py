@@ -62,7 +62,10 @@ class Rate:
 
 @dataclass(frozen=True)
 class YearLists:
-    """Which lists a financial year uses, and whether its weighted list is estimated."""
+    """Which lists a financial year uses, and whether its weighted list is
+    estimated; ``note`` says anything else about the year, ``compared`` how
+    the model's figures compare with what was paid, and ``compared_source``
+    the document that comparison was made with (its title)."""
 
     year: str
     registered_list: str
@@ -70,6 +73,8 @@ class YearLists:
     list_note: str
     estimate_weighted: bool = False
     note: str = ""
+    compared: str = ""
+    compared_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,10 +169,14 @@ def load_rates(path: Path = RATES_FILE) -> RateBook:
             if lists and entry[key] not in lists:
                 raise ValueError(f"{where} ({entry['year']}): {key} {entry[key]!r} is not "
                                  "in [lists]")
+        if entry.get("compared") and entry.get("compared_source") not in documents:
+            raise ValueError(f"{where} ({entry['year']}): compared_source "
+                             f"{entry.get('compared_source')!r} is not in [documents]")
         years[entry["year"]] = YearLists(entry["year"], entry["registered_list"],
                                          entry["weighted_list"], entry["list_note"],
                                          bool(entry.get("estimate_weighted", False)),
-                                         entry.get("note", ""))
+                                         entry.get("note", ""), entry.get("compared", ""),
+                                         documents.get(entry.get("compared_source", ""), ""))
     rates = []
     for number, entry in enumerate(raw.get("rate", []), start=1):
         where = f"{name}: [[rate]] entry {number} ({entry.get('stream', '?')})"
@@ -436,8 +445,12 @@ def per_patient_benchmarks(funding: NetworkFunding, network_code: str) -> Benchm
 
 
 def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
-    """Each network's streams and total this year, last year and the change
-    (the same members throughout, so the change is the rates' and lists')."""
+    """Each network's change from ``before`` to ``this`` year, stream by
+    stream and in total (the same members throughout, so the change is the
+    rates' and lists'). Every stream of either year is a column, one paid
+    in only one of them counted at £0 in the other (a stream that ended
+    falls by all of the year before's amount), so the streams' changes add
+    up to the total's."""
     keys = list(dict.fromkeys([s.key for s in before.streams] + [s.key for s in this.streams]))
     now = this.networks.set_index("network_code").reindex(columns=[*keys, "total"]).fillna(0.0)
     was = before.networks.set_index("network_code").reindex(

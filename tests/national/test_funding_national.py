@@ -128,15 +128,31 @@ def test_2020_21_and_2021_22_totals_match_the_published_national_amounts(book, l
     """England's sums over the networks of the nearest membership (December
     2019) set beside the national amounts found: NHS England's IIF page
     (£16.25m PCN support payment, £24.25m IIF in 2020/21; £150m IIF in
-    2021/22), the ARRS maxima (£430m, £746m) and the £43m leadership
-    payment of October 2021 to March 2022. Practices in no network or
-    merged since take the rest (under 2%)."""
+    2021/22, of which £62.4m was paid from December 2021 as a PCN support
+    payment, leaving £87.6m), the ARRS maxima (£430m, £746m) and the £43m
+    leadership payment of October 2021 to March 2022. Practices in no
+    network or merged since take the rest (under 2%)."""
     published = {("2020/21", "support"): 16_250_000, ("2020/21", "iif"): 24_250_000,
-                 ("2020/21", "arrs"): 430_000_000, ("2021/22", "iif"): 150_000_000,
+                 ("2020/21", "arrs"): 430_000_000, ("2021/22", "iif"): 87_600_000,
+                 ("2021/22", "support"): 62_400_000,
                  ("2021/22", "arrs"): 746_000_000, ("2021/22", "leadership"): 43_000_000}
     for (year, stream), amount in published.items():
         total = england_total(book, lists, "2019-12", year, stream)
         assert 0.98 < total / amount <= 1.0, (year, stream, total)
+
+
+def test_2021_22_repurposed_iif_adds_up_to_the_150m(book, lists) -> None:
+    """The £62.4m PCN support payment and the £87.6m left in the IIF are the
+    £150m IIF of 2021/22 (NHS England), shared the same way, so England's
+    two sums are the £150m's share to networks."""
+    practices = store.read_table(DATA, "2019-12", "practices")
+    result = funding.network_funding(practices, lists, book, "2021/22").networks
+    both = result["support"].sum() + result["iif"].sum()
+    assert 0.98 < both / 150_000_000 <= 1.0
+    assert result["support"].sum() / result["iif"].sum() == pytest.approx(62.4 / 87.6)
+    # 2021/22 core is the £1.50 alone: the support payment is its own stream.
+    row = result.set_index("network_code").loc[NETWORK]
+    assert row["core"] == pytest.approx(1.50 * row["registered"])
 
 
 def test_2019_20_all_streams_match_dhscs_296m(book, lists) -> None:
@@ -153,3 +169,29 @@ def test_2019_20_all_streams_match_dhscs_296m(book, lists) -> None:
 def test_core_funding_matches_nhs_englands_91m_for_2022_23(book, lists) -> None:
     total = england_total(book, lists, "2022-04", "2022/23", "core")
     assert total == pytest.approx(91_000_000, rel=0.02)
+
+
+@pytest.mark.parametrize("snapshot", ["2019-12", "2022-04", "2023-01", "2024-10", "2026-07"])
+def test_streams_changes_add_up_to_the_totals_change(book, lists, snapshot) -> None:
+    """For every network and every year with a year before, each stream's
+    change (streams that ended or began included, at £0 in the year without
+    them) adds up to the change in the network's total."""
+    practices = store.read_table(DATA, snapshot, "practices")
+    results = {year: funding.network_funding(practices, lists, book, year)
+               for year in sorted(book.years)}
+    checked = 0
+    for year, this in results.items():
+        previous = book.previous_year(year)
+        if previous is None:
+            continue
+        before = results[previous]
+        change = funding.year_on_year(this, before).set_index("network_code")
+        streams = {s.key for s in this.streams} | {s.key for s in before.streams}
+        assert set(change.columns) == streams | {"total"}
+        now = this.networks.set_index("network_code")["total"]
+        was = before.networks.set_index("network_code")["total"]
+        assert change["total"].to_numpy() == pytest.approx((now - was).to_numpy(), abs=1e-6)
+        assert change[sorted(streams)].sum(axis=1).to_numpy() == pytest.approx(
+            change["total"].to_numpy(), abs=1e-6), (snapshot, year)
+        checked += len(change)
+    assert checked > 1_000 * 7
