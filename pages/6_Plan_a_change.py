@@ -11,6 +11,7 @@ import streamlit as st
 from pcnmap import codes
 from pcnmap.maps import elements
 from pcnmap.model import lookup, methods, whatif
+from pcnmap.model import proposal as proposals
 from ui import data, display, frame, pickers, planning, uploading
 
 NOT_SIGNING = "Not signing up (covered by a neighbour)"
@@ -30,14 +31,14 @@ def editor_rows(snapshot: str, commissioner: str, after: whatif.Scenario,
     return rows.drop(columns="network_code").sort_values("practice_name").reset_index(drop=True)
 
 
-def propose(proposal: whatif.Proposal) -> None:
+def propose(proposal: proposals.Proposal) -> None:
     """Put ``proposal`` in the URL and start the table afresh from it."""
     planning.proposal_to_url(proposal)
     st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
 
 
 def apply_edits(key: str, rows: pd.DataFrame, targets: dict[str, str | None],
-                proposal: whatif.Proposal) -> None:
+                proposal: proposals.Proposal) -> None:
     """Turn the table's edits into the proposal."""
     changes = {}
     for index, edit in st.session_state[key]["edited_rows"].items():
@@ -58,7 +59,7 @@ def load_configuration(snapshot: str) -> None:
     result = uploading.read(files, ("configuration",), "configuration_result")
     if uploading.digest_of("configuration_result") != before:
         if result.configuration is not None:
-            propose(whatif.proposal_from_configuration(
+            propose(proposals.proposal_from_configuration(
                 result.configuration, data.practices(snapshot), data.networks(snapshot),
                 result.files["configuration"], result.log))
         st.rerun()  # the page again, from the proposal the file made
@@ -66,7 +67,7 @@ def load_configuration(snapshot: str) -> None:
 
 
 def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
-                     proposal: whatif.Proposal, labels: dict[str, str]) -> None:
+                     proposal: proposals.Proposal, labels: dict[str, str]) -> None:
     """One change with a form, or many in a table."""
     rows = editor_rows(snapshot, commissioner, after, labels)
     local = set(lookup.serving(after.practices, commissioner)["network_code"].dropna())
@@ -95,12 +96,12 @@ def change_practices(snapshot: str, commissioner: str, after: whatif.Scenario,
 
 
 def new_network(snapshot: str, commissioner: str | None, after: whatif.Scenario,
-                proposal: whatif.Proposal) -> None:
+                proposal: proposals.Proposal) -> None:
     pool = after.practices
     if commissioner:
         pool = pool[pool["commissioner_code"] == commissioner]
     with st.form("new-network"):
-        name = st.text_input("Name of the new network", max_chars=whatif.NAME_LIMIT)
+        name = st.text_input("Name of the new network", max_chars=proposals.NAME_LIMIT)
         members = st.multiselect("Its practices", pool["practice_code"].tolist(),
                                  format_func=data.practice_labels(snapshot).get)
         if st.form_submit_button("Make the network") and name.strip() and members:
@@ -110,21 +111,21 @@ def new_network(snapshot: str, commissioner: str | None, after: whatif.Scenario,
 
 
 def load_or_save(snapshot: str, commissioner: str | None, after: whatif.Scenario,
-                 proposal: whatif.Proposal) -> None:
+                 proposal: proposals.Proposal) -> None:
     load_configuration(snapshot)
     practices = data.practices(snapshot)
     area = practices if commissioner is None else lookup.serving(practices, commissioner)
     display.csv_download(
-        lambda: whatif.configuration_table(after, area["practice_code"]),
+        lambda: proposals.configuration_table(after, area["practice_code"]),
         f"pcnmap-configuration-{snapshot}-{commissioner or 'england'}.csv",
         "Download the proposed configuration (CSV)")
     if proposal and st.button("Start again (drop every change)"):
-        propose(whatif.Proposal())
+        propose(proposals.Proposal())
         st.rerun()
 
 
 def proposal_map(snapshot: str, commissioner: str, after: whatif.Scenario,
-                 proposal: whatif.Proposal) -> None:
+                 proposal: proposals.Proposal) -> None:
     """Practices coloured by their proposed network over today's indicative boundaries."""
     st.subheader("Map of the proposal")
     st.caption("Practices take their proposed network's colour (new networks black; a "

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import store, uploads, worker
-from pcnmap.model import whatif
+from pcnmap.model import proposal as proposals
 from pcnmap.words import plain
 from ui import data, display, frame, pickers, planning, uploading
 
@@ -73,7 +73,7 @@ def page() -> None:
     st.subheader(f"Your files beside the shipped {snapshot} snapshot")
     planning.comparison(data.current_scenario(snapshot), found.after, snapshot, method,
                         commissioner, "your files", found.table)
-    display.csv_download(lambda: whatif.configuration_table(found.after),
+    display.csv_download(lambda: proposals.configuration_table(found.after),
                           f"pcnmap-configuration-own-{as_of}.csv",
                           "Download your files' configuration (CSV)")
     frame.about_the_data(snapshot)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import links, uploads
+from pcnmap.model import proposal as proposals
 from pcnmap.model import whatif
 from pcnmap.problems import QualityLog
 from pcnmap.words import plain
@@ -49,22 +50,22 @@ LONG_PROPOSAL = "long_proposal"
 TABLE_ROWS = 5_000
 
 
-def proposal_from_url(snapshot: str) -> whatif.Proposal:
+def proposal_from_url(snapshot: str) -> proposals.Proposal:
     """The proposal in the URL (or, were it too long for one, in this tab),
     with what cannot apply to ``snapshot`` dropped and said in one sentence."""
     moves, new = urlstate.param("moves"), urlstate.param("new")
     if moves or new:
         st.session_state.pop(LONG_PROPOSAL, None)
-        proposal = whatif.Proposal.from_text(moves, new)
+        proposal = proposals.Proposal.from_text(moves, new)
     else:
-        proposal = st.session_state.get(LONG_PROPOSAL) or whatif.Proposal()
-    checked, problems = whatif.check(proposal, data.practices(snapshot), data.networks(snapshot))
+        proposal = st.session_state.get(LONG_PROPOSAL) or proposals.Proposal()
+    checked, problems = proposals.check(proposal, data.practices(snapshot), data.networks(snapshot))
     if problems:
         st.warning(plain(links.summary(problems)))
     return checked
 
 
-def proposal_to_url(proposal: whatif.Proposal) -> None:
+def proposal_to_url(proposal: proposals.Proposal) -> None:
     """Put ``proposal`` in the URL, or in this tab when an address cannot hold it."""
     moves, new = proposal.to_text()
     long = not links.fits(moves, new)
@@ -79,7 +80,7 @@ def proposal_to_url(proposal: whatif.Proposal) -> None:
             st.query_params.pop(key, None)
 
 
-def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: str) -> None:
+def long_proposal_note(proposal: proposals.Proposal, after: whatif.Scenario, name: str) -> None:
     """When the proposal is too long for the address: say so, offer its file."""
     if LONG_PROPOSAL not in st.session_state or not proposal:
         return
@@ -90,7 +91,7 @@ def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: 
         f"{links.ADDRESS_LIMIT:,}), so it is kept in this browser tab only and a copied link "
         "will not hold it. Download its configuration to keep or share it: it loads back "
         "on this page."))
-    display.csv_download(lambda: whatif.configuration_table(after), name,
+    display.csv_download(lambda: proposals.configuration_table(after), name,
                           "Download the proposal's configuration (CSV)",
                           key="download-long-proposal")
 
