@@ -273,14 +273,3 @@ def coverage_summary(scenario: Scenario) -> dict[str, float]:
                                      & (scenario.networks["size_band"] == "under")).sum()),
         "cross_commissioner_networks": int(scenario.networks["crosses_commissioners"].sum()),
     }
-
-
-def practices_for_map(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's practices as a map draws them: a practice not signing up
-    is labelled with the network covering it (its code marked with ``*``)."""
-    shown = scenario.practices.copy()
-    covered = shown["network_code"].isna() & shown["covered_by"].notna()
-    shown.loc[covered, "network_name"] = "Not signing up; covered by " + shown.loc[
-        covered, "covered_by"]
-    shown.loc[covered, "network_code"] = shown.loc[covered, "covered_by"] + "*"
-    return shown
