@@ -57,13 +57,20 @@ class Comparison:
     year: str
 
 
-def place_summary(scenario: Scenario, place: Place) -> dict[str, float]:
+def place_summary(scenario: Scenario, place: Place) -> dict:
     """:func:`pcnmap.model.whatif.coverage_summary` of the place: its own
-    practices, and the networks with a member practice in it."""
+    practices, and the networks with a member practice in it; under
+    ``codes``, the networks each count of networks counts."""
     inside = place.practices(scenario.practices)
     mine = place.networks(scenario.networks, scenario.practices)
-    summary = coverage_summary(Scenario(inside, mine))
-    summary["network_codes"] = frozenset(mine.loc[mine[c.MEMBER_COUNT] > 0, c.NETWORK_CODE])
+    summary: dict = coverage_summary(Scenario(inside, mine))
+    open_ = mine[mine[c.MEMBER_COUNT] > 0]
+    summary["codes"] = {
+        "networks": frozenset(open_[c.NETWORK_CODE]),
+        "networks_under_30000": frozenset(open_.loc[open_[c.SIZE_BAND] == "under",
+                                                    c.NETWORK_CODE]),
+        "cross_commissioner_networks": frozenset(
+            mine.loc[mine[c.CROSSES_COMMISSIONERS].astype(bool), c.NETWORK_CODE])}
     return summary
 
 
@@ -85,17 +92,15 @@ def figures(before: Scenario, after: Scenario, place: Place, data: SnapshotData,
     was, now = place_summary(before, place), place_summary(after, place)
     where = place.name
 
-    def figure(key: str, label: str, help_text: str, what: str = "",
-               networks: frozenset[str] | None = None) -> Figure:
-        change = change_in_count(now[key] - was[key], what) if compared else None
+    def figure(key: str, label: str, help_text: str) -> Figure:
+        change = change_in_count(now[key] - was[key]) if compared else None
         return Figure(label, f"{now[key]:,.0f}", float(now[key]),
                       help=f"{help_text} Today: {was[key]:,.0f}.", change=change,
-                      codes=networks)
+                      codes=now["codes"].get(key))
 
     word = data.info.commissioner_plural
     return (
-        figure("networks", "Networks", f"Networks with a member practice in {where}.",
-               networks=now["network_codes"]),
+        figure("networks", "Networks", f"Networks with a member practice in {where}."),
         figure("networks_under_30000", "Networks under 30,000 patients",
                "Their patients include the lists they cover for practices not signing up."),
         figure("cross_commissioner_networks", f"Networks crossing {word}",

@@ -96,7 +96,10 @@ def test_a_places_figures_are_its_own_and_add_up_over_its_parts(data) -> None:
     assert len(parts) == 4  # 00R, 00X, 01E, 02M
     for label in ("Patients in no network", "Patients covered by a neighbouring network"):
         assert icb[label].value == sum(part[label].value for part in parts)
-    assert icb["Networks"].codes == frozenset().union(*(p["Networks"].codes for p in parts))
+    for label in ("Networks", "Networks under 30,000 patients",
+                  "Networks crossing Sub-ICB locations"):
+        assert icb[label].value == len(icb[label].codes)
+        assert icb[label].codes == frozenset().union(*(p[label].codes for p in parts)), label
     regions = [figures(part) for part in parts_of(Place(KEY), data.practices)]
     assert england["Networks"].codes == frozenset().union(*(r["Networks"].codes
                                                             for r in regions))
