@@ -1,5 +1,6 @@
 """Your own data: upload this month's official files (or a configuration) and
-see them beside the shipped snapshot. Files stay in this session's own folder."""
+see them beside the shipped snapshot, for the place chosen. Files stay in
+this session's own folder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import store, uploads, worker
-from pcnmap.model import whatif
+from pcnmap.views.own_data import title
 from pcnmap.words import plain
 from ui import data, display, frame, pickers, planning, uploading
 
@@ -36,9 +37,8 @@ def beside(digest: str, result: uploads.Uploaded, snapshot: str, method: str,
 
 def page() -> None:
     snapshot, place = frame.page_start()
-    commissioner = place.commissioner
     method = pickers.method_picker()
-    st.title("Your own data")
+    st.title(title(place))
     st.markdown(
         "Upload newer official files: an ODS **epraccur.csv**, an NHS Digital **ePCN.xlsx**, "
         "a **gp-reg-pat-prac-all.csv**, or a network **configuration** CSV "
@@ -70,12 +70,11 @@ def page() -> None:
     if not isinstance(found, uploads.Beside):
         frame.about_the_data(snapshot)
         return
-    st.subheader(f"Your files beside the shipped {snapshot} snapshot")
-    planning.comparison(data.current_scenario(snapshot), found.after, snapshot, method,
-                        commissioner, "your files", found.table)
-    display.csv_download(lambda: whatif.configuration_table(found.after),
-                          f"pcnmap-configuration-own-{as_of}.csv",
-                          "Download your files' configuration (CSV)")
+    view = data.own_data(place.key, found.after, found.table, str(as_of))
+    st.subheader(view.heading)
+    planning.comparison(view.comparison)
+    display.csv_download(view.configuration, view.configuration_file,
+                         "Download your files' configuration of these practices (CSV)")
     frame.about_the_data(snapshot)
 
 

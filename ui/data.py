@@ -24,8 +24,11 @@ from pcnmap.maps import colours, layerdata, picture, selection
 from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup, places, whatif
 from pcnmap.model.contiguity import PartGraph
 from pcnmap.model.place import Place
+from pcnmap.model.proposal import Proposal
 from pcnmap.views import coverage_gaps as gaps_view
 from pcnmap.views import funding as funding_view
+from pcnmap.views import own_data as own_data_view
+from pcnmap.views import plan as plan_view
 from pcnmap.views.source import SnapshotData
 
 # Arrow's own allocator (mimalloc) keeps what it frees; the system's gives it
@@ -352,24 +355,6 @@ def layer_graph(layer: str) -> PartGraph:
     return store.read_layer_graph(store.DATA_DIR, layer)
 
 
-# Each holds a copy of the snapshot's practices (about 15 MB).
-@st.cache_resource(show_spinner="Working out the proposal…", max_entries=6)
-def proposal_outcome(snapshot: str, method: str, moves: str, new: str) -> tuple[whatif.Scenario,
-                                                                    pd.DataFrame]:
-    """A proposal (its :meth:`~pcnmap.model.whatif.Proposal.to_text`, checked against
-    the snapshot) applied, and the networks that change beside today's, for
-    the snapshot's funding year: worked out once, whoever asks again."""
-    proposal = whatif.Proposal.from_text(moves, new)
-    # No change is today's scenario itself, not a second copy of it.
-    after = whatif.apply(practices(snapshot), networks(snapshot), proposal) if proposal \
-        else current_scenario(snapshot)
-    table = whatif.compare(current_scenario(snapshot), after, lists=funding_lists(),
-                           book=rates(), year=default_year(snapshot),
-                           lsoa_networks=lsoa_networks(snapshot), graph=lsoa_graph(snapshot),
-                           method=method if method in whatif.AREA_COLUMNS else "catchment")
-    return after, table
-
-
 @st.cache_resource(show_spinner=False)
 def practice_labels(snapshot: str) -> dict[str, str]:
     """Each practice as the planning pickers show it: code · name."""
@@ -382,12 +367,6 @@ def practice_labels(snapshot: str) -> dict[str, str]:
 def participation_averages(snapshot: str, year: str) -> pd.DataFrame:
     """Participation payments averaged per practice, England and by commissioner."""
     return funding.averages(practice_payments(snapshot, year))
-
-
-@st.cache_resource(show_spinner=False)
-def current_scenario(snapshot: str) -> whatif.Scenario:
-    """The shipped snapshot as the what-if pages compare against."""
-    return whatif.current_scenario(practices(snapshot), networks(snapshot))
 
 
 @st.cache_resource(show_spinner="Comparing the snapshots…", max_entries=16)
@@ -604,3 +583,39 @@ def funding_page_with(key: tuple, year: str, method: str, beds: dict[str, float]
         return funding_page(key, year, method)
     return funding_view.funding(snapshot_data(key[0]), place(*key), year, method=method,
                                 beds=beds, weighted=weighted)
+
+
+# ---------------------------------------------------------------- Plan a change
+
+
+# Each holds a copy of the snapshot's practices (about 15 MB).
+@st.cache_resource(show_spinner="Working out the proposal…", max_entries=6)
+def proposal_outcome(snapshot: str, method: str, moves: str, new: str) -> plan_view.Outcome:
+    """A proposal (its :meth:`~pcnmap.model.proposal.Proposal.to_text`, checked
+    against the snapshot) applied to all of England, and the networks that
+    change beside today's, for the snapshot's funding year: worked out once,
+    whoever asks again, whatever their place."""
+    return plan_view.outcome(snapshot_data(snapshot), Proposal.from_text(moves, new), method)
+
+
+def current_scenario(snapshot: str) -> whatif.Scenario:
+    """The shipped snapshot as the what-if pages compare against (one copy,
+    kept with the snapshot's data)."""
+    return plan_view.current(snapshot_data(snapshot))
+
+
+# A place's view holds its practices (all of England's: a few megabytes).
+@st.cache_resource(show_spinner="Working out the proposal…", max_entries=16)
+def plan(key: tuple, method: str, moves: str, new: str) -> plan_view.PlanView:
+    """The Plan a change page for a place (:attr:`Place.key`), method and
+    proposal (checked against the snapshot, as text)."""
+    return plan_view.plan_a_change(snapshot_data(key[0]), place(*key),
+                                   Proposal.from_text(moves, new), method,
+                                   proposal_outcome(key[0], method, moves, new))
+
+
+def own_data(key: tuple, after: whatif.Scenario, table: pd.DataFrame, as_of: str
+             ) -> own_data_view.OwnDataView:
+    """Your own data's comparison for a place (not cached: the files are
+    this session's own, and the page keeps their comparison)."""
+    return own_data_view.own_data(snapshot_data(key[0]), place(*key), after, table, as_of)

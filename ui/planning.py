@@ -1,8 +1,9 @@
-"""Screen parts the planning pages share: a proposal in the URL, the upload
-report and the side-by-side comparison. A proposal lives in the URL
-(``moves``, ``new``) or in a downloaded file; one too long for an address
-(:data:`pcnmap.links.ADDRESS_LIMIT`) is kept in the browser tab's session
-instead, and the page says so and offers its file."""
+"""Screen parts the planning pages share: a proposal in the URL, the editing
+forms, the upload report, the proposal's map and the comparison for the
+place. A proposal lives in the URL (``moves``, ``new``) or in a downloaded
+file; one too long for an address (:data:`pcnmap.links.ADDRESS_LIMIT`) is
+kept in the browser tab's session instead, and the page says so and offers
+its file."""
 
 from __future__ import annotations
 
@@ -10,38 +11,26 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap import links, uploads
-from pcnmap.model import whatif
+from pcnmap.maps import elements
+from pcnmap.model import methods, whatif
+from pcnmap.model import proposal as proposals
+from pcnmap.model.place import Place
 from pcnmap.problems import QualityLog
+from pcnmap.views.comparison import Comparison
+from pcnmap.views.plan import CURRENT, PROPOSED, PlanView
 from pcnmap.words import plain
-from ui import data, display, urlstate
+from ui import data, display, uploading, urlstate
 
 RULES = (
     "Rules: a practice that does not sign up is covered by the network of its nearest member "
     "practice of the same commissioner, and network payments follow its patients; it gets no "
     "participation payment itself (pcnmap's reading of the Network Contract DES; local "
     "agreements can differ). Contiguity follows the boundary method chosen in the sidebar "
-    "(practice catchments, or the nearest practice by LSOA; the Voronoi method's cells do not "
-    "follow LSOAs, so catchments stand in for it): each area stays with its practice and "
+    "(the nearest practice by LSOA, or practice catchments; the Voronoi method's cells do not "
+    "follow LSOAs, so the nearest practice by LSOA stands in for it, the nearer of the two to "
+    "nearest-site cells): each area stays with its practice and "
     "follows the practice's proposed network. Funding uses the list sizes the rates file "
     "names for the year.")
-
-COLUMNS = {
-    "network_code": "Network", "network_name": "Name", "status": "Status",
-    "member_count_before": "Practices now", "member_count_after": "Practices proposed",
-    "population_before": "Patients now", "population_after": "Patients proposed",
-    "population_change": "Patients change",
-    "covered_registered_after": "of which covered for a practice not signing up",
-    "size_band_before": "Size now", "size_band_after": "Size proposed",
-    "crosses_commissioners_before": "Crosses commissioners now",
-    "crosses_commissioners_after": "Crosses commissioners proposed",
-    "groups_before": "Separate groups of practices now",
-    "groups_after": "Separate groups of practices proposed",
-    "significant_parts_before": "Separate parts now",
-    "significant_parts_after": "Separate parts proposed",
-    "funding_before": "Entitlement now (£)", "funding_after": "Entitlement proposed (£)",
-    "funding_change": "Entitlement change (£)",
-}
-
 
 # The session key of a proposal too long for the address.
 LONG_PROPOSAL = "long_proposal"
@@ -49,22 +38,23 @@ LONG_PROPOSAL = "long_proposal"
 TABLE_ROWS = 5_000
 
 
-def proposal_from_url(snapshot: str) -> whatif.Proposal:
+def proposal_from_url(snapshot: str) -> proposals.Proposal:
     """The proposal in the URL (or, were it too long for one, in this tab),
     with what cannot apply to ``snapshot`` dropped and said in one sentence."""
     moves, new = urlstate.param("moves"), urlstate.param("new")
     if moves or new:
         st.session_state.pop(LONG_PROPOSAL, None)
-        proposal = whatif.Proposal.from_text(moves, new)
+        proposal = proposals.Proposal.from_text(moves, new)
     else:
-        proposal = st.session_state.get(LONG_PROPOSAL) or whatif.Proposal()
-    checked, problems = whatif.check(proposal, data.practices(snapshot), data.networks(snapshot))
+        proposal = st.session_state.get(LONG_PROPOSAL) or proposals.Proposal()
+    checked, problems = proposals.check(proposal, data.practices(snapshot),
+                                        data.networks(snapshot))
     if problems:
         st.warning(plain(links.summary(problems)))
     return checked
 
 
-def proposal_to_url(proposal: whatif.Proposal) -> None:
+def proposal_to_url(proposal: proposals.Proposal) -> None:
     """Put ``proposal`` in the URL, or in this tab when an address cannot hold it."""
     moves, new = proposal.to_text()
     long = not links.fits(moves, new)
@@ -79,7 +69,13 @@ def proposal_to_url(proposal: whatif.Proposal) -> None:
             st.query_params.pop(key, None)
 
 
-def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: str) -> None:
+def propose(proposal: proposals.Proposal) -> None:
+    """Put ``proposal`` in the URL and start the table afresh from it."""
+    proposal_to_url(proposal)
+    st.session_state["editor_version"] = st.session_state.get("editor_version", 0) + 1
+
+
+def long_proposal_note(proposal: proposals.Proposal, after: whatif.Scenario, name: str) -> None:
     """When the proposal is too long for the address: say so, offer its file."""
     if LONG_PROPOSAL not in st.session_state or not proposal:
         return
@@ -90,9 +86,112 @@ def long_proposal_note(proposal: whatif.Proposal, after: whatif.Scenario, name: 
         f"{links.ADDRESS_LIMIT:,}), so it is kept in this browser tab only and a copied link "
         "will not hold it. Download its configuration to keep or share it: it loads back "
         "on this page."))
-    display.csv_download(lambda: whatif.configuration_table(after), name,
-                          "Download the proposal's configuration (CSV)",
-                          key="download-long-proposal")
+    display.csv_download(lambda: proposals.configuration_table(after), name,
+                         "Download the proposal's configuration (CSV)",
+                         key="download-long-proposal")
+
+
+def _apply_edits(key: str, rows: pd.DataFrame, choices: dict[str, str | None],
+                 proposal: proposals.Proposal) -> None:
+    """Turn the table's edits into the proposal."""
+    changes = {}
+    for index, edit in st.session_state[key]["edited_rows"].items():
+        if PROPOSED in edit and edit[PROPOSED] in choices:
+            changes[rows.at[int(index), "practice_code"]] = choices[edit[PROPOSED]]
+    propose(proposal.with_changes(changes))
+
+
+def change_practices(view: PlanView, proposal: proposals.Proposal) -> None:
+    """One change with a form, or many in a table: the place's practices,
+    each to a network of the place (or a new one), or not signing up."""
+    options = list(view.choices)
+    with st.form("move-practice"):
+        practice = st.selectbox("Practice", list(view.practice_labels), key="move_practice",
+                                format_func=view.practice_labels.get)
+        target = st.selectbox("Moves to", options, key="move_target")
+        if st.form_submit_button("Apply the change") and practice:
+            propose(proposal.with_changes({practice: view.choices[target]}))
+            st.rerun()
+    key = f"editor-{view.configuration_file}-{st.session_state.get('editor_version', 0)}"
+    st.expander("Change several practices at once in a table").data_editor(
+        view.editor, key=key, hide_index=True, width="stretch", disabled=[
+            "practice_code", "practice_name", "registered", CURRENT],
+        column_config={
+            "practice_code": "Practice code", "practice_name": "Practice",
+            "registered": st.column_config.NumberColumn("Patients", format="%,.0f"),
+            CURRENT: "Network now",
+            PROPOSED: st.column_config.SelectboxColumn("Network proposed", options=options,
+                                                       required=True),
+        },
+        on_change=_apply_edits, args=(key, view.editor, view.choices, proposal))
+
+
+def new_network(view: PlanView, proposal: proposals.Proposal) -> None:
+    """A new network from practices of the place, named by the user."""
+    with st.form("new-network"):
+        name = st.text_input("Name of the new network", max_chars=proposals.NAME_LIMIT)
+        members = st.multiselect("Its practices", list(view.practice_labels),
+                                 format_func=view.practice_labels.get)
+        if st.form_submit_button("Make the network") and name.strip() and members:
+            code = proposal.next_new_code()
+            propose(proposal.with_changes(dict.fromkeys(members, code), {code: name.strip()}))
+            st.rerun()
+
+
+def load_configuration(snapshot: str) -> None:
+    """Read an uploaded configuration CSV into the proposal, once per file
+    (through the one upload path: checked, then read in a worker)."""
+    files = uploading.file_input(
+        "Load a configuration (CSV: practice_code, network_code, network_name; a blank "
+        "network code means not signing up)", "configuration_file", (".csv",))
+    if not files:
+        return
+    before = uploading.digest_of("configuration_result")
+    result = uploading.read(files, ("configuration",), "configuration_result")
+    if uploading.digest_of("configuration_result") != before:
+        if result.configuration is not None:
+            propose(proposals.proposal_from_configuration(
+                result.configuration, data.practices(snapshot), data.networks(snapshot),
+                result.files["configuration"], result.log))
+        st.rerun()  # the page again, from the proposal the file made
+    upload_report(result)
+
+
+def load_or_save(view: PlanView, proposal: proposals.Proposal, snapshot: str) -> None:
+    """Load a configuration file; save the place's; start again."""
+    load_configuration(snapshot)
+    display.csv_download(view.configuration, view.configuration_file,
+                         "Download the proposed configuration of these practices (CSV)")
+    if proposal and st.button("Start again (drop every change)"):
+        propose(proposals.Proposal())
+        st.rerun()
+
+
+def proposal_map(view: PlanView, place: Place, method: str) -> None:
+    """The place's practices coloured by their proposed network over today's
+    indicative boundaries."""
+    snapshot = place.snapshot
+    st.subheader("Map of the proposal")
+    st.caption("Practices take their proposed network's colour (new networks black; a "
+               "practice not signing up its covering network's). Boundaries are today's, "
+               + methods.INDICATIVE_NOTE[0].lower() + methods.INDICATIVE_NOTE[1:])
+    layers = data.network_map_layers(snapshot, method, place.commissioner, place.region,
+                                     place.area)
+    colours = dict(data.network_colours(snapshot, method))
+    colours.update({f"{code}*": colour for code, colour in colours.items()})
+    colours.update(dict.fromkeys(view.new_networks, "#000000"))
+    fmap = display.new_map(snapshot, layers.bounds)
+    word = data.snapshot(snapshot).commissioner_word
+    elements.commissioner_layer(layers.commissioners, f"{word} boundary").add_to(fmap)
+    if layers.networks:
+        elements.network_layer(layers.networks, colours,
+                               "Today's network boundaries (indicative)").add_to(fmap)
+    elements.practice_layer(view.map_practices, colours,
+                            "Practices (proposed networks)").add_to(fmap)
+    elements.place_labels(layers.place_labels).add_to(fmap)
+    display.finish_map(fmap)
+    display.show_map(fmap, height=520, use_container_width=True, returned_objects=[],
+                     key=view.map_key)
 
 
 def upload_report(result: uploads.Uploaded, derived: QualityLog | None = None) -> None:
@@ -127,46 +226,14 @@ def upload_problems(result: uploads.Uploaded, derived: QualityLog | None = None)
         display.csv_download(shown, "pcnmap-upload-problems.csv", "Download the problems (CSV)")
 
 
-def comparison(before: whatif.Scenario, after: whatif.Scenario, snapshot: str, method: str,
-               commissioner: str | None, label: str, table: pd.DataFrame | None = None
-               ) -> None:
-    """Headline figures and the affected networks, current beside ``label``
-    (``table``: their comparison, when already worked out)."""
-    year = data.default_year(snapshot)
-    if table is None:
-        table = whatif.compare(before, after, lists=data.funding_lists(), book=data.rates(),
-                               year=year, lsoa_networks=data.lsoa_networks(snapshot),
-                               graph=data.lsoa_graph(snapshot),
-                               method=method if method in whatif.AREA_COLUMNS else "catchment")
-    was, now = before.summary, after.summary
-    st.caption(f"All of England, {plain(label)}; the arrows show the difference from "
-               "the shipped snapshot.")
-    figures = st.columns(5)
-    for column, (key, title) in zip(figures, (
-            ("networks", "Networks"), ("networks_under_30000", "Under 30,000 patients"),
-            ("cross_commissioner_networks", "Crossing commissioners"),
-            ("patients_in_gaps", "Patients in no network"),
-            ("patients_covered_by_neighbour", "Covered by a neighbour")), strict=True):
-        column.metric(title, f"{now[key]:,.0f}",
-                      delta=f"{now[key] - was[key]:+,.0f}" if now[key] != was[key] else None,
-                      delta_color="off")
-    if commissioner:
-        local = (table["commissioner_code_before"] == commissioner) | (
-            table["commissioner_code_after"] == commissioner)
-        table = table[local]
-    st.subheader(f"Networks that change ({len(table):,}), {year} entitlements")
-    if table.empty:
+def comparison(shown: Comparison) -> None:
+    """The place's figures, each with its change, and the networks that change."""
+    st.caption(plain(shown.scope))
+    display.figures(shown.figures)
+    if shown.shared:
+        st.caption(plain(shown.shared))
+    if len(shown.changes):
+        display.table(shown.changes, label="Download the comparison (CSV)")
+    else:
+        st.subheader(plain(shown.changes.title))
         st.info("No network changes.")
-        return
-    shown = table[[c for c in COLUMNS if c in table.columns]].rename(columns=COLUMNS)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        name: st.column_config.NumberColumn(format="%,.0f")
-        for name in shown.columns if "(£)" in name or "Patients" in name})
-    display.csv_download(shown, f"pcnmap-comparison-{snapshot}.csv",
-                          "Download the comparison (CSV)")
-
-
-def network_labels(networks: pd.DataFrame) -> dict[str, str]:
-    """Each network as the planning pickers show it: code · name."""
-    return {code: f"{code} · {name}" for code, name in
-            zip(networks["network_code"], networks["network_name"], strict=True)}

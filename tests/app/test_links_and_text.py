@@ -94,11 +94,11 @@ def test_a_proposal_of_every_practice_stays_out_of_the_address() -> None:
     assert "moves" not in app.query_params and "new" not in app.query_params
     assert "Download the proposal's configuration (CSV)" in [
         b.proto.label for b in app.get("download_button")]
-    table = app.dataframe[-1].value.set_index("Network")
+    table = app.dataframe[-1].value.set_index("Network code")
     assert table.at["U34632", "Practices proposed"] == len(practices.dropna(
         subset=["practice_code"]))
     app.run()  # a rerun keeps the proposal (in the tab)
-    assert app.dataframe[-1].value.set_index("Network").at["U34632", "Practices proposed"] \
+    assert app.dataframe[-1].value.set_index("Network code").at["U34632", "Practices proposed"] \
         == table.at["U34632", "Practices proposed"]
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pcnmap import uploads, worker
 from pcnmap.pipeline.catalogue import load_catalogue
 from tests import hostile
+from tests.app.test_planning import assert_table, expected_leaving_table
 from tests.screen import run, shown
 from ui import urlstate
 
@@ -220,3 +221,23 @@ def test_a_file_of_another_extension_from_a_crafted_client_gets_a_sentence() -> 
     assert [shown(e.value) for e in app.error] == [
         "Not used: report.exe: is a .exe (expected a .csv or .xlsx file)",
         "Not used: data.CSV.exe: is a .exe (expected a .csv or .xlsx file)"]
+
+
+def test_a_configuration_is_compared_for_the_place_chosen() -> None:
+    """Your own data through the same view as Plan a change, for an ICB: its
+    own figures and the exact table of its networks that change, the network
+    covering a practice not signing up among them."""
+    app = run(PAGE, snapshot="2026-07", area="QE1")
+    assert app.title[0].value == "Your own data: Lancashire and South Cumbria ICB"
+    configuration = b"practice_code,network_code,network_name\nP81687,,\n"
+    app.get("file_uploader")[0].set_value([("configuration.csv", configuration, "text/csv")])
+    app.run()
+    assert not app.exception and not app.error
+    assert "Your files beside the shipped 2026-07 snapshot" in [h.value for h in app.subheader]
+    assert_table(app.dataframe[-1].value,
+                 expected_leaving_table("2026-07", "in your files", "Sub-ICB locations"))
+    figures = {shown(m.label): (m.value, m.delta) for m in app.metric}
+    assert figures["Patients covered by a neighbouring network"] == ("2,091", "↑ +2,091")
+    assert figures["Networks"] == ("14", "no change")  # the ICB's, not the extract's 32
+    assert "Download your files' configuration of these practices (CSV)" in [
+        b.proto.label for b in app.get("download_button")]

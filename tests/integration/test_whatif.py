@@ -9,6 +9,8 @@ import pytest
 
 from pcnmap import export, store, uploads
 from pcnmap.model import funding, whatif
+from pcnmap.model import proposal as proposals
+from pcnmap.model.proposal import Proposal
 from pcnmap.problems import QualityLog
 
 KEY, YEAR = "2023-01", "2022/23"
@@ -26,9 +28,9 @@ def snapshot(built_extract: Path) -> dict:
     }
 
 
-def compare(snapshot: dict, proposal: whatif.Proposal) -> pd.DataFrame:
+def compare(snapshot: dict, proposal: Proposal) -> pd.DataFrame:
     practices, networks = snapshot["practices"], snapshot["networks"]
-    checked, problems = whatif.check(proposal, practices, networks)
+    checked, problems = proposals.check(proposal, practices, networks)
     assert problems == []
     return whatif.compare(
         whatif.current_scenario(practices, networks), whatif.apply(practices, networks, checked),
@@ -58,7 +60,7 @@ def own_entitlement(snapshot: dict, practice: pd.Series) -> float:
 
 def test_moving_one_practice_changes_exactly_two_networks_by_its_list(snapshot) -> None:
     practice, target = a_move(snapshot["practices"])
-    table = compare(snapshot, whatif.Proposal({practice["practice_code"]: target}))
+    table = compare(snapshot, Proposal({practice["practice_code"]: target}))
     assert sorted(table["network_code"]) == sorted([practice["network_code"], target])
     by_network = table.set_index("network_code")
     patients = practice["registered"]
@@ -75,7 +77,7 @@ def test_moving_one_practice_changes_exactly_two_networks_by_its_list(snapshot) 
 def test_a_practice_not_signing_up_is_covered_by_a_neighbour(snapshot) -> None:
     practice, _ = a_move(snapshot["practices"])
     practices, networks = snapshot["practices"], snapshot["networks"]
-    proposal, _ = whatif.check(whatif.Proposal({practice["practice_code"]: None}), practices,
+    proposal, _ = proposals.check(Proposal({practice["practice_code"]: None}), practices,
                                networks)
     after = whatif.apply(practices, networks, proposal)
     row = after.practices.set_index("practice_code").loc[practice["practice_code"]]
@@ -98,7 +100,7 @@ def test_a_new_network_from_practices_of_two_commissioners(snapshot) -> None:
     chosen = practices.sort_values("registered", ascending=False).groupby(
         "commissioner_code").head(1).head(2)
     assert chosen["commissioner_code"].nunique() == 2
-    proposal = whatif.Proposal(dict.fromkeys(chosen["practice_code"], "NEW1"),
+    proposal = Proposal(dict.fromkeys(chosen["practice_code"], "NEW1"),
                                {"NEW1": "Riverside <b>PCN</b>"})
     table = compare(snapshot, proposal).set_index("network_code")
     new = table.loc["NEW1"]
@@ -112,24 +114,24 @@ def test_a_new_network_from_practices_of_two_commissioners(snapshot) -> None:
 
 
 def test_no_change_compares_equal(snapshot) -> None:
-    assert compare(snapshot, whatif.Proposal()).empty
+    assert compare(snapshot, Proposal()).empty
 
 
 def test_proposal_survives_the_url_and_drops_what_it_cannot_apply(snapshot) -> None:
     practice, _target = a_move(snapshot["practices"])
-    proposal = whatif.Proposal({practice["practice_code"]: "NEW1", "Y99999": None},
+    proposal = Proposal({practice["practice_code"]: "NEW1", "Y99999": None},
                                {"NEW1": "A, name: with 100% & commas"})
     text = proposal.to_text()
-    assert whatif.Proposal.from_text(*text) == proposal
-    assert whatif.Proposal.from_text("junk,,P1:2;", "NEW1:,X:y") == whatif.Proposal()
+    assert Proposal.from_text(*text) == proposal
+    assert Proposal.from_text("junk,,P1:2;", "NEW1:,X:y") == Proposal()
     elsewhere = snapshot["practices"]["practice_code"].iloc[-1]
-    checked, problems = whatif.check(
+    checked, problems = proposals.check(
         proposal.with_changes({elsewhere: "U00000"}), snapshot["practices"],
         snapshot["networks"])
     assert checked.memberships == {practice["practice_code"]: "NEW1"}
     assert any("Y99999" in p for p in problems) and any("U00000" in p for p in problems)
     # Moving a practice to the network it is in changes nothing.
-    same, _ = whatif.check(whatif.Proposal({practice["practice_code"]:
+    same, _ = proposals.check(Proposal({practice["practice_code"]:
                                             practice["network_code"]}),
                            snapshot["practices"], snapshot["networks"])
     assert not same
@@ -139,15 +141,15 @@ def test_configuration_round_trip(snapshot, tmp_path: Path) -> None:
     practices, networks = snapshot["practices"], snapshot["networks"]
     practice, _ = a_move(practices)
     leaving = practices.dropna(subset=["network_code"]).iloc[-1]
-    proposal, _ = whatif.check(whatif.Proposal(
+    proposal, _ = proposals.check(Proposal(
         {practice["practice_code"]: "NEW1", leaving["practice_code"]: None},
         {"NEW1": "=HYPERLINK(\"http://x\")"}), practices, networks)
-    table = whatif.configuration_table(whatif.apply(practices, networks, proposal))
+    table = proposals.configuration_table(whatif.apply(practices, networks, proposal))
     assert len(table) == len(practices)
     path = tmp_path / "configuration.csv"
-    path.write_bytes(export.csv_bytes(table[list(whatif.CONFIGURATION_COLUMNS)]))
+    path.write_bytes(export.csv_bytes(table[list(proposals.CONFIGURATION_COLUMNS)]))
     log = QualityLog()
     loaded = uploads.read_configuration(path, log)
-    again = whatif.proposal_from_configuration(loaded, practices, networks, path, log)
+    again = proposals.proposal_from_configuration(loaded, practices, networks, path, log)
     assert again == proposal
     assert [f.check for f in log.findings] == ["active_text"]
