@@ -181,8 +181,9 @@ def pieces_named(data: SnapshotData, method: str, network_codes: pd.Series,
     """Each network's pieces in words (:func:`pcnmap.views.shared.piece_words`)."""
     found = data.network_pieces
     found = found[found[c.METHOD] == method]
-    said = {code: "; ".join(f"{row['piece']}: " + piece_words(row, method, practices, networks)
-                            for _, row in rows.iterrows())
+    said = {code: "; ".join(f"{row['piece']}: " + piece_words(
+        row, method, practices, networks, rows[rows["piece"] != row["piece"]])
+        for _, row in rows.iterrows())
             for code, rows in found.groupby(c.NETWORK_CODE)}
     return [said.get(code, "") for code in network_codes]
 

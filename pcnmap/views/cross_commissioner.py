@@ -92,7 +92,7 @@ def cross_commissioner(data: SnapshotData, place: Place) -> CrossCommissionerVie
             NETWORK_NAMED: [named(code, names) for code in outside[c.NETWORK_CODE]],
             HOME: outside[c.NETWORK_COMMISSIONER_CODE].map(labels)}),
             (c.PRACTICE_NAME, c.PRACTICE_CODE, c.COMMISSIONER_LABEL, NETWORK_NAMED, HOME,
-             c.REGISTERED), key=c.PRACTICE_CODE,
+             c.REGISTERED, c.NETWORK_CODE), key=c.NETWORK_CODE,
             file_name=f"pcnmap-practices-outside-commissioner-{file}.csv"),
         spanning={code: named(code, names) for code in spanning[c.NETWORK_CODE]})
 

@@ -65,6 +65,7 @@ def data_quality(data: SnapshotData, place: Place) -> DataQualityView:
     report = data.quality
     own, every = place_records(data, place)
     mine = report if place.is_england else report[report[c.RECORD].isin(own)]
+    placed = report[report[c.RECORD].isin(own)]
     unplaced = int((~report[c.RECORD].isin(every)).sum())
     names = {**data.practice_names().to_dict(),
              **dict(zip(data.networks[c.NETWORK_CODE], data.networks[c.NETWORK_NAME],
@@ -73,13 +74,25 @@ def data_quality(data: SnapshotData, place: Place) -> DataQualityView:
                            RECORD_NAMED: [named(code, names) for code in mine[c.RECORD]]})
     counts = (shown.groupby([c.CHECK, WHAT], as_index=False).size()
               .rename(columns={"size": c.FINDINGS}).sort_values(c.FINDINGS, ascending=False))
-    note = "" if place.is_england or not unplaced else (
-        f"{plural(unplaced, 'finding')} of this snapshot name a record that belongs to no "
-        "place (a practice outside England, or one a source lists and the others do not): "
-        "choose all of England to see them.")
+    if not unplaced:
+        note = ""
+    elif place.is_england:
+        note = (f"Of these, {plural(unplaced, 'finding')} name a record that belongs to no "
+                "place (a practice outside England, or one a source lists and the others do "
+                "not): they are listed here, and under no region, ICB or commissioner.")
+    else:
+        note = (f"{plural(unplaced, 'finding')} of this snapshot name a record that belongs to "
+                "no place (a practice outside England, or one a source lists and the others "
+                "do not): choose all of England to see them.")
+    # A finding about a network counts in every place the network has members
+    # in: a place's findings are the union of its parts', not their sum.
+    found = frozenset(f"{check}|{file}|{row}|{record}" for check, file, row, record in zip(
+        placed[c.CHECK], placed[c.FILE], placed[c.ROW], placed[c.RECORD], strict=True))
     return DataQualityView(
         title=f"Data quality: {place.name}",
-        figure=Figure("Findings about its records", f"{len(mine):,}", len(mine)),
+        figure=Figure("Findings about its records", f"{len(placed):,}", len(placed),
+                      help="Each finding names the file, row and column it comes from.",
+                      codes=found),
         unplaced=note,
         checks=table(counts, (WHAT, c.FINDINGS, c.CHECK), key=c.CHECK),
         findings=table(shown, (WHAT, RECORD_NAMED, c.FILE, c.ROW, c.COLUMN, c.VALUE,

@@ -258,7 +258,8 @@ def network_facts(data: SnapshotData, network_code: str, method: str,
         size_band=band, size_words=coverage.SIZE_WORDS[band],
         groups=int(judged[c.GROUPS].iloc[0]) if len(judged) else int(
             (pieces["members"].fillna("") != "").sum() or 1),
-        pieces=tuple(piece_words(row, method, names, network_names)
+        pieces=tuple(piece_words(row, method, names, network_names,
+                                 pieces[pieces["piece"] != row["piece"]])
                      for _, row in pieces.sort_values("piece").iterrows()),
         commissioners=commissioners, commissioner_word=data.info.commissioner_word,
         funding=_entitlement(money, network_code),

@@ -51,14 +51,26 @@ WHOSE = {"lsoa": "its LSOAs are nearest {practice} (of their own commissioner's 
 
 
 def piece_words(piece: pd.Series, method: str, practices: dict[str, str],
-                networks: dict[str, str]) -> str:
+                networks: dict[str, str], others: pd.DataFrame | None = None) -> str:
     """One piece of a network's area in words: its size, the member
     practices standing in it, and for a piece with none, why the method gave
-    it to the network and what lies around it."""
+    it to the network and what lies around it; for a piece whose practice's
+    area lies in another piece too (``others``: the network's other pieces),
+    which practice's and where."""
     size = f"{piece['area_km2']:,.1f} km²"
     members = str(piece["members"] or "").split()
     if members:
-        return f"{size} with {joined([named(code, practices) for code in members])}"
+        said = f"{size} with {joined([named(code, practices) for code in members])}"
+        if others is not None and len(others):
+            mine = set(str(piece["area_of"] or "").split())
+            shared = [(code, number) for number, area_of in zip(others["piece"],
+                                                               others["area_of"], strict=True)
+                      for code in str(area_of or "").split() if code in mine]
+            if shared:
+                code, number = shared[0]
+                said += (f"; part of the area of {named(code, practices)}, which lies in "
+                         f"piece {number} too")
+        return said
     whose = [named(code, practices) for code in str(piece["area_of"] or "").split()]
     why = WHOSE.get(method, "{practice}").format(practice=joined(whose) or "a member practice")
     around = [code.strip() for code in str(piece["touching"] or "").split(",") if code.strip()]
