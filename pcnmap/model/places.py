@@ -89,6 +89,16 @@ def commissioner_labels(commissioners: pd.DataFrame, ccg_names: Mapping[str, str
     return dict(sorted(labels.items()))
 
 
+def labels_from_practices(practices: pd.DataFrame, ccg_names: Mapping[str, str]
+                          ) -> dict[str, str]:
+    """:func:`commissioner_labels` of the commissioners a snapshot's
+    practices name (their published names): for a snapshot whose outlines
+    are not loaded, as search reads former commissioners."""
+    named = practices.dropna(subset=["commissioner_code"]).drop_duplicates("commissioner_code")
+    return commissioner_labels(named[["commissioner_code", "commissioner_name"]], ccg_names,
+                               main_districts(practices))
+
+
 def short_label(label: str, code: str) -> str:
     """A commissioner as a heading names it: its place and code, without the
     ICB a label adds ("00X · Chorley and South Ribble (Lancashire and South
