@@ -243,27 +243,33 @@ def homes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     Its own commissioner where ``after`` still has the code; where the code
     is gone (a commissioner split or merged), the commissioner now of its
     nearest neighbour that had the same commissioner and is still listed
-    (else of most of its commissioner's practices still listed). The ICB and
+    (without a position: of most of them); where none of those is listed
+    either, the commissioner of the nearest practice listed. The ICB and
     region are those of that commissioner in ``after``; a practice with no
-    commissioner found keeps an ICB and region whose codes ``after`` still has.
+    commissioner found (no position, no neighbour) keeps an ICB and region
+    whose codes ``after`` still has.
     """
     listed = set(after["practice_code"])
     gone = before[~before["practice_code"].isin(listed)]
     codes_now = set(after["commissioner_code"].dropna())
+    upper_now = {level: set(after[level].dropna()) for level in LEVELS[1:]}
     now = after.set_index("practice_code")
     stayed = before[before["practice_code"].isin(listed)].assign(
         now=lambda f: f["practice_code"].map(now["commissioner_code"])).dropna(subset=["now"])
+    by_commissioner = dict(list(stayed.groupby("commissioner_code")))
     upper = {level: after.dropna(subset=["commissioner_code", level]).groupby(
         "commissioner_code")[level].agg(lambda s: s.mode().iloc[0]) for level in LEVELS[1:]}
+    anyone = after.dropna(subset=["commissioner_code"]).rename(
+        columns={"commissioner_code": "now"})
     rows = {}
     for row in gone.itertuples(index=False):
         home = row.commissioner_code if row.commissioner_code in codes_now else _successor(
-            row, stayed[stayed["commissioner_code"] == row.commissioner_code])
+            row, by_commissioner.get(row.commissioner_code, anyone))
         found = {"commissioner_code": home}
         for level in LEVELS[1:]:
             own = getattr(row, level)
             found[level] = upper[level].get(home) if home else (
-                own if own in set(after[level].dropna()) else None)
+                own if own in upper_now[level] else None)
         rows[row.practice_code] = found
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(LEVELS), dtype="object")
 
@@ -327,7 +333,9 @@ def code_changes(before: pd.DataFrame, after: pd.DataFrame, level: str) -> list[
             if code in others_codes:
                 continue
             placed = elsewhere.reindex(group["practice_code"])
-            counts = tuple((str(k), int(v)) for k, v in placed.dropna().value_counts().items())
+            counts = tuple(sorted(((str(k), int(v)) for k, v
+                                   in placed.dropna().value_counts().items()),
+                                  key=lambda item: (-item[1], item[0])))
             unlisted = int((~group["practice_code"].isin(elsewhere.index)).sum())
             if not earlier:
                 change = CODE_NEW
