@@ -1,6 +1,6 @@
-"""The What changed page, run as the app runs it: the exact figures and
-tables a small place of the extract shows, and the facts of the national
-data issue 26 names."""
+"""The What changed page and the search for former commissioners, run as
+the app runs them: the exact figures and tables a small place of the
+extract shows, and the facts of the national data issue 26 names."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from tests.screen import downloads, metrics, run, shown
 
 PAGE = "pages/8_What_changed.py"
+MAP = "pages/1_Network_map.py"
 
 
 def no_missing_words(app) -> None:
@@ -116,3 +117,34 @@ def test_lancashire_and_south_cumbria_shows_the_icbs_own_figures() -> None:
         "Networks renamed": "15", "Practices that moved to another network": "119",
         "Practices closed or no longer listed": "257"}
 
+
+@pytest.mark.shipped_data
+def test_frimley_in_search_finds_d4u1y_and_where_its_practices_are() -> None:
+    app = run(MAP, snapshot="2026-07")
+    app.text_input(key="search").input("Frimley").run()
+    assert not app.exception
+    box = app.selectbox(key="pick")
+    assert box.options[:4] == [
+        "Former commissioner · Frimley (D4U1Y) · Sub-ICB location until October 2024, not in "
+        "this snapshot",
+        "Commissioner · U2G6B · around Windsor and Maidenhead and Slough (Thames Valley ICB) · "
+        "now has 41 of Frimley (D4U1Y)'s practices",
+        "Commissioner · D9Y0V · Hampshire, Southampton and Isle of Wight (Hampshire and Isle "
+        "of Wight ICB) · now has 14 of Frimley (D4U1Y)'s practices",
+        "Commissioner · 92A · Surrey Heartlands (Surrey and Sussex ICB) · now has 11 of "
+        "Frimley (D4U1Y)'s practices"]
+    box.set_value("former:D4U1Y").run()
+    assert not app.exception
+    said = shown(app.info[0].value)
+    assert said.startswith("Frimley (D4U1Y) is not in July 2026: it was a Sub-ICB location "
+                           "until October 2024 (published as “NHS Frimley ICB - D4U1Y”). Of "
+                           "the 69 practices it had then, 41 are now under U2G6B")
+    assert said.endswith("; 3 are not listed.")
+    practices = app.dataframe[0].value
+    assert len(practices) == 69
+    assert practices["Commissioner now"].value_counts().to_dict() == {
+        "U2G6B · around Windsor and Maidenhead and Slough (Thames Valley ICB)": 41,
+        "D9Y0V · Hampshire, Southampton and Isle of Wight (Hampshire and Isle of Wight ICB)":
+            14, "92A · Surrey Heartlands (Surrey and Sussex ICB)": 11, "no longer listed": 3}
+    app.button(key="show-commissioner-U2G6B").click().run()
+    assert app.query_params["commissioner"] in ("U2G6B", ["U2G6B"])
