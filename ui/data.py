@@ -541,14 +541,13 @@ def coverage_gaps(key: tuple, method: str) -> gaps_view.CoverageGapsView:
 
 # ---------------------------------------------------------------- What changed
 
-# Imported here, with this block, so the block stands alone.
-from pcnmap.views import what_changed as changes_view  # noqa: E402
-
-
 @st.cache_resource(show_spinner="Comparing the snapshots…", max_entries=64)
-def what_changed(since: str, key: tuple) -> changes_view.WhatChangedView:
-    """The What changed page for a place (:attr:`Place.key`) since snapshot ``since``."""
-    return changes_view.what_changed(snapshot_data(since), snapshot_data(key[0]), place(*key))
+def what_changed(since: str, key: tuple):
+    """The What changed page for a place (:attr:`Place.key`) since snapshot
+    ``since`` (a :class:`pcnmap.views.what_changed.WhatChangedView`)."""
+    from pcnmap.views import what_changed as view
+
+    return view.what_changed(snapshot_data(since), snapshot_data(key[0]), place(*key))
 
 
 @st.cache_resource(show_spinner=False)
