@@ -109,8 +109,8 @@ def sums_hold(before: SnapshotData, after: SnapshotData, wholes: list[Place]) ->
 
     for whole in wholes:
         parts = parts_of(whole, after.practices)
-        for label in ("Practices that moved to another network",
-                      "Practices closed or no longer listed"):
+        for label in ("Practices moved network",
+                      "Practices no longer listed"):
             assert figure(view(whole), label) == sum(figure(view(p), label) for p in parts), \
                 (whole.code, label)
         # England's networks are every one that changed, those with no

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap.maps import escaping
-from pcnmap.model import lookup, methods
+from pcnmap.model import lookup, methods, places
 from pcnmap.words import plain
 from ui import data, urlstate
 
@@ -158,8 +158,8 @@ def _other_commissioner(snapshot: str, match: lookup.Match) -> None:
     labels = data.commissioner_labels(snapshot)
     st.info(plain(lookup.where_now_words(other, labels, data.snapshot(snapshot).label)))
     for code, count in other.now:
-        if st.button(plain(f"Show {labels.get(code, code)} ({count:,} of its practices)"),
-                     key=f"show-commissioner-{code}"):
+        if st.button(plain(f"Show {places.short_label(labels.get(code, code), code)}: "
+                           f"{count:,} of its practices"), key=f"show-commissioner-{code}"):
             st.query_params["commissioner"] = code
             for key in ("region", "area"):
                 st.query_params.pop(key, None)

@@ -35,6 +35,10 @@ TABS = {"networks": "Networks", "practices": "Practices",
         "unlisted": "Practices closed or no longer listed",
         "codes": "Codes in one snapshot only"}
 ENDED = (changes.CLOSED, changes.MERGED, changes.SPLIT)
+# The practices' figures (short enough for four side by side at 1366 px;
+# each says the rest in its help).
+MOVED_NETWORK, UNLISTED = "Practices moved network", "Practices no longer listed"
+MOVED_IN, MOVED_OUT = "Practices moved in", "Practices moved out"
 
 
 @dataclass(frozen=True)
@@ -170,24 +174,27 @@ def what_changed(before: SnapshotData, after: SnapshotData, place: Place) -> Wha
         _network_figure("Networks opened", networks[status == changes.OPENED]),
         _network_figure("Networks closed, merged or split", networks[status.isin(ENDED)]),
         _network_figure("Networks renamed", networks[status == changes.RENAMED]),
-        Figure("Practices that moved to another network", f"{len(moved):,}", len(moved),
-               help="Listed in both snapshots and in another network now; each counted "
-                    "where it is now."),
-        Figure("Practices closed or no longer listed", f"{len(unlisted):,}", len(unlisted),
-               help=f"{unlisted['registered_before'].sum():,.0f} patients in "
+        Figure(MOVED_NETWORK, f"{len(moved):,}", len(moved),
+               help="Practices listed in both snapshots and in another network now; each "
+                    "counted where it is now."),
+        Figure(UNLISTED, f"{len(unlisted):,}", len(unlisted),
+               help=f"Practices closed or no longer listed: {len(unlisted):,} with "
+                    f"{unlisted['registered_before'].sum():,.0f} patients in "
                     f"{before.info.label}; {int(unlisted['closed_in_ods'].sum()):,} closed "
                     "in ODS.")]
     notes = []
     if not place.is_england:
         if chosen.comparable:
             word = _level_word(place, after)
-            for label, mask in (("into", chosen.moved_in), ("out of", chosen.moved_out)):
+            for label, into, mask in ((MOVED_IN, "into", chosen.moved_in),
+                                      (MOVED_OUT, "out of", chosen.moved_out)):
                 count = int(mask.sum())
                 figures.append(Figure(
-                    f"Practices that moved {label} {place.name}", f"{count:,}", count,
-                    help=f"Listed in both snapshots, under another {word} code in one of "
-                         f"them (a {word} split or recoded moves its practices). A move "
-                         "between two parts of a place is not a move into or out of it."))
+                    label, f"{count:,}", count,
+                    help=f"Practices that moved {into} {place.name}: listed in both "
+                         f"snapshots, under another {word} code in one of them (a {word} "
+                         "split or recoded moves its practices). A move between two parts of "
+                         "a place is not a move into or out of it."))
         else:
             notes.append(f"{before.info.label} and {after.info.label} share no "
                          f"{_level_word(place, after)} code, so practices moving into or "

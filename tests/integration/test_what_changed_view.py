@@ -31,9 +31,9 @@ def test_chorley_since_january_2023_names_every_change(data: dict) -> None:
     assert view.title == "What changed: 00X"
     assert {f.label: f.text for f in view.figures} == {
         "Networks opened": "1", "Networks closed, merged or split": "1",
-        "Networks renamed": "0", "Practices that moved to another network": "3",
-        "Practices closed or no longer listed": "1",
-        "Practices that moved into 00X": "0", "Practices that moved out of 00X": "0"}
+        "Networks renamed": "0", "Practices moved network": "3",
+        "Practices no longer listed": "1",
+        "Practices moved in": "0", "Practices moved out": "0"}
     networks = cd.shown(view, "networks").set_index("Network code")
     assert list(networks.index) == ["U34632", "U57096", "U09100", "U49070", "U22273"]
     split = networks.loc["U22273"]
@@ -90,8 +90,8 @@ def test_frimleys_split_is_said_in_words_for_its_successor(data: dict) -> None:
         "July 2026",
         "Thames Valley ICB (S0E4D) is new since October 2024: its 41 practices were all under "
         "Frimley ICB (QNQ)")
-    assert cd.figure(view, "Practices that moved into") == 41
-    assert cd.figure(view, "Practices that moved out of") == 0
+    assert cd.figure(view, "Practices moved in") == 41
+    assert cd.figure(view, "Practices moved out") == 0
     assert len(view.tables["practices"]) == 41
     assert set(view.tables["practices"].frame["change_words"]) == {"moved into U2G6B"}
     # D4U1Y's three practices no longer listed count where their nearest

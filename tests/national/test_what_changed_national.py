@@ -56,7 +56,7 @@ def test_u2g6b_says_where_its_41_practices_came_from(data: dict) -> None:
         "listed",
         f"{slough[:1].upper()}{slough[1:]} is new since October 2024: its 41 practices were "
         "all under Frimley (D4U1Y)")
-    assert cd.figure(found, "Practices that moved into") == 41
+    assert cd.figure(found, "Practices moved in") == 41
     assert set(found.tables["practices"].frame["commissioner_before_label"]) == {
         "D4U1Y · Frimley (Frimley ICB)"}
     # Ragstone Road Surgery closed (ODS: 30 April 2025): it counts here, where
@@ -72,15 +72,15 @@ def test_lancashire_and_south_cumbria_shows_its_own_figures(data: dict) -> None:
     england = {f.label: f.text for f in view(data, "2024-10", "2026-07").figures}
     assert icb == {
         "Networks opened": "3", "Networks closed, merged or split": "1",
-        "Networks renamed": "0", "Practices that moved to another network": "5",
-        "Practices closed or no longer listed": "5",
-        "Practices that moved into QE1": "0", "Practices that moved out of QE1": "0"}
+        "Networks renamed": "0", "Practices moved network": "5",
+        "Practices no longer listed": "5",
+        "Practices moved in": "0", "Practices moved out": "0"}
     # England's include two networks of the October 2024 ePCN with no practice
     # listed (Norwich PCN, West Twickenham PCN), closed since.
     assert england == {
         "Networks opened": "25", "Networks closed, merged or split": "12",
-        "Networks renamed": "15", "Practices that moved to another network": "119",
-        "Practices closed or no longer listed": "257"}
+        "Networks renamed": "15", "Practices moved network": "119",
+        "Practices no longer listed": "257"}
 
 
 @pytest.mark.parametrize(("since", "key"), [("2024-10", "2026-07"), ("2023-01", "2024-10")])
