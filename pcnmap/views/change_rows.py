@@ -131,9 +131,15 @@ def left_words(code: str, fact: Mapping, words: Words) -> str:
 
 
 def network_table(networks: pd.DataFrame, moves: pd.DataFrame, words: Words,
-                  file_name: str) -> Table:
+                  file_name: str, moved: Mapping[str, str] | None = None) -> Table:
     """The place's networks that changed: what changed, who joined and left
-    (named, with where from or to), where a gone network's practices went."""
+    (named, with where from or to), where a gone network's practices went;
+    and those that moved into or out of the place (``moved``: network code
+    -> "moved into …", whether or not their members changed)."""
+    moved = moved or {}
+    extra = sorted(set(moved) - set(networks[c.NETWORK_CODE]))
+    if extra:
+        networks = pd.concat([networks, _unchanged(extra, moves)], ignore_index=True)
     named_codes = {code for text in (*networks["joined"], *networks["left"])
                    for code in _codes(text)}
     facts = moves[moves.index.isin(named_codes)].to_dict("index")
@@ -142,23 +148,25 @@ def network_table(networks: pd.DataFrame, moves: pd.DataFrame, words: Words,
         return SEPARATOR.join(describe(code, facts[code], words)
                               for code in _codes(text) if code in facts)
 
-    def moved(went: object, came: object) -> str:
-        if isinstance(went, str) and went:
-            return f"went to {counted_names(went, words.networks)}"
+    def went(to: object, came: object) -> str:
+        if isinstance(to, str) and to:
+            return f"went to {counted_names(to, words.networks)}"
         if isinstance(came, str) and came:
             return f"came from {counted_names(came, words.networks)}"
         return ""
 
-    status = networks["status"]
+    def change(code: str, state: object, before: object) -> str:
+        said = [f"renamed (was {before})" if state == changes.RENAMED else
+                NETWORK_WORDS.get(state, "")]
+        return SEPARATOR.join(text for text in (*said, moved.get(code, "")) if text)
+
     frame = networks.assign(**{
         NETWORK_NAMED: [words.network(code) for code in networks[c.NETWORK_CODE]],
-        CHANGE: [f"renamed (was {before})" if state == changes.RENAMED else
-                      NETWORK_WORDS.get(state, state)
-                      for state, before in zip(status, networks["network_name_before"],
-                                               strict=True)],
+        CHANGE: [change(*row) for row in zip(networks[c.NETWORK_CODE], networks["status"],
+                                             networks["network_name_before"], strict=True)],
         JOINED: [each(text, joined_words) for text in networks["joined"]],
         LEFT: [each(text, left_words) for text in networks["left"]],
-        MOVED_NAMED: [moved(went, came) for went, came in zip(
+        MOVED_NAMED: [went(to, came) for to, came in zip(
             networks["went_to"], networks["came_from"], strict=True)]})
     return table(frame, (
         NETWORK_NAMED, CHANGE,
@@ -167,8 +175,23 @@ def network_table(networks: pd.DataFrame, moves: pd.DataFrame, words: Words,
         LEFT, JOINED, MOVED_NAMED, c.NETWORK_CODE),
         key=c.NETWORK_CODE, file_name=file_name, sort=(NETWORK_NAMED,),
         caption="Each network with a member here, in either snapshot, that opened, closed, "
-                "merged, split, was renamed or changed members: who left and joined, and "
-                "where.")
+                "merged, split, was renamed, changed members or moved into or out of the "
+                "place: who left and joined, and where.")
+
+
+def _unchanged(codes: list[str], moves: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`pcnmap.model.changes.network_changes` for networks whose
+    members did not change (their counts, nothing joined or left)."""
+    def members(side: str) -> pd.Series:
+        listed = moves[moves[f"listed_{side}"]]
+        return listed[f"network_code_{side}"].value_counts()
+
+    before, after = members("before"), members("after")
+    return pd.DataFrame({
+        c.NETWORK_CODE: codes, "status": "", "network_name_before": "",
+        "members_before": [int(before.get(code, 0)) for code in codes],
+        "members_after": [int(after.get(code, 0)) for code in codes],
+        "joined": "", "left": "", "went_to": "", "came_from": ""})
 
 
 def practice_table(inside: pd.DataFrame, chosen: object, place: Place, words: Words,

@@ -215,7 +215,8 @@ def what_changed(before: SnapshotData, after: SnapshotData, place: Place) -> Wha
         figures=tuple(figures), notes=tuple(notes),
         tables={
             "networks": rows.network_table(networks, moves, words,
-                                           f"pcnmap-changes-networks-{name}.csv"),
+                                           f"pcnmap-changes-networks-{name}.csv",
+                                           _networks_moved(moves, chosen, place)),
             "practices": rows.practice_table(inside, chosen, place, words,
                                              f"pcnmap-changes-practices-{name}.csv"),
             "unlisted": rows.unlisted_table(unlisted, words, after,
@@ -227,6 +228,23 @@ def what_changed(before: SnapshotData, after: SnapshotData, place: Place) -> Wha
 def _network_figure(label: str, found: pd.DataFrame) -> Figure:
     return Figure(label, f"{len(found):,}", len(found),
                   codes=frozenset(found[c.NETWORK_CODE]))
+
+
+def _networks_moved(moves: pd.DataFrame, chosen: Selection, place: Place) -> dict[str, str]:
+    """Networks with a member in the place now and none before ("moved
+    into …"), or the other way round, among those of both snapshots."""
+    if place.is_england or not chosen.comparable:
+        return {}
+    def networks(side: str, where: pd.Series) -> set[str]:
+        return set(moves.loc[moves[f"listed_{side}"] & where, f"network_code_{side}"].dropna())
+
+    def both(side: str) -> set[str]:
+        return set(moves.loc[moves[f"listed_{side}"], f"network_code_{side}"].dropna())
+
+    was, now = networks("before", chosen.was_in), networks("after", chosen.now_in)
+    stayed = both("before") & both("after")
+    return {**{code: f"moved out of {place.name}" for code in (was - now) & stayed},
+            **{code: f"moved into {place.name}" for code in (now - was) & stayed}}
 
 
 def _beyond(moves: pd.DataFrame, chosen: Selection, networks: pd.DataFrame) -> set[str]:

@@ -41,7 +41,9 @@ def test_chorley_since_january_2023_shows_its_exact_tables() -> None:
                      "Practices in October 2024"]].values.tolist() == [
         ["BRIDGEDALE SOUTH RIBBLE PCN (U34632)", "members changed", 3, 5],
         ["CHORLEY TOGETHER PCN (U57096)", "members changed", 7, 6],
-        ["GREATER PRESTON PCN (U09100)", "members changed", 9, 10],
+        # Kingsfold Medical Centre (00X) joined it: the network is 00X's now.
+        ["GREATER PRESTON PCN (U09100)",
+         "members changed; moved into Chorley and South Ribble (00X)", 9, 10],
         ["PRESTON & SOUTH RIBBLE PCN (U49070)", "opened", 0, 4],
         ["SOUTH RIBBLE MEDICAL GROUP PCN (U22273)", "split", 7, 0]]
     assert networks.loc[2, "Joined"] == (

@@ -43,6 +43,7 @@ def test_chorley_since_january_2023_names_every_change(data: dict) -> None:
         "went to PRESTON & SOUTH RIBBLE PCN (U49070): 4 practices, BRIDGEDALE SOUTH RIBBLE "
         "PCN (U34632): 2 practices, GREATER PRESTON PCN (U09100): 1 practice")
     assert "KINGSFOLD MEDICAL CENTRE (P81181) to GREATER PRESTON PCN (U09100)" in split["Left"]
+    assert networks.loc["U09100", "What changed"] == "members changed; moved into 00X"
     assert networks.loc["U57096", "Left"] == (
         "LEYLAND SURGERY (Y03656), 5,866 patients before: closed or no longer listed "
         "(closed in ODS)")
@@ -100,6 +101,11 @@ def test_frimleys_split_is_said_in_words_for_its_successor(data: dict) -> None:
     assert unlisted["Closed in ODS"].to_dict() == {
         "K81005": "Yes", "K81089": "Yes", "Y01253": "No", "K81048": "Yes", "K81633": "Yes",
         "K81636": "Yes", "K81651": "Yes"}
+    # D4U1Y's networks came with its practices; 15A's (New Reading PCN) closed.
+    networks = cd.shown(view, "networks").set_index("Network code")["What changed"]
+    assert networks["U62501"] == "closed"
+    assert set(networks.drop("U62501")) == {"moved into U2G6B",
+                                            "members changed; moved into U2G6B"}
     assert cd.shown(view, "codes")["Code"].tolist() == ["15A", "D4U1Y", "U2G6B", "QNQ", "QU9",
                                                         "S0E4D"]
 
