@@ -25,13 +25,14 @@ def page() -> None:
                 "in the sidebar to see what changed since.")
         frame.about_the_data(snapshot)
         return
+    heading = st.container()  # the title, above the choice it depends on
     labels = {key: data.snapshot(key).label for key in earlier}
     default = changes.previous_snapshot(keys, snapshot)
     urlstate.url_choice("since", earlier, default)
     since = st.selectbox("Since", earlier, format_func=labels.get, key="since")
     urlstate.url_store("since", since, default)
     view = data.what_changed(since, place.key)
-    st.title(view.title)
+    heading.title(view.title)
     st.caption(plain(view.period))
     if view.reorganised:
         said = "\n".join(f"- {plain(sentence)}" for sentence in view.reorganised)
