@@ -551,7 +551,7 @@ def what_changed(since: str, key: tuple):
 
 
 @st.cache_resource(show_spinner=False)
-def other_commissioners(key: str) -> dict[str, lookup.OtherCommissioner]:
+def other_commissioners(key: str) -> dict[str, places.OtherCommissioner]:
     """The commissioners of the other shipped snapshots that snapshot ``key``
     lacks (former ones and later ones), with where their practices are in it."""
     keys = snapshot_keys()
@@ -559,8 +559,8 @@ def other_commissioners(key: str) -> dict[str, lookup.OtherCommissioner]:
     ccg_names = places.predecessor_names([practices(other) for other in reversed(keys)
                                           if snapshot(other).commissioner_word == "CCG"])
     nearest = [*reversed(keys[:at]), *keys[at + 1:]]
-    return lookup.other_commissioners(practices(key), [
-        lookup.SnapshotNames(snapshot(other).label, keys.index(other) < at,
+    return places.other_commissioners(practices(key), [
+        places.SnapshotNames(snapshot(other).label, keys.index(other) < at,
                              snapshot(other).commissioner_word, practices(other),
                              places.labels_from_practices(practices(other), ccg_names))
         for other in nearest])

@@ -156,7 +156,7 @@ def _other_commissioner(snapshot: str, match: lookup.Match) -> None:
     are now (each), and a button for each commissioner holding them."""
     other = data.other_commissioners(snapshot)[match.code]
     labels = data.commissioner_labels(snapshot)
-    st.info(plain(lookup.where_now_words(other, labels, data.snapshot(snapshot).label)))
+    st.info(plain(places.where_now_words(other, labels, data.snapshot(snapshot).label)))
     for code, count in other.now:
         if st.button(plain(f"Show {places.short_label(labels.get(code, code), code)}: "
                            f"{count:,} of its practices"), key=f"show-commissioner-{code}"):
@@ -164,7 +164,7 @@ def _other_commissioner(snapshot: str, match: lookup.Match) -> None:
             for key in ("region", "area"):
                 st.query_params.pop(key, None)
             st.rerun()
-    st.dataframe(lookup.where_now(other, data.practices(snapshot), labels),
+    st.dataframe(places.where_now(other, data.practices(snapshot), labels),
                  hide_index=True, width="stretch")
 
 

@@ -14,7 +14,7 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap.codes import postcode_display, postcode_key
-from pcnmap.model.places import short_label
+from pcnmap.model.places import OtherCommissioner
 from pcnmap.shapes import Shapes
 
 # Longer than any name or code; each word is one pass over every practice.
@@ -274,93 +274,10 @@ def nearby_first(matches: list[Match], local: set[str]) -> list[Match]:
 
 # ---------------------------------------------------------------- commissioners of other snapshots
 
-# A commissioner code found in another snapshot only: former (an earlier
+# A commissioner code found in another snapshot only
+# (:class:`pcnmap.model.places.OtherCommissioner`): former (an earlier
 # snapshot had it) or later (only newer ones have it).
 KINDS.update({"former": "Former commissioner", "later": "Later commissioner"})
-
-
-@dataclass(frozen=True)
-class SnapshotNames:
-    """One snapshot's commissioners as :func:`other_commissioners` reads them.
-
-    Attributes:
-        label: The snapshot's label ("October 2024").
-        earlier: Whether it is earlier than the snapshot searched.
-        word: Its word for a commissioner ("Sub-ICB location", "CCG").
-        practices: Its practices (code, commissioner code and name).
-        labels: Its commissioners' labels, code -> "D4U1Y · Frimley (Frimley ICB)".
-    """
-
-    label: str
-    earlier: bool
-    word: str
-    practices: pd.DataFrame
-    labels: dict[str, str]
-
-
-@dataclass(frozen=True)
-class OtherCommissioner:
-    """A commissioner of another snapshot that the one searched lacks, and
-    where its practices are in the one searched.
-
-    Attributes:
-        code: Its code ("D4U1Y").
-        label: Its label there ("D4U1Y · Frimley (Frimley ICB)").
-        published: Its name as published there ("NHS Frimley ICB - D4U1Y").
-        word: What it was ("Sub-ICB location").
-        seen: The label of the nearest snapshot that has it ("October 2024").
-        earlier: Whether that snapshot is earlier (a former commissioner).
-        members: Its practices there.
-        member_names: Their names there, in the same order.
-        now: Where they are in the snapshot searched: (commissioner code,
-            practices), most first.
-        unlisted: Its practices the snapshot searched does not list.
-    """
-
-    code: str
-    label: str
-    published: str
-    word: str
-    seen: str
-    earlier: bool
-    members: tuple[str, ...]
-    member_names: tuple[str, ...]
-    now: tuple[tuple[str, int], ...]
-    unlisted: int
-
-    @property
-    def name(self) -> str:
-        """Its place and code, as a heading says it: "Frimley (D4U1Y)"."""
-        return short_label(self.label, self.code)
-
-
-def other_commissioners(current: pd.DataFrame, others: list[SnapshotNames]
-                        ) -> dict[str, OtherCommissioner]:
-    """Every commissioner code of ``others`` (the other snapshots, the
-    nearest first: the earlier ones before the later) that ``current``
-    (the practices of the snapshot searched) lacks, with where its
-    practices are in ``current``; each from the nearest snapshot having it."""
-    here = set(current["commissioner_code"].dropna())
-    now = current.set_index("practice_code")["commissioner_code"]
-    found: dict[str, OtherCommissioner] = {}
-    for names in others:
-        practices = names.practices.dropna(subset=["commissioner_code"])
-        for code, unsorted in practices.groupby("commissioner_code"):
-            if code in here or code in found:
-                continue
-            group = unsorted.sort_values("practice_code")
-            members = tuple(group["practice_code"])
-            placed = now.reindex(list(members)).dropna()
-            published = group["commissioner_name"].dropna()
-            found[code] = OtherCommissioner(
-                str(code), names.labels.get(code, str(code)),
-                str(published.iloc[0]) if not published.empty else "", names.word,
-                names.label, names.earlier, members,
-                tuple(group["practice_name"].fillna("").astype(str)),
-                tuple(sorted(((str(k), int(v)) for k, v in placed.value_counts().items()),
-                             key=lambda item: (-item[1], item[0]))),
-                int((~pd.Index(members).isin(now.index)).sum()))
-    return found
 
 
 def other_commissioner_matches(others: dict[str, OtherCommissioner], labels: dict[str, str],
@@ -398,42 +315,3 @@ def with_other_commissioners(matches: list[Match], others: list[Match]) -> list[
     at = next((number for number, match in enumerate(matches) if match.kind == "place"),
               len(matches))
     return [*matches[:at], *extra, *matches[at:]]
-
-
-def where_now(other: OtherCommissioner, current: pd.DataFrame, labels: dict[str, str]
-              ) -> pd.DataFrame:
-    """Each practice of ``other`` and where it is in ``current`` (its
-    commissioner's label and network), headed in words; "no longer listed"
-    for one ``current`` lacks."""
-    now = current.set_index("practice_code")
-    names = dict(zip(other.members, other.member_names, strict=True))
-    rows = []
-    for code in other.members:
-        if code in now.index:
-            row = now.loc[code]
-            network = row["network_name"] if isinstance(row["network_name"], str) else ""
-            rows.append({"Practice": f"{row['practice_name']} ({code})",
-                         "Commissioner now": labels.get(row["commissioner_code"],
-                                                        row["commissioner_code"]),
-                         "Network now": f"{network} ({row['network_code']})" if network
-                         else "in no network"})
-        else:
-            rows.append({"Practice": f"{names[code] or code} ({code})",
-                         "Commissioner now": "no longer listed", "Network now": ""})
-    return pd.DataFrame(rows, columns=["Practice", "Commissioner now", "Network now"])
-
-
-def where_now_words(other: OtherCommissioner, labels: dict[str, str], snapshot: str) -> str:
-    """Where a commissioner of another snapshot is now, in a sentence."""
-    when = f"was a {other.word} until {other.seen}" if other.earlier else \
-        f"is a {other.word} from {other.seen}"
-    published = f" (published as “{other.published}”)" if other.published else ""
-    had = "had" if other.earlier else "has"
-    places = ", ".join(
-        f"{count:,} {('is now ' if count == 1 else 'are now ') if number == 0 else ''}under "
-        f"{labels.get(code, code)}" for number, (code, count) in enumerate(other.now))
-    gone = f"; {other.unlisted:,} {'are' if other.unlisted != 1 else 'is'} not listed" \
-        if other.unlisted else ""
-    return (f"{other.name} is not in {snapshot}: it {when}{published}. "
-            f"Of the {len(other.members):,} practices it {had} then, "
-            f"{places or 'none is listed here'}{gone}.")

@@ -27,12 +27,12 @@ LABELS_NOW = {"U2G6B": "U2G6B · around Slough (Thames Valley ICB)",
               "92A": "92A · Surrey Heartlands (Surrey and Sussex ICB)"}
 
 
-def others() -> dict[str, lookup.OtherCommissioner]:
+def others() -> dict[str, places.OtherCommissioner]:
     ccg_names = places.predecessor_names([CCGS])
-    return lookup.other_commissioners(NOW, [
-        lookup.SnapshotNames("October 2024", True, "Sub-ICB location", BEFORE,
+    return places.other_commissioners(NOW, [
+        places.SnapshotNames("October 2024", True, "Sub-ICB location", BEFORE,
                              places.labels_from_practices(BEFORE, ccg_names)),
-        lookup.SnapshotNames("April 2022", True, "CCG", CCGS,
+        places.SnapshotNames("April 2022", True, "CCG", CCGS,
                              places.labels_from_practices(CCGS, ccg_names))])
 
 
@@ -68,13 +68,13 @@ def test_search_finds_it_and_its_successors_after_todays_commissioners() -> None
 
 def test_where_its_practices_are_now_is_said_and_listed() -> None:
     frimley = others()["D4U1Y"]
-    said = lookup.where_now_words(frimley, LABELS_NOW, "July 2026")
+    said = places.where_now_words(frimley, LABELS_NOW, "July 2026")
     assert said == (
         "Frimley (D4U1Y) is not in July 2026: it was a Sub-ICB location until October 2024 "
         "(published as “NHS Frimley ICB - D4U1Y”). Of the 3 practices it had then, 1 is now "
         "under 92A · Surrey Heartlands (Surrey and Sussex ICB), 1 under U2G6B · around Slough "
         "(Thames Valley ICB); 1 is not listed.")
-    table = lookup.where_now(frimley, NOW, LABELS_NOW)
+    table = places.where_now(frimley, NOW, LABELS_NOW)
     assert table.values.tolist() == [
         ["A1 SURGERY (A1)", LABELS_NOW["U2G6B"], "NORTH PCN (U00001)"],
         ["A2 SURGERY (A2)", LABELS_NOW["92A"], "NORTH PCN (U00001)"],
