@@ -619,3 +619,38 @@ def own_data(key: tuple, after: whatif.Scenario, table: pd.DataFrame, as_of: str
     """Your own data's comparison for a place (not cached: the files are
     this session's own, and the page keeps their comparison)."""
     return own_data_view.own_data(snapshot_data(key[0]), place(*key), after, table, as_of)
+
+
+# ---------------------------------------------------------------- What changed
+
+@st.cache_resource(show_spinner="Comparing the snapshots…", max_entries=64)
+def what_changed(since: str, key: tuple):
+    """The What changed page for a place (:attr:`Place.key`) since snapshot
+    ``since`` (a :class:`pcnmap.views.what_changed.WhatChangedView`)."""
+    from pcnmap.views import what_changed as view
+
+    return view.what_changed(snapshot_data(since), snapshot_data(key[0]), place(*key))
+
+
+@st.cache_resource(show_spinner=False)
+def other_commissioners(key: str) -> dict[str, places.OtherCommissioner]:
+    """The commissioners of the other shipped snapshots that snapshot ``key``
+    lacks (former ones and later ones), with where their practices are in it."""
+    keys = snapshot_keys()
+    at = keys.index(key)
+    ccg_names = places.predecessor_names([practices(other) for other in reversed(keys)
+                                          if snapshot(other).commissioner_word == "CCG"])
+    nearest = [*reversed(keys[:at]), *keys[at + 1:]]
+    return places.other_commissioners(practices(key), [
+        places.SnapshotNames(snapshot(other).label, keys.index(other) < at,
+                             snapshot(other).commissioner_word, practices(other),
+                             places.labels_from_practices(practices(other), ccg_names))
+        for other in nearest])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def other_commissioner_matches(key: str, query: str) -> list[lookup.Match]:
+    """Commissioners of other snapshots that ``query`` finds, each with those
+    of snapshot ``key`` that hold its practices now."""
+    return lookup.other_commissioner_matches(other_commissioners(key),
+                                             commissioner_labels(key), query)

@@ -48,7 +48,8 @@ def table(shown: Table, *, height: int | str = "auto", download: bool = True,
     frame = shown.shown()
     config = {heading: st.column_config.NumberColumn(format=FORMATS[kind])
               for heading, kind in shown.kinds.items() if kind in FORMATS}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=height)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=height,
+                 placeholder="")
     if download and shown.file_name:
         csv_download(shown.csv_frame, shown.file_name, label)
 
@@ -88,7 +89,8 @@ def frame_table(frame: pd.DataFrame, *, first: tuple[str, ...] = (),
         elif people.is_money(column):
             config[column] = st.column_config.NumberColumn(
                 format="£%.2f" if "per" in column else "£%,.0f")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height,
+                 placeholder="")
     if download:
         csv_download(shown, download)
     return shown

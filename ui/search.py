@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pcnmap.maps import escaping
-from pcnmap.model import lookup, methods
+from pcnmap.model import lookup, methods, places
 from pcnmap.words import plain
 from ui import data, urlstate
 
@@ -51,7 +51,10 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
             st.query_params.pop(key, None)
         return Picked()
     st.query_params["q"] = query
-    matches = data.search_matches(snapshot, query)
+    # Commissioners of the other snapshots too ("Frimley": D4U1Y, gone in
+    # April 2026, and the three that hold its practices now).
+    matches = lookup.with_other_commissioners(data.search_matches(snapshot, query),
+                                              data.other_commissioner_matches(snapshot, query))
     if commissioner:
         mine = lookup.serving(data.practices(snapshot), commissioner)
         matches = lookup.nearby_first(matches, set(mine["practice_code"])
@@ -99,6 +102,13 @@ def _picked(snapshot: str, match: lookup.Match) -> Picked:
             members["longitude"].min() - 0.01, members["latitude"].min() - 0.01,
             members["longitude"].max() + 0.01, members["latitude"].max() + 0.01)
         return Picked(bounds, network=match.code, match=match)
+    if match.kind in ("former", "later"):
+        other = data.other_commissioners(snapshot)[match.code]
+        here = data.practices(snapshot)
+        placed = here[here["practice_code"].isin(other.members)].dropna(subset=["longitude"])
+        return Picked(None if placed.empty else (
+            placed["longitude"].min() - 0.01, placed["latitude"].min() - 0.01,
+            placed["longitude"].max() + 0.01, placed["latitude"].max() + 0.01), match=match)
     if match.kind == "place":
         place = data.districts().set_index("district_code").loc[match.code]
         return Picked((place["min_longitude"], place["min_latitude"], place["max_longitude"],
@@ -127,6 +137,8 @@ def details(snapshot: str, picked: Picked) -> None:
                                   "marked on the map."))
     elif match.kind == "commissioner":
         _commissioner(match)
+    elif match.kind in ("former", "later"):
+        _other_commissioner(snapshot, match)
 
 
 def _commissioner(match: lookup.Match) -> None:
@@ -137,6 +149,23 @@ def _commissioner(match: lookup.Match) -> None:
             st.query_params.pop(key, None)
         st.rerun()
     return Picked()
+
+
+def _other_commissioner(snapshot: str, match: lookup.Match) -> None:
+    """A commissioner of another snapshot: what it was, where its practices
+    are now (each), and a button for each commissioner holding them."""
+    other = data.other_commissioners(snapshot)[match.code]
+    labels = data.commissioner_labels(snapshot)
+    st.info(plain(places.where_now_words(other, labels, data.snapshot(snapshot).label)))
+    for code, count in other.now:
+        if st.button(plain(f"Show {places.short_label(labels.get(code, code), code)}: "
+                           f"{count:,} of its practices"), key=f"show-commissioner-{code}"):
+            st.query_params["commissioner"] = code
+            for key in ("region", "area"):
+                st.query_params.pop(key, None)
+            st.rerun()
+    st.dataframe(places.where_now(other, data.practices(snapshot), labels),
+                 hide_index=True, width="stretch")
 
 
 def _postcode(picked: Picked) -> None:

@@ -14,6 +14,7 @@ import shapely
 from pyproj import Transformer
 
 from pcnmap.codes import postcode_display, postcode_key
+from pcnmap.model.places import OtherCommissioner
 from pcnmap.shapes import Shapes
 
 # Longer than any name or code; each word is one pass over every practice.
@@ -269,3 +270,48 @@ def nearby_first(matches: list[Match], local: set[str]) -> list[Match]:
         return 0 if match.kind == "postcode" or match.code in local else 1
 
     return sorted(matches, key=rank)
+
+
+# ---------------------------------------------------------------- commissioners of other snapshots
+
+# A commissioner code found in another snapshot only
+# (:class:`pcnmap.model.places.OtherCommissioner`): former (an earlier
+# snapshot had it) or later (only newer ones have it).
+KINDS.update({"former": "Former commissioner", "later": "Later commissioner"})
+
+
+def other_commissioner_matches(others: dict[str, OtherCommissioner], labels: dict[str, str],
+                               query: str, limit: int = 8) -> list[Match]:
+    """The commissioners of other snapshots whose label, published name or
+    code ``query`` finds, each followed by the commissioners of the snapshot
+    searched that hold its practices now (``labels``: theirs)."""
+    text = query[:QUERY_LIMIT].strip()
+    if not text or not others:
+        return []
+    key = text.upper().replace(" ", "")
+    table = pd.DataFrame({"code": list(others),
+                          "words": [f"{o.label} {o.published}" for o in others.values()]})
+    hits = table[_words_in(table["words"], text) | (table["code"] == key)]
+    found: list[Match] = []
+    for code in hits["code"].head(limit):
+        other = others[code]
+        when = f"until {other.seen}" if other.earlier else f"from {other.seen}"
+        found.append(Match("former" if other.earlier else "later", code,
+                           f"{other.name} · {other.word} {when}, not in this snapshot"))
+        for successor, count in other.now:
+            found.append(Match("commissioner", successor,
+                               f"{labels.get(successor, successor)} · now has "
+                               f"{count:,} of {other.name}'s practices"))
+    return found
+
+
+def with_other_commissioners(matches: list[Match], others: list[Match]) -> list[Match]:
+    """``matches`` with ``others`` (:func:`other_commissioner_matches`) after
+    the commissioners found, a commissioner already listed not repeated."""
+    listed = {match.key for match in matches}
+    extra = [match for match in others if match.key not in listed]
+    extra = [match for number, match in enumerate(extra)
+             if match.key not in {m.key for m in extra[:number]}]
+    at = next((number for number, match in enumerate(matches) if match.kind == "place"),
+              len(matches))
+    return [*matches[:at], *extra, *matches[at:]]

@@ -1,5 +1,7 @@
 """Places people choose (region, STP/ICB, commissioner): names a person
-recognises, and a choice carried from one snapshot to another.
+recognises, a choice carried from one snapshot to another, and the
+commissioners of other snapshots (a former one's name, where its practices
+are now) that search finds.
 
 Commissioner names. Since July 2022 the commissioners are Sub-ICB
 locations, published as "NHS Lancashire and South Cumbria ICB - 00X": eight
@@ -87,6 +89,16 @@ def commissioner_labels(commissioners: pd.DataFrame, ccg_names: Mapping[str, str
             place = "Sub-ICB location"
         labels[code] = f"{code}{SEPARATOR}{place} ({icb})"
     return dict(sorted(labels.items()))
+
+
+def labels_from_practices(practices: pd.DataFrame, ccg_names: Mapping[str, str]
+                          ) -> dict[str, str]:
+    """:func:`commissioner_labels` of the commissioners a snapshot's
+    practices name (their published names): for a snapshot whose outlines
+    are not loaded, as search reads former commissioners."""
+    named = practices.dropna(subset=["commissioner_code"]).drop_duplicates("commissioner_code")
+    return commissioner_labels(named[["commissioner_code", "commissioner_name"]], ccg_names,
+                               main_districts(practices))
 
 
 def short_label(label: str, code: str) -> str:
@@ -214,3 +226,128 @@ def carry_over(region: str | None, area: str | None, commissioner: str | None,
             (after["region_code"] == region) & (after["stp_code"] == area)).any():
         area = None
     return CarriedPlace(region, area, None, " ".join(notes))
+
+
+# ---------------------------------------------------------------- commissioners of other snapshots
+
+@dataclass(frozen=True)
+class SnapshotNames:
+    """One snapshot's commissioners as :func:`other_commissioners` reads them.
+
+    Attributes:
+        label: The snapshot's label ("October 2024").
+        earlier: Whether it is earlier than the snapshot searched.
+        word: Its word for a commissioner ("Sub-ICB location", "CCG").
+        practices: Its practices (code, commissioner code and name).
+        labels: Its commissioners' labels, code -> "D4U1Y · Frimley (Frimley ICB)".
+    """
+
+    label: str
+    earlier: bool
+    word: str
+    practices: pd.DataFrame
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class OtherCommissioner:
+    """A commissioner of another snapshot that the one searched lacks, and
+    where its practices are in the one searched.
+
+    Attributes:
+        code: Its code ("D4U1Y").
+        label: Its label there ("D4U1Y · Frimley (Frimley ICB)").
+        published: Its name as published there ("NHS Frimley ICB - D4U1Y").
+        word: What it was ("Sub-ICB location").
+        seen: The label of the nearest snapshot that has it ("October 2024").
+        earlier: Whether that snapshot is earlier (a former commissioner).
+        members: Its practices there.
+        member_names: Their names there, in the same order.
+        now: Where they are in the snapshot searched: (commissioner code,
+            practices), most first.
+        unlisted: Its practices the snapshot searched does not list.
+    """
+
+    code: str
+    label: str
+    published: str
+    word: str
+    seen: str
+    earlier: bool
+    members: tuple[str, ...]
+    member_names: tuple[str, ...]
+    now: tuple[tuple[str, int], ...]
+    unlisted: int
+
+    @property
+    def name(self) -> str:
+        """Its place and code, as a heading says it: "Frimley (D4U1Y)"."""
+        return short_label(self.label, self.code)
+
+
+def other_commissioners(current: pd.DataFrame, others: list[SnapshotNames]
+                        ) -> dict[str, OtherCommissioner]:
+    """Every commissioner code of ``others`` (the other snapshots, the
+    nearest first: the earlier ones before the later) that ``current``
+    (the practices of the snapshot searched) lacks, with where its
+    practices are in ``current``; each from the nearest snapshot having it."""
+    here = set(current["commissioner_code"].dropna())
+    now = current.set_index("practice_code")["commissioner_code"]
+    found: dict[str, OtherCommissioner] = {}
+    for names in others:
+        practices = names.practices.dropna(subset=["commissioner_code"])
+        for code, unsorted in practices.groupby("commissioner_code"):
+            if code in here or code in found:
+                continue
+            group = unsorted.sort_values("practice_code")
+            members = tuple(group["practice_code"])
+            placed = now.reindex(list(members)).dropna()
+            published = group["commissioner_name"].dropna()
+            found[code] = OtherCommissioner(
+                str(code), names.labels.get(code, str(code)),
+                str(published.iloc[0]) if not published.empty else "", names.word,
+                names.label, names.earlier, members,
+                tuple(group["practice_name"].fillna("").astype(str)),
+                tuple(sorted(((str(k), int(v)) for k, v in placed.value_counts().items()),
+                             key=lambda item: (-item[1], item[0]))),
+                int((~pd.Index(members).isin(now.index)).sum()))
+    return found
+
+
+def where_now(other: OtherCommissioner, current: pd.DataFrame, labels: dict[str, str]
+              ) -> pd.DataFrame:
+    """Each practice of ``other`` and where it is in ``current`` (its
+    commissioner's label and network), headed in words; "no longer listed"
+    for one ``current`` lacks."""
+    now = current.set_index("practice_code")
+    names = dict(zip(other.members, other.member_names, strict=True))
+    rows = []
+    for code in other.members:
+        if code in now.index:
+            row = now.loc[code]
+            network = row["network_name"] if isinstance(row["network_name"], str) else ""
+            rows.append({"Practice": f"{row['practice_name']} ({code})",
+                         "Commissioner now": labels.get(row["commissioner_code"],
+                                                        row["commissioner_code"]),
+                         "Network now": f"{network} ({row['network_code']})" if network
+                         else "in no network"})
+        else:
+            rows.append({"Practice": f"{names[code] or code} ({code})",
+                         "Commissioner now": "no longer listed", "Network now": ""})
+    return pd.DataFrame(rows, columns=["Practice", "Commissioner now", "Network now"])
+
+
+def where_now_words(other: OtherCommissioner, labels: dict[str, str], snapshot: str) -> str:
+    """Where a commissioner of another snapshot is now, in a sentence."""
+    when = f"was a {other.word} until {other.seen}" if other.earlier else \
+        f"is a {other.word} from {other.seen}"
+    published = f" (published as “{other.published}”)" if other.published else ""
+    had = "had" if other.earlier else "has"
+    places = ", ".join(
+        f"{count:,} {('is now ' if count == 1 else 'are now ') if number == 0 else ''}under "
+        f"{labels.get(code, code)}" for number, (code, count) in enumerate(other.now))
+    gone = f"; {other.unlisted:,} {'are' if other.unlisted != 1 else 'is'} not listed" \
+        if other.unlisted else ""
+    return (f"{other.name} is not in {snapshot}: it {when}{published}. "
+            f"Of the {len(other.members):,} practices it {had} then, "
+            f"{places or 'none is listed here'}{gone}.")
