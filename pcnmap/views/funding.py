@@ -296,14 +296,18 @@ def place_figures(networks: pd.DataFrame, was: pd.DataFrame | None,
         return None if was is None else change_in_pounds(now - was[column].sum(), before.year)
 
     patients = networks[c.REGISTERED].sum()
+    # The money of the networks with a member here: it follows from which
+    # networks they are (a network with members in two places counts in both).
+    counted = frozenset(networks[c.NETWORK_CODE])
     return (
         Figure(f"Total, {this.year}", pounds(total), total, change=change(total, c.TOTAL),
                help=f"Every stream of the networks below, 'up to' ones included; their "
-                    f"{patients:,.0f} registered patients ({this.year} funding list)."),
-        Figure("Due (not 'up to')", pounds(due), due, change=change(due, c.DUE)),
+                    f"{patients:,.0f} registered patients ({this.year} funding list).",
+               codes=counted),
+        Figure("Due (not 'up to')", pounds(due), due, change=change(due, c.DUE), codes=counted),
         Figure("Median per registered patient", pounds(median, pence=True), median,
                help=f"Over the networks below; England's median is "
-                    f"{pounds(england, pence=True)}."),
+                    f"{pounds(england, pence=True)}.", additive=False),
         Figure("Networks", f"{len(networks):,}", len(networks),
                codes=frozenset(networks[c.NETWORK_CODE])))
 

@@ -194,7 +194,7 @@ def what_changed(before: SnapshotData, after: SnapshotData, place: Place) -> Wha
                     help=f"Practices that moved {into} {place.name}: listed in both "
                          f"snapshots, under another {word} code in one of them (a {word} "
                          "split or recoded moves its practices). A move between two parts of "
-                         "a place is not a move into or out of it."))
+                         "a place is not a move into or out of it.", additive=False))
         else:
             notes.append(f"{before.info.label} and {after.info.label} share no "
                          f"{_level_word(place, after)} code, so practices moving into or "
