@@ -35,7 +35,7 @@ import pandas as pd
 
 from pcnmap import codes, store
 from pcnmap.export import FORMULA_START
-from pcnmap.model import funding, membership, whatif
+from pcnmap.model import funding, membership, neighbourhoods, whatif
 from pcnmap.pipeline import assemble, sources, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
@@ -52,6 +52,8 @@ KINDS = {
     "epcn": "NHS Digital ePCN workbook (ePCN.xlsx)",
     "registered": "Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
     "configuration": "A network configuration (practice_code, network_code, network_name)",
+    "footprints": "A neighbourhood footprint proposal (network_code, footprint, "
+                  "footprint_name), for the Neighbourhoods page",
 }
 MARKUP = re.compile(r"<[a-zA-Z/!]|&[a-zA-Z#]+;|\$\{")
 
@@ -242,6 +244,8 @@ def kind_of(name: str, data: bytes | memoryview) -> str:
     header = {cell.strip().strip('"').lower() for cell in first_line.split(",")}
     if {"practice_code", "network_code"} <= header:
         return "configuration"
+    if {"network_code", "footprint"} <= header:
+        return "footprints"
     if {"code", "number_of_patients"} <= header:
         return "registered"
     if first_line.count(",") + 1 == sources.EPRACCUR_FIELD_COUNT:
@@ -326,6 +330,7 @@ class Uploaded:
     members: pd.DataFrame | None = None
     registered: pd.DataFrame | None = None
     configuration: pd.DataFrame | None = None
+    footprints: pd.DataFrame | None = None
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     log: QualityLog = field(default_factory=QualityLog)
@@ -414,6 +419,8 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
                                      record_column="practice_code",
                                      columns={"practice_code": "CODE",
                                               "registered": "NUMBER_OF_PATIENTS"})
+    elif kind == "footprints":
+        result.footprints = read_footprints(path, log, left_out)
     else:
         result.configuration = read_configuration(path, log, left_out)
 
@@ -441,6 +448,35 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
                      columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
     flag_active_text(table, "network_name", path, log, source_column="network_name",
                      record_column="practice_code")
+    return table
+
+
+def read_footprints(path: Path, log: QualityLog, left_out: set[int] = frozenset()
+                    ) -> pd.DataFrame:
+    """A footprint proposal CSV: network_code, footprint (blank: in no
+    footprint), footprint_name; other columns (the downloaded file's
+    network_name and patients) are not read.
+
+    Rows in ``left_out`` (already reported) are dropped before any check.
+    """
+    columns = neighbourhoods.CONFIGURATION_COLUMNS
+    raw = sources.read_text_csv(path, header=True, what="a footprint proposal CSV ("
+                                + ", ".join(columns) + ")")
+    raw = raw[~raw["source_row"].isin(left_out)]
+    raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
+    if "footprint_name" not in raw.columns:
+        raw["footprint_name"] = ""
+    table = sources.pick_columns(raw, path, {c: c for c in columns})
+    for column in columns:
+        table[column] = _unescape(table[column].str.strip())
+    table["network_code"] = table["network_code"].str.upper()
+    table["footprint"] = table["footprint"].str.upper()
+    table = drop_repeats(table, "network_code", path, log, source_column="network_code",
+                         what="network")
+    table = validate(table, "footprints", path, log, record_column="network_code",
+                     columns={c: c for c in columns})
+    flag_active_text(table, "footprint_name", path, log, source_column="footprint_name",
+                     record_column="network_code")
     return table
 
 
