@@ -533,22 +533,12 @@ def touching_pairs(snapshot: str, method: str) -> pd.DataFrame:
     return neighbourhoods.shape_touching_pairs(shapes[shapes["method"] == method])
 
 
-@st.cache_resource(show_spinner=False)
-def district_names(snapshot: str) -> dict[str, str]:
-    """Each local authority district's name by code (the practices' own)."""
-    table = practices(snapshot).dropna(subset=["district_code"]).drop_duplicates(
-        "district_code")
-    return dict(zip(table["district_code"], table["district_name"].astype(str), strict=True))
-
-
 @st.cache_resource(show_spinner="Drafting the footprints…", max_entries=64)
 def neighbourhood_draft(snapshot: str, method: str, level: str, code: str | None
                         ) -> neighbourhoods.Draft:
     """A place's drafted footprints (seeded: the same whoever asks)."""
-    members = neighbourhoods.place_members(practices(snapshot), level, code)
-    graph = neighbourhoods.place_graph(networks(snapshot), members,
-                                       touching_pairs(snapshot, method))
-    return neighbourhoods.draft(graph, district_names=district_names(snapshot))
+    return neighbourhoods.draft_place(practices(snapshot), networks(snapshot),
+                                      touching_pairs(snapshot, method), level, code)
 
 
 @st.cache_resource(show_spinner=False)

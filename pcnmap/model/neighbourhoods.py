@@ -576,6 +576,18 @@ def draft(graph: NetworkGraph, floor: float = FOOTPRINT_FLOOR, seed: int = SEED,
     return Draft(graph, Footprints(assignment, names), note)
 
 
+def draft_place(practices: pd.DataFrame, networks: pd.DataFrame, pairs: pd.DataFrame,
+                level: str, code: str | None, floor: float = FOOTPRINT_FLOOR) -> Draft:
+    """The draft of a place from a snapshot's practices and networks and
+    which networks touch (:func:`place_members`, :func:`place_graph`,
+    :func:`draft`), its footprints named for their districts."""
+    members = place_members(practices, level, code)
+    named = practices.dropna(subset=["district_code"]).drop_duplicates("district_code")
+    return draft(place_graph(networks, members, pairs, floor), floor,
+                 district_names=dict(zip(named["district_code"],
+                                         named["district_name"].astype(str), strict=True)))
+
+
 def default_names(footprints: Footprints, graph: NetworkGraph,
                   district_names: Mapping[str, str]) -> dict[str, str]:
     """Each footprint named for the districts holding most of its patients'
