@@ -107,6 +107,14 @@ def schemas() -> dict:
             "network_name": pa.Column(str, pa.Check.str_length(
                 0, whatif.NAME_LIMIT, error="a name of at most 100 characters")),
         }),
+        "footprints": pa.DataFrameSchema({
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
+            "footprint": pa.Column(str, pa.Check.str_matches(
+                rf"^(?:{neighbourhoods.FOOTPRINT_CODE.pattern.strip('^$')})$|^$",
+                error="a footprint code F1, F2, ... (blank: in no footprint)")),
+            "footprint_name": pa.Column(str, pa.Check.str_length(
+                0, neighbourhoods.NAME_LIMIT, error="a name of at most 100 characters")),
+        }),
     }
 
 
