@@ -14,7 +14,7 @@ def page() -> None:
     snapshot, _ = controls.page_start()
     method = controls.method_picker()
     st.title("Neighbourhoods: draft footprints")
-    st.caption(controls.plain(neighbourhoods.SCALE_NOTE))
+    st.caption(controls.plain(neighbourhoods.SCALE_SHORT))
     place = parts.chosen_place(snapshot)
     if place is None:
         parts.choose_place(snapshot)
@@ -59,7 +59,11 @@ def page() -> None:
             controls.table(view.unaligned, download=f"pcnmap-no-network-{stem}.csv")
     with files:
         parts.load_or_save(view, key, f"pcnmap-footprint-proposal-{stem}.csv")
-    st.caption(controls.plain(neighbourhoods.DRAFT_RULE))
+    with st.expander("How the draft is made, and where the figures come from"):
+        st.markdown(controls.plain(neighbourhoods.DRAFT_RULE))
+        st.markdown(controls.plain(neighbourhoods.SCALE_NOTE))
+        st.markdown("\n".join(f"- {controls.plain(title)}: {controls.code_span(address)}"
+                               for title, address in neighbourhoods.SOURCES))
     controls.about_the_data(snapshot)
 
 

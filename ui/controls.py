@@ -345,7 +345,12 @@ def presentation_bar(place: bool) -> tuple[str, str | None]:
     if place:
         labels = data.commissioner_labels(snapshot)
         chosen_place = param("commissioner")
-        with place_column.popover(plain(labels.get(chosen_place, "Place: all of England")),
+        # The place chosen, at whatever level: a page drafting an ICB's
+        # footprints would otherwise say "all of England" here.
+        where = place_title(snapshot, None)
+        shown = labels.get(chosen_place) or (
+            "Place: all of England" if where == "England" else f"Place: {where}")
+        with place_column.popover(plain(shown),
                                   width="stretch"):
             commissioner = commissioner_picker(snapshot, st)
     leave_column.button("Leave presentation", on_click=_leave_presentation,

@@ -15,6 +15,7 @@ from pcnmap import links, store, uploads, worker
 from pcnmap.maps import export, footprints
 from pcnmap.model import methods, neighbourhoods
 from pcnmap.model.neighbourhoods import Changes, NeighbourhoodView
+from pcnmap.model.places import icb_short
 from pcnmap.problems import SourceError
 from ui import controls, data, planning
 
@@ -54,7 +55,7 @@ def choose_place(snapshot: str) -> None:
     word = data.snapshot(snapshot).area_word
     st.info(f"Choose an {word} to draft its footprints: here, or in the sidebar (a region "
             "drafts all its networks together). All of England can be drafted too; the "
-            "first draft of England takes about a minute.")
+            "first draft of England takes about 20 seconds.")
     areas = data.place_names(snapshot, "stp")
     picked = st.selectbox(word, [None, *areas], key="neighbourhood-area",
                           format_func=lambda c: f"Choose an {word}…" if c is None
@@ -95,8 +96,10 @@ def header(view: NeighbourhoodView) -> None:
     problems of the address and the checks of the whole proposal."""
     if view.problems:
         st.warning(controls.plain(links.summary(list(view.problems))))
-    st.subheader(controls.plain(f"{view.place}: {len(view.checks)} footprint(s) of "
-                                f"{len(view.proposal.assignment):,} networks"))
+    count = len(view.checks)
+    st.subheader(controls.plain(
+        f"{icb_short(view.place)}: {count} draft footprint{'s' if count != 1 else ''} of "
+        f"{len(view.proposal.assignment):,} networks"))
     st.caption(controls.plain(
         f"Draft{' with your changes' if view.changes else ''}. Networks touch where their "
         f"indicative areas share an edge, by the boundary method: {view.method}. "
@@ -106,9 +109,13 @@ def header(view: NeighbourhoodView) -> None:
     if LONG_CHANGES in st.session_state:
         st.info("These changes are too long for the page's address: they are kept in this "
                 "browser tab only. Download the proposal (CSV) to keep or share it.")
+    held = [check.label for check in view.place_checks if check.holds]
+    if held:
+        st.markdown("**Checks met**: " + controls.plain("; ".join(
+            label[0].lower() + label[1:] for label in held) + "."))
     for check in view.place_checks:
-        text = controls.plain(f"{check.label}: {check.detail}")
-        (st.success if check.holds else st.warning)(text)
+        if not check.holds:
+            st.warning(controls.plain(f"{check.label}: {check.detail}"))
 
 
 def footprint_table(view: NeighbourhoodView, file_name: str) -> None:

@@ -34,7 +34,7 @@ FOOTPRINT_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44
 LEFT_OUT_COLOUR = "#FFFFFF"
 OUTLINE_COLOUR = "#000000"
 # Network names from the zoom an ICB fills the map at.
-NAMES_FROM_ZOOM = 9
+NAMES_FROM_ZOOM = 8
 # A legend row per footprint up to this many; past it, one row of a sample.
 LEGEND_ROWS = 16
 # All of England (minx, miny, maxx, maxy): the view when nothing is placed.

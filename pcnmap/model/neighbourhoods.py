@@ -67,6 +67,10 @@ SOURCES = (
     ("NHS England, Neighbourhood health guidelines 2025/26 (30 January 2025)",
      "https://www.england.nhs.uk/long-read/neighbourhood-health-guidelines-2025-26/"),
 )
+SCALE_SHORT = (
+    "Planning drafts to discuss, not agreed or official footprints. The scales are the 10 Year "
+    "Health Plan's (DHSC, Fit for the future, 3 July 2025): single neighbourhood providers for "
+    "around 50,000 people, multi-neighbourhood providers for around 250,000 or more.")
 SCALE_NOTE = (
     "The 10 Year Health Plan (DHSC, Fit for the future, 3 July 2025) introduced single "
     "neighbourhood providers, for a neighbourhood of around 50,000 people, and "
@@ -813,9 +817,9 @@ def footprint_table(checks: list[FootprintCheck], graph: NetworkGraph, year: str
             "Networks": len(check.networks),
             "Practices": check.practices,
             "Contiguity": _contiguity_words(check, names),
-            "ICBs": shares_text(check.icbs),
-            "Sub-ICB locations": shares_text(check.sub_icbs),
             "Local authority districts": shares_text(check.districts),
+            "Sub-ICB locations": shares_text(check.sub_icbs),
+            "ICBs": shares_text(check.icbs),
         }
         if has_ages:
             older = check.ages.get("65–84", 0.0) + check.ages.get("85 and over", 0.0)
