@@ -14,7 +14,7 @@ def page() -> None:
     snapshot, _ = controls.page_start()
     method = controls.method_picker()
     st.title("Neighbourhoods: draft footprints")
-    st.caption(controls.plain(neighbourhoods.SCALE_SHORT))
+    st.markdown(controls.plain(neighbourhoods.SCALE_SHORT))
     place = parts.chosen_place(snapshot)
     if place is None:
         parts.choose_place(snapshot)
@@ -37,13 +37,13 @@ def page() -> None:
         parts.footprint_map(key, text, layers, f"Draft footprints: {place.name}, {label} "
                             f"({view.method})")
     with edit:
-        st.caption("Move a network to another footprint, start a new one, or rename one. "
+        st.markdown("Move a network to another footprint, start a new one, or rename one. "
                    "Every change is kept in the page's address: a copied link opens the "
                    "same proposal.")
         parts.move(view)
         parts.rename(view)
     with single:
-        st.caption(controls.plain(
+        st.markdown(controls.plain(
             f"Each network against the single-neighbourhood scale of around "
             f"{neighbourhoods.NEIGHBOURHOOD_SCALE:,} people; those well under it (below "
             f"{neighbourhoods.WELL_UNDER:,}) with the touching networks that would bring "

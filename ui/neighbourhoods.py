@@ -100,7 +100,7 @@ def header(view: NeighbourhoodView) -> None:
     st.subheader(controls.plain(
         f"{icb_short(view.place)}: {count} draft footprint{'s' if count != 1 else ''} of "
         f"{len(view.proposal.assignment):,} networks"))
-    st.caption(controls.plain(
+    st.markdown(controls.plain(
         f"Draft{' with your changes' if view.changes else ''}. Networks touch where their "
         f"indicative areas share an edge, by the boundary method: {view.method}. "
         + methods.INDICATIVE_NOTE))
@@ -125,7 +125,7 @@ def footprint_table(view: NeighbourhoodView, file_name: str) -> None:
                  column_config={
                      "Patients": st.column_config.NumberColumn(format="%,.0f"),
                      money: st.column_config.NumberColumn(format="£%,.0f")})
-    st.caption(f"Entitlements: the sum of each footprint's networks' Network Contract DES "
+    st.markdown(f"Entitlements: the sum of each footprint's networks' Network Contract DES "
                f"entitlements for {view.year}; no footprint funding exists yet.")
     controls.csv_download(view.table, file_name, "Download the footprints' checks (CSV)")
 
