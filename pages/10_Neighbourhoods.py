@@ -11,11 +11,11 @@ from ui import neighbourhoods as parts
 
 
 def page() -> None:
-    snapshot, _ = controls.page_start()
+    snapshot, commissioner = controls.page_start()
     method = controls.method_picker()
     st.title("Neighbourhoods: draft footprints")
     st.markdown(controls.plain(neighbourhoods.SCALE_SHORT))
-    place = parts.chosen_place(snapshot)
+    place = parts.chosen_place(snapshot, commissioner)
     if place is None:
         parts.choose_place(snapshot)
         controls.about_the_data(snapshot)

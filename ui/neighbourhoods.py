@@ -35,14 +35,21 @@ class Place:
     name: str
 
 
-def chosen_place(snapshot: str) -> Place | None:
+def chosen_place(snapshot: str, commissioner: str | None) -> Place | None:
     """The place the sidebar has chosen (an ICB or STP, else a region), or
     all of England when the address asks for it (``england=1``); None when
-    nothing is chosen. A commissioner chosen sets its own ICB."""
+    nothing is chosen. A commissioner chosen stands for its ICB (the one
+    holding most of its practices)."""
     area, region = controls.param("area"), controls.param("region")
+    if commissioner and not area:
+        practices = data.practices(snapshot)
+        theirs = practices.loc[practices["commissioner_code"] == commissioner, "stp_code"]
+        area = theirs.mode().iloc[0] if theirs.notna().any() else None
     if area:
-        return Place("area", area, data.place_names(snapshot, "stp", region or "all").get(
-            area, area))
+        name = data.place_names(snapshot, "stp").get(area, area)
+        # The 2019 snapshot's areas are published without names.
+        return Place("area", area, name if name != area else
+                     f"{data.snapshot(snapshot).area_word} {area}")
     if region:
         return Place("region", region, data.place_names(snapshot, "region").get(region, region))
     if controls.param("england") == "1":
