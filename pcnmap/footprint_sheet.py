@@ -136,7 +136,7 @@ def footprint_sheet(facts: FootprintSheetFacts) -> str:
             f"Patients</th><th class='n'>Share</th></tr>{ages}</table>") if ages else ""
     rural = ("" if pd.isna(check.rural) else
              f"<p>Rural areas: {check.rural:.0%} of the LSOAs its networks cover by the "
-             f"{e(methods.SHORT_NAMES.get(facts.method, facts.method))} method "
+             f"{e(methods.SHORT_NAMES.get(facts.method, facts.method).lower())} method "
              "(ONS rural-urban classification).</p>")
     sources = "; ".join(f"{name} ({vintage})" for name, vintage in facts.sources)
     scales = "; ".join(f"{title}, {address}" for title, address in SOURCES)
@@ -157,7 +157,7 @@ def footprint_sheet(facts: FootprintSheetFacts) -> str:
 <p><span class="flag">{check.patients:,.0f}</span> registered patients ({e(floor)}) ·
 <span class="flag">{len(check.networks)}</span> networks ·
 <span class="flag">{check.practices:,}</span> practices</p>
-<p>Contiguity by the {e(methods.SHORT_NAMES.get(facts.method, facts.method))} method:
+<p>Contiguity by the {e(methods.SHORT_NAMES.get(facts.method, facts.method).lower())} method:
 {e(facts.contiguity)}.</p>
 <p>ICBs: {e(shares_text(check.icbs))}. Sub-ICB locations: {e(shares_text(check.sub_icbs))}.
 Local authority districts: {e(shares_text(check.districts))} (shares of its patients, by

@@ -212,7 +212,7 @@ def footprint_map(key: tuple, text: tuple[str, str], layers: footprints.Footprin
     snapshot = key[0]
     def draw():
         fmap = controls.new_map(snapshot, layers.bounds)
-        footprints.add_footprint_layers(fmap, layers)
+        footprints.add_footprint_layers(fmap, layers, large=controls.presenting())
         return controls.finish_map(fmap)
 
     controls.show_map(draw(), height=560, use_container_width=True, returned_objects=[],

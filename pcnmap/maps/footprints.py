@@ -162,9 +162,16 @@ def _outlines(proposal: Footprints, graph: NetworkGraph, shapes: gpd.GeoDataFram
     return frame[~frame.geometry.is_empty].reset_index(drop=True)
 
 
-def add_footprint_layers(fmap: folium.Map, layers: FootprintMapLayers) -> folium.Map:
+# Network names on a projector: the canvas draws them at a fixed size, which
+# the page's larger type does not reach.
+LARGE_NAMES = "bold 16px sans-serif"
+
+
+def add_footprint_layers(fmap: folium.Map, layers: FootprintMapLayers, *,
+                         large: bool = False) -> folium.Map:
     """Put the footprint map's layers on ``fmap`` (a base map), in the order
-    they are drawn: network areas, footprint outlines, practices, names."""
+    they are drawn: network areas, footprint outlines, practices, names
+    (``large``: network names for a projector)."""
     if layers.networks:
         rows = tuple(LegendEntry("Networks by footprint", name, FILL, (colour,))
                      for name, colour in layers.legend[:LEGEND_ROWS])
@@ -190,7 +197,8 @@ def add_footprint_layers(fmap: folium.Map, layers: FootprintMapLayers) -> folium
     place_labels(layers.place_labels).add_to(fmap)
     if layers.network_labels:
         LabelLayer(layers.network_labels, "Network names",
-                   {**NETWORK_STYLE, "minZoom": NAMES_FROM_ZOOM},
+                   {**NETWORK_STYLE, "minZoom": NAMES_FROM_ZOOM,
+                    **({"font": LARGE_NAMES} if large else {})},
                    f"Network names (from zoom {NAMES_FROM_ZOOM})").add_to(fmap)
     return fmap
 

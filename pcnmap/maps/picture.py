@@ -125,7 +125,7 @@ def footprint_picture(networks: gpd.GeoDataFrame, practices: pd.DataFrame, *,
         return shapely.set_precision(moved, 0.01)
 
     width, height = (maxx - minx) / 1000, (maxy - miny) / 1000
-    size = max(width, height) / 45
+    size = max(width, height) / 28
     parts = []
     for number, (name, shape) in enumerate(zip(networks["network_name"], drawn(shapes),
                                                strict=True), 1):
