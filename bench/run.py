@@ -16,6 +16,10 @@ Measures, on the shipped data/ and this machine:
   * the notebook baseline: geopandas ``explore()`` of the same practices and
     the unsimplified derived boundaries, its bytes and draw time, both as a
     file opened directly and as a notebook's output cell shows it.
+  * with --neighbourhoods (no browser): drafting the largest ICB's footprints
+    (median of runs), the Neighbourhoods page rerun after a network is moved
+    (warm caches), England drafted whole, and the table of every ICB's draft
+    for the README.
 Each map is drawn several times (--repeat); figures are medians with their
 range. Draw times are taken inside the browser (see DRAWN_WATCH), not by polling
 from Python, so the benchmark's own polling delay is not counted.
@@ -469,6 +473,84 @@ def measure_app(browser, url: str, server: subprocess.Popen, args, results: dict
                     / results[f"{name}_map_{shown}_seconds"], 1)
 
 
+def measure_neighbourhoods(repeat: int) -> dict:
+    """Drafting footprints: the largest ICB (by networks) drafted ``repeat``
+    times from its graph, the page rerun after moves, England whole; then
+    every ICB's draft as the README's table."""
+    import pandas as pd
+
+    from pcnmap import store
+    from pcnmap.model import benchmarks
+    from pcnmap.model import neighbourhoods as nb
+    from pcnmap.model.methods import DEFAULT
+
+    lsoas = store.read_table(store.DATA_DIR, SNAPSHOT, "lsoa_networks").set_index("lsoa_code")
+    practices = store.read_table(store.DATA_DIR, SNAPSHOT, "practices")
+    networks = store.read_table(store.DATA_DIR, SNAPSHOT, "networks")
+    pairs = nb.lsoa_touching_pairs(store.read_graph(store.DATA_DIR, SNAPSHOT),
+                                   lsoas[benchmarks.LSOA_NETWORK_COLUMN[DEFAULT]])
+    icbs = practices.dropna(subset=["network_code"]).groupby("stp_code")[
+        "network_code"].nunique().sort_values(kind="stable")
+    largest = icbs.index[-1]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        nb.draft_place(practices, networks, pairs, "area", largest)
+        times.append(time.perf_counter() - started)
+    results = {"neighbourhoods_largest_icb": f"{largest} ({icbs.iloc[-1]} networks)",
+               "neighbourhoods_draft_largest_seconds": median(times),
+               "neighbourhoods_draft_largest_range": spread(times)}
+    print("Neighbourhoods page rerun after moves…", flush=True)
+    results.update(rerun_after_moves(largest, repeat))
+    print("England drafted whole…", flush=True)
+    started = time.perf_counter()
+    england = nb.draft_place(practices, networks, pairs, "england", None)
+    results["neighbourhoods_england_seconds"] = round(time.perf_counter() - started, 1)
+    results["neighbourhoods_england_footprints"] = len(england.footprints.codes)
+    results["neighbourhoods_england_networks"] = len(england.footprints.assignment)
+    rows = []
+    for icb, name in practices.drop_duplicates("stp_code").set_index("stp_code")[
+            "stp_name"].sort_values().items():
+        drafted = nb.draft_place(practices, networks, pairs, "area", icb)
+        found = drafted.footprints
+        sizes = pd.Series([drafted.graph.networks.set_index("network_code").loc[
+            found.members(code), "patients"].sum() for code in found.codes])
+        whole = sum(practices.loc[practices["network_code"].isin(found.members(code)),
+                                  "district_code"].nunique() == 1 for code in found.codes)
+        rows.append(f"| {name.replace('Integrated Care Board', 'ICB').removeprefix('NHS ')} "
+                    f"| {len(found.assignment)} | {len(found.codes)} | {sizes.min():,.0f} | "
+                    f"{sizes.median():,.0f} | {sizes.max():,.0f} | "
+                    f"{whole / len(found.codes):.0%} |")
+    print("\n| ICB | networks | footprints | smallest | median | largest | within one "
+          "district |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n", flush=True)
+    return results
+
+
+def rerun_after_moves(icb: str, repeat: int) -> dict:
+    """The Neighbourhoods page's server time for a rerun after a network is
+    moved (a new proposal: its checks and map worked out; the snapshot's
+    tables and the draft warm), by AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    app.switch_page("pages/10_Neighbourhoods.py")
+    app.query_params["snapshot"] = SNAPSHOT
+    app.query_params["area"] = icb
+    app.run()
+    times = []
+    for step in range(repeat):
+        box = app.selectbox(key="fp_network")
+        box.set_value(box.options[step * 3 % len(box.options)])
+        target = app.selectbox(key="fp_target")
+        target.set_value(target.options[(step + 1) % (len(target.options) - 2)])
+        button = next(b for b in app.button if b.label == "Move the network")
+        started = time.perf_counter()
+        button.click().run()
+        times.append(time.perf_counter() - started)
+    return {"neighbourhoods_rerun_after_move_seconds": median(times),
+            "neighbourhoods_rerun_after_move_range": spread(times)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -479,6 +561,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=3, help="extra browser sessions")
     parser.add_argument("--cold-starts", type=int, default=3,
                         help="times the app is started cold (figures are medians)")
+    parser.add_argument("--neighbourhoods", action="store_true",
+                        help="measure the Neighbourhoods drafts alone (no browser)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="draws of each map (figures are medians, with their range)")
     args = parser.parse_args()
@@ -487,6 +571,11 @@ def main() -> None:
                      "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
                                 f"{len(__import__('os').sched_getaffinity(0))} cores, "
                                 f"Python {platform.python_version()}"}
+    if args.neighbourhoods:
+        results.update(measure_neighbourhoods(args.repeat))
+        for key, value in results.items():
+            print(f"{key:<44}  {value}")
+        return
     if not args.skip_build:
         print("building every snapshot…", flush=True)
         results.update(measure_build(args.source))

@@ -11,7 +11,7 @@ refuse addresses of much more than 8,000 characters.
 
 from __future__ import annotations
 
-LIMITS = {"q": 100, "moves": 8_000, "new": 4_000}
+LIMITS = {"q": 100, "moves": 8_000, "new": 4_000, "fp": 8_000, "fpn": 4_000}
 DEFAULT_LIMIT = 100  # snapshot, commissioner, network, ...: short codes and keys
 MAX_MOVES = 600  # "P81001:U12345," is 14 characters: about 570 fit in 8,000
 ADDRESS_LIMIT = 8_000  # moves and new networks together
@@ -36,7 +36,7 @@ def capped(name: str, value: str | None) -> tuple[str | None, str | None]:
         return None, (f"The address's {name!r} was {len(value):,} characters long, more than "
                       f"the {limit:,} it may hold, and was ignored"
                       + (": load the proposal from its configuration file instead."
-                         if name in ("moves", "new") else "."))
+                         if name in ("moves", "new", "fp", "fpn") else "."))
     if name == "moves" and _count(value) > MAX_MOVES:
         return None, (f"The address holds {_count(value):,} changes, more than the "
                       f"{MAX_MOVES:,} a link may carry, and they were ignored: load the "

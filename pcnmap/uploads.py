@@ -36,7 +36,7 @@ import pandas as pd
 
 from pcnmap import codes, store, words
 from pcnmap.export import FORMULA_START
-from pcnmap.model import funding, membership, whatif
+from pcnmap.model import funding, membership, neighbourhoods, whatif
 from pcnmap.pipeline import assemble, sources, textfiles
 from pcnmap.problems import QualityLog, SourceError
 
@@ -54,6 +54,8 @@ KINDS = {
     "registered": "Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
     "configuration": "A network configuration (practice_code, network_code, network_name)",
     "payments": "NHS Payments to General Practice list sizes (CSV)",
+    "footprints": "A neighbourhood footprint proposal (network_code, footprint, "
+                  "footprint_name), for the Neighbourhoods page",
 }
 # The columns an NHS Payments file is told by (its first line, any case).
 PAYMENTS_HEADER = {"practice code", "number of weighted patients (last known figure)"}
@@ -115,6 +117,14 @@ def schemas() -> dict:
                       "for a practice not signing up")),
             "network_name": pa.Column(str, pa.Check.str_length(
                 0, whatif.NAME_LIMIT, error="a name of at most 100 characters")),
+        }),
+        "footprints": pa.DataFrameSchema({
+            "network_code": pa.Column(str, _code(codes.NETWORK_CODE), unique=True),
+            "footprint": pa.Column(str, pa.Check.str_matches(
+                rf"^(?:{neighbourhoods.FOOTPRINT_CODE.pattern.strip('^$')})$|^$",
+                error="a footprint code F1, F2, ... (blank: in no footprint)")),
+            "footprint_name": pa.Column(str, pa.Check.str_length(
+                0, neighbourhoods.NAME_LIMIT, error="a name of at most 100 characters")),
         }),
     }
 
@@ -272,6 +282,8 @@ def kind_of(name: str, data: bytes | memoryview) -> str:
     header = {cell.strip().strip('"').lower() for cell in first_line.split(",")}
     if {"practice_code", "network_code"} <= header:
         return "configuration"
+    if {"network_code", "footprint"} <= header:
+        return "footprints"
     if {"code", "number_of_patients"} <= header:
         return "registered"
     if PAYMENTS_HEADER <= header:
@@ -367,6 +379,7 @@ class Uploaded:
     configuration: pd.DataFrame | None = None
     # An NHS Payments file's lists (practice_code, registered, weighted).
     payments: pd.DataFrame | None = None
+    footprints: pd.DataFrame | None = None
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     log: QualityLog = field(default_factory=QualityLog)
@@ -464,6 +477,8 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
                                        "practice_code": "Practice Code",
                                        "registered": sources.PAYMENTS_REGISTERED,
                                        "weighted": sources.PAYMENTS_WEIGHTED})
+    elif kind == "footprints":
+        result.footprints = read_footprints(path, log, left_out)
     else:
         result.configuration = read_configuration(path, log, left_out)
 
@@ -491,6 +506,35 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
                      columns={c: c for c in whatif.CONFIGURATION_COLUMNS})
     table = flag_active_text(table, "network_name", path, log, source_column="network_name",
                              record_column="practice_code")
+    return table
+
+
+def read_footprints(path: Path, log: QualityLog, left_out: set[int] = frozenset()
+                    ) -> pd.DataFrame:
+    """A footprint proposal CSV: network_code, footprint (blank: in no
+    footprint), footprint_name; other columns (the downloaded file's
+    network_name and patients) are not read.
+
+    Rows in ``left_out`` (already reported) are dropped before any check.
+    """
+    columns = neighbourhoods.CONFIGURATION_COLUMNS
+    raw = sources.read_text_csv(path, header=True, what="a footprint proposal CSV ("
+                                + ", ".join(columns) + ")")
+    raw = raw[~raw["source_row"].isin(left_out)]
+    raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
+    if "footprint_name" not in raw.columns:
+        raw["footprint_name"] = ""
+    table = sources.pick_columns(raw, path, {c: c for c in columns})
+    for column in columns:
+        table[column] = _unescape(table[column].str.strip())
+    table["network_code"] = table["network_code"].str.upper()
+    table["footprint"] = table["footprint"].str.upper()
+    table = drop_repeats(table, "network_code", path, log, source_column="network_code",
+                         what="network")
+    table = validate(table, "footprints", path, log, record_column="network_code",
+                     columns={c: c for c in columns})
+    flag_active_text(table, "footprint_name", path, log, source_column="footprint_name",
+                     record_column="network_code")
     return table
 
 

@@ -133,7 +133,7 @@ def read_uploads(paths: list[Path], *, seconds: float = SECONDS,
         result.files.update(one.files)
         result.peak_memory.update(one.peak_memory)
         for name in ("practices", "england", "networks", "members", "registered",
-                     "configuration", "payments"):
+                     "configuration", "payments", "footprints"):
             if getattr(one, name) is not None:
                 setattr(result, name, getattr(one, name))
         result.errors.extend(one.errors)

@@ -19,9 +19,20 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pcnmap import codes, shapes, sheet, store
-from pcnmap.maps import colours, layerdata, picture, selection
-from pcnmap.model import benchmarks, changes, coverage, figures, funding, lookup, places, whatif
+from pcnmap import codes, footprint_sheet, shapes, sheet, store
+from pcnmap.maps import colours, footprints, layerdata, picture, selection
+from pcnmap.model import (
+    benchmarks,
+    changes,
+    coverage,
+    figures,
+    funding,
+    lookup,
+    methods,
+    neighbourhoods,
+    places,
+    whatif,
+)
 from pcnmap.model.contiguity import PartGraph
 from pcnmap.model.place import Place
 from pcnmap.model.proposal import Proposal
@@ -654,3 +665,90 @@ def other_commissioner_matches(key: str, query: str) -> list[lookup.Match]:
     of snapshot ``key`` that hold its practices now."""
     return lookup.other_commissioner_matches(other_commissioners(key),
                                              commissioner_labels(key), query)
+
+
+# ---------------------------------------------------------------- Neighbourhoods
+
+
+@st.cache_resource(show_spinner="Finding which networks touch…")
+def touching_pairs(snapshot: str, method: str) -> pd.DataFrame:
+    """Pairs of networks whose areas touch by ``method``: for the LSOA-based
+    methods from the LSOA piece graph (exact, no geometry), for Voronoi
+    cells from the boundaries themselves."""
+    if method in whatif.AREA_COLUMNS:
+        column = benchmarks.LSOA_NETWORK_COLUMN[method]
+        return neighbourhoods.lsoa_touching_pairs(
+            lsoa_graph(snapshot), lsoa_networks(snapshot).set_index("lsoa_code")[column])
+    shapes = network_boundaries(snapshot)
+    return neighbourhoods.shape_touching_pairs(shapes[shapes["method"] == method])
+
+
+@st.cache_resource(show_spinner="Drafting the footprints…", max_entries=64)
+def neighbourhood_draft(snapshot: str, method: str, level: str, code: str | None
+                        ) -> neighbourhoods.Draft:
+    """A place's drafted footprints (seeded: the same whoever asks)."""
+    return neighbourhoods.draft_place(practices(snapshot), networks(snapshot),
+                                      touching_pairs(snapshot, method), level, code)
+
+
+@st.cache_resource(show_spinner=False)
+def neighbourhood_tables(snapshot: str, method: str) -> neighbourhoods.SnapshotTables:
+    """What the footprints' checks need of a snapshot, by ``method``."""
+    year = default_year(snapshot)
+    column = benchmarks.LSOA_NETWORK_COLUMN.get(method, "network_code")
+    return neighbourhoods.SnapshotTables(
+        practices=practices(snapshot), networks=networks(snapshot),
+        age_bands=age_bands(snapshot),
+        lsoa_network=lsoa_networks(snapshot).set_index("lsoa_code")[column].dropna(),
+        rurality=lsoa_rurality(snapshot).set_index("lsoa_code")["urban_rural"],
+        entitlements=entitlements(snapshot, year).networks[["network_code", "total"]],
+        year=year, unaligned=unaligned(snapshot),
+        # "00X · Chorley and South Ribble (Lancashire and South Cumbria ICB)":
+        # the place alone, the ICB being a column of its own.
+        sub_icb_names={code: label.split(places.SEPARATOR, 1)[-1].rsplit(" (", 1)[0]
+                       for code, label in commissioner_labels(snapshot).items()})
+
+
+@st.cache_resource(show_spinner="Checking the footprints…", max_entries=32)
+def neighbourhood_view(snapshot: str, method: str, level: str, code: str | None, place: str,
+                       moves: str, names: str) -> neighbourhoods.NeighbourhoodView:
+    """The Neighbourhoods page for a place and the changes in its address."""
+    return neighbourhoods.page_view(
+        neighbourhood_tables(snapshot, method), neighbourhood_draft(snapshot, method, level,
+                                                                    code),
+        neighbourhoods.Changes.from_text(moves, names), place=place, level=level, code=code,
+        method=methods.METHODS[method])
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def footprint_layers(snapshot: str, method: str, level: str, code: str | None, place: str,
+                     moves: str, names: str) -> footprints.FootprintMapLayers:
+    """The Neighbourhoods map's layers (an ICB or region at local detail,
+    England at national scale)."""
+    view = neighbourhood_view(snapshot, method, level, code, place, moves, names)
+    national = level == "england"
+    shapes = national_boundaries(snapshot) if national else network_boundaries(snapshot)
+    drawn = shapes[(shapes["method"] == method)
+                   & codes.one_of(shapes["network_code"], view.graph.codes)]
+    return footprints.footprint_map_layers(
+        view.proposal, view.graph, practices(snapshot), drawn, place_shapes(),
+        layerdata.NATIONAL_PRECISION if national else layerdata.LOCAL_PRECISION)
+
+
+@st.cache_resource(show_spinner="Writing the footprint sheet…", max_entries=16)
+def footprint_sheet_html(key: str, method: str, level: str, code: str | None, place: str,
+                         moves: str, names: str, footprint: str) -> str:
+    """One footprint's one-page sheet (print-ready HTML)."""
+    view = neighbourhood_view(key, method, level, code, place, moves, names)
+    layers = footprint_layers(key, method, level, code, place, moves, names)
+    shapes = network_boundaries(key)
+    drawn = shapes[(shapes["method"] == method)
+                   & codes.one_of(shapes["network_code"], view.graph.codes)]
+    info = snapshot(key)
+    colour = {label.split(" · ")[0]: colour for label, colour in layers.legend}
+    facts = footprint_sheet.sheet_facts(
+        view, footprint, boundaries=drawn, practices=practices(key),
+        snapshot_label=info.label, as_of=info.as_of, method=method,
+        colour=colour.get(footprint, footprints.FOOTPRINT_PALETTE[0]), sources=info.sources,
+        attribution=store.ATTRIBUTION)
+    return footprint_sheet.footprint_sheet(facts)

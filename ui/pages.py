@@ -31,4 +31,5 @@ PAGES = (
     Page("pages/7_Your_own_data.py", "Your own data", "Your_own_data"),
     Page("pages/8_What_changed.py", "What changed", "What_changed"),
     Page("pages/9_Boundary_methods.py", "Boundary methods", "Boundary_methods"),
+    Page("pages/10_Neighbourhoods.py", "Neighbourhoods", "Neighbourhoods"),
 )

@@ -25,7 +25,7 @@ SHARED_KEYS = ("snapshot", "region", "area", "commissioner", "method", "present"
 # files): let go when the person leaves the page, as its file uploader lets
 # go of the files themselves.
 LEFT_BEHIND = ("own_files_result", "own_files_beside", "configuration_result",
-               "weighted_result")
+               "weighted_result", "footprint_result")
 
 
 def param(name: str) -> str | None:
