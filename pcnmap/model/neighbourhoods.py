@@ -514,12 +514,72 @@ def _max_p(graph: NetworkGraph, rows: np.ndarray, floor: float, seed: int) -> np
         best, best_value = None, np.inf
         for label, regions, totals in partitions[:PARTITIONS_ANNEALED]:
             for _ in range(ANNEALING_RUNS):
-                final, final_regions, _ = _perform_sa(label, regions, totals, patients, weights,
-                                                      distance, floor, 0.998, 10, len(rows))
+                found = _annealed(_perform_sa, label, regions, totals, patients, weights,
+                                  distance, floor, len(rows))
+                final, final_regions = found if found else (label, regions)
                 value = _calculate_within_region_distance(final_regions, distance)
                 if value < best_value:
                     best, best_value = final, value
     return np.asarray(best)
+
+
+class _MovesSpent(Exception):
+    """spopt's annealing made more moves than :data:`MOST_MOVES` allows."""
+
+
+class _CountedRandom:
+    """numpy's random module, counting the annealing's moves (one draw of
+    ``randint`` a move) and stopping it past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.moves = limit, 0
+
+    def randint(self, *args, **kwargs):
+        self.moves += 1
+        if self.moves > self.limit:
+            raise _MovesSpent
+        return np.random.randint(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(np.random, name)
+
+
+class _CountedNumpy:
+    """numpy as spopt's max-p module sees it during one annealing."""
+
+    def __init__(self, limit: int) -> None:
+        self.random = _CountedRandom(limit)
+
+    def __getattr__(self, name: str):
+        return getattr(np, name)
+
+
+# The annealing's moves one partition may take: over four times the most any
+# ICB of July 2026 took by either LSOA-based method (671; 300-450 for most),
+# bar the one that never settled.
+MOST_MOVES = 3_000
+
+
+def _annealed(perform_sa, label, regions, totals, patients, weights, distance, floor: float,
+              count: int):
+    """Spopt's annealing of one partition, or None when it did not settle
+    within :data:`MOST_MOVES` moves: it can trade one network between two
+    regions for ever, each move counted an improvement (Derby and
+    Derbyshire by the LSOA method did), and the partition from the
+    construction phase, contiguous and above the floor, then stands. The
+    count, not the clock, stops it: the same data gives the same draft."""
+    from spopt.region import maxp
+
+    counted = _CountedNumpy(MOST_MOVES)
+    maxp.np = counted
+    try:
+        final, final_regions, _ = perform_sa(label, regions, totals, patients, weights,
+                                             distance, floor, 0.998, 10, count)
+    except _MovesSpent:
+        return None
+    finally:
+        maxp.np = np
+    return final, final_regions
 
 
 def draft(graph: NetworkGraph, floor: float = FOOTPRINT_FLOOR, seed: int = SEED,

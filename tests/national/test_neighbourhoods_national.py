@@ -58,8 +58,13 @@ def test_every_icb_drafts_whole_contiguous_footprints_of_250000(snapshot: dict) 
 
 
 def test_only_islands_and_enclaves_need_a_link(snapshot: dict) -> None:
-    """Hampshire and the Isle of Wight: the island's networks touch no
-    mainland network, and are linked across the Solent."""
+    """Two ICBs need a link, each for a reason the map shows. Hampshire and
+    the Isle of Wight: the island's networks touch no mainland network, and
+    are linked across the Solent. Cheshire and Merseyside: by the default
+    method (areas by where most of their patients are registered) the
+    farmland between Formby and Maghull is West Lancashire's, so Southport
+    and Formby's area touches only Lancashire networks, an enclave of its
+    ICB linked to South Sefton."""
     found = {}
     for icb in snapshot["icbs"]:
         drafted = nb.draft_place(snapshot["practices"], snapshot["networks"],
@@ -67,10 +72,18 @@ def test_only_islands_and_enclaves_need_a_link(snapshot: dict) -> None:
         if drafted.graph.links:
             found[icb] = drafted.graph.links
     names = snapshot["practices"].drop_duplicates("stp_code").set_index("stp_code")["stp_name"]
-    assert set(found) == {"QRL"}, {icb: names[icb] for icb in found}
+    assert set(found) == {"QRL", "QYG"}, {icb: names[icb] for icb in found}
     assert "Hampshire and Isle of Wight" in names["QRL"]
-    (link,) = found["QRL"]
-    assert 3 < link.distance_km < 15  # across the Solent
+    (solent,) = found["QRL"]
+    assert 3 < solent.distance_km < 15  # across the Solent
+    (sefton,) = found["QYG"]
+    assert {sefton.network_a, sefton.network_b} == {"U18460", "U37618"}
+    # Southport and Formby's area touches networks of another ICB only.
+    pairs, practices = snapshot["pairs"], snapshot["practices"]
+    touching = set(pairs.loc[pairs["network_a"] == "U18460", "network_b"]) | set(
+        pairs.loc[pairs["network_b"] == "U18460", "network_a"])
+    their_icbs = set(practices.loc[practices["network_code"].isin(touching), "stp_code"])
+    assert touching and "QYG" not in their_icbs
 
 
 def test_the_same_data_gives_the_same_draft(snapshot: dict) -> None:

@@ -187,3 +187,23 @@ def test_the_app_and_its_pages_start_without_spopt() -> None:
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            cwd=Path(__file__).resolve().parents[2], check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_an_annealing_that_never_settles_is_stopped_by_its_moves() -> None:
+    """spopt's annealing can trade a network between two regions for ever;
+    past its moves the construction's partition stands, the same each run."""
+    import numpy as np
+
+    from pcnmap.model import neighbourhoods as nb
+
+    def forever(label, regions, totals, *rest):
+        from spopt.region import maxp
+
+        while True:  # as spopt's loop does when every move counts an improvement
+            maxp.np.random.randint(2)
+
+    assert nb._annealed(forever, [0], {0: [0]}, {0: 1.0}, np.ones(1), None, None, 1.0, 1) \
+        is None
+    from spopt.region import maxp
+
+    assert maxp.np is np  # put back
