@@ -12,13 +12,13 @@ import streamlit as st
 from ui.urlstate import fell_back, param
 
 # Streamlit sizes its type in rem: a larger root size enlarges everything in
-# proportion, so titles stay 2.75 times and metric figures are set to 2.4
+# proportion; titles are set to 2 times and metric figures to 2.4
 # times the body text. The sidebar is hidden; the bar at the top of the page
 # holds what it held. Maps fill the height below the bar and the title.
 CSS = """
 <style>
   html { font-size: 22px !important; }
-  h1 { font-size: 2.75rem !important; line-height: 1.15 !important; padding: 0.2rem 0 !important; }
+  h1 { font-size: 2rem !important; line-height: 1.15 !important; padding: 0.2rem 0 !important; }
   h2, h3 { font-size: 1.9rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
   [data-testid="stMetricValue"] > div { font-size: inherit !important; }
@@ -26,20 +26,30 @@ CSS = """
   [data-testid="stToolbar"], header, [data-testid="stHeader"] { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] {
     max-width: 100% !important; padding: 3.7rem 1.2rem 1rem !important; }
-  iframe[title="streamlit_folium.st_folium"] {
-    height: calc(100vh - 16.2rem) !important; min-height: 360px !important; }
   .st-key-presentation-bar { position: fixed; top: 0; left: 0; right: 0; z-index: 999990;
     background: #ffffff; border-bottom: 2px solid #000000; padding: 0.3rem 1.2rem; }
+  /* Fixed only where there is room: on a narrow or short screen (a phone,
+     or 300% zoom on a laptop) it stays at the top of the page and scrolls
+     away, never covering the content or the focus. */
+  @media (max-width: 900px), (max-height: 560px) {
+    .st-key-presentation-bar { position: static; }
+    .block-container, [data-testid="stMainBlockContainer"] { padding-top: 0.5rem !important; }
+  }
   .st-key-presentation-bar * { font-size: 0.8rem !important; }
   .st-key-presentation-bar [data-testid="stWidgetLabel"] { display: none !important; }
   body, .stApp { background: #ffffff !important; color: #000000 !important; }
 </style>
 """
-# Inside a map's own frame, for a projector: its labels, tooltips, layer list
-# and scale at 20 px.
+# Inside a map's own frame, for a projector: its names (layers.js scales
+# them with the map's type), tooltips, layer list, legend, sources and
+# scale at 20 px.
 MAP_CSS = (
-    "<style>.leaflet-container, .leaflet-tooltip, .leaflet-control-layers,"
-    " .leaflet-control-scale-line, .leaflet-popup-content {font-size: 20px !important;}"
+    "<style>:root {--pcnmap-label-scale: 1.7;}"
+    " .leaflet-container, .leaflet-tooltip, .leaflet-control-layers,"
+    " .leaflet-control-scale-line, .leaflet-popup-content, .leaflet-control-attribution,"
+    " .pcnmap-legend, .pcnmap-legend * {font-size: 20px !important;"
+    " line-height: 1.3 !important;}"
+    " .pcnmap-legend {max-width: 420px !important; max-height: 55vh !important;}"
     " .leaflet-control-layers-selector {width: 18px; height: 18px;}</style>")
 
 

@@ -128,8 +128,11 @@ def base_map(
     assets: MapAssets | None = None,
     england: str | None = None,
     tiles: str | None = "OpenStreetMap",
+    name: str = "Map",
 ) -> folium.Map:
-    """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy).
+    """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy),
+    named ``name`` for those who cannot see it (its frame's title and its
+    region's label), filling whatever frame holds it.
 
     With ``assets`` Leaflet loads from there instead of a CDN. With
     ``england`` (its outline's GeoJSON text) the base layer is a plain
@@ -139,6 +142,7 @@ def base_map(
     """
     fmap = folium.Map(location=ENGLAND_CENTRE, zoom_start=6, tiles=None, prefer_canvas=True,
                       control_scale=True)
+    FrameFit(name).add_to(fmap)
     if assets is not None:
         use_assets(fmap, assets)
     if england is not None:
@@ -156,6 +160,56 @@ def base_map(
     if bounds is not None and np.all(np.isfinite(bounds)):
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
+
+
+# The least height of a map's frame (pixels): a phone held sideways.
+LEAST_HEIGHT = 320
+
+
+class FrameFit(MacroElement):
+    """The map fills its frame, and its frame the rest of the screen below
+    it (at least :data:`LEAST_HEIGHT`; a map lower on a page three
+    quarters of the screen), so the whole map, its legend and scale are in
+    view at once, at any window size, in either mode. It says what it is:
+    the frame's title and the map's label are ``name`` (the map component's
+    own title, "streamlit_folium.st_folium", says nothing to a screen
+    reader)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>html, body {height: 100%; margin: 0;}
+        #map_div, #map_div2, .folium-map {height: 100vh !important;}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map, name) {
+          var box = map.getContainer();
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name);
+          function fit() {
+            try {
+              var frame = window.frameElement, room = window.parent.innerHeight;
+              if (!frame) { return; }
+              frame.setAttribute("title", name);
+              var top = frame.getBoundingClientRect().top;
+              var height = top > 0 && top < room * 0.6 ? room - top - 12 : room * 0.75;
+              frame.style.height = Math.round(Math.max({{ this.least }}, height)) + "px";
+            } catch (error) {}
+            map.invalidateSize();
+          }
+          fit();
+          setTimeout(fit, 400);
+          setTimeout(fit, 1500);
+          try { window.parent.addEventListener("resize", fit); } catch (error) {}
+          window.addEventListener("resize", function () { map.invalidateSize(); });
+        })({{ this._parent.get_name() }}, {{ this.name_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = "FrameFit"
+        self.name_json = script_string(name)
+        self.least = LEAST_HEIGHT
 
 
 def area_layer(shapes: str, name: str, fields: list[tuple[str, str]],
@@ -315,9 +369,20 @@ def place_labels(rows: list[list], name: str = "Place names") -> LabelLayer:
     return LabelLayer(rows, name, PLACE_STYLE, "Place names (local authority districts)")
 
 
+# Up to this many networks (an ICB's), their names show at every zoom (the
+# labels never overlap: those that do not fit wait for a closer view), so a
+# network is told by its name, not its colour alone; England's 1,300 from
+# zoom 11.
+NAMED_AT_ANY_ZOOM = 120
+
+
 def network_labels(rows: list[list], name: str = "Network names") -> LabelLayer:
-    """Network names at their boundaries (from :func:`network_label_rows`),
-    shown from zoom 11, where a name fits its network."""
+    """Network names at their boundaries (from :func:`network_label_rows`):
+    at every zoom for a place of up to :data:`NAMED_AT_ANY_ZOOM` networks,
+    else from zoom 11, where a name fits its network."""
+    if len(rows) <= NAMED_AT_ANY_ZOOM:
+        return LabelLayer(rows, name, {**NETWORK_STYLE, "minZoom": 0},
+                          "Network names (each network named where it has room)")
     return LabelLayer(rows, name, NETWORK_STYLE, "Network names (from zoom 11)")
 
 
@@ -408,8 +473,35 @@ def finish_map(fmap: folium.Map, *, title: str = "", attribution: tuple[str, ...
     """Add the legend (a row per layer already added) and the layer control:
     call once every layer is on ``fmap``."""
     Legend(title, attribution, open_sources).add_to(fmap)
-    LayerControl(collapsed=False).add_to(fmap)
+    control = LayerControl(collapsed=True)
+    control.add_to(fmap)
+    OpenOnWideMaps(control).add_to(fmap)
     return fmap
+
+
+class OpenOnWideMaps(MacroElement):
+    """The layer list open where the map is wide enough for it, folded to
+    its button on a small map (a laptop's half screen), where open it
+    covered a quarter of the map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          // Open on a wide map at the usual type size; folded on a small one,
+          // and on a projector, where open it covered a third of the map.
+          var scale = parseFloat(window.getComputedStyle(document.documentElement)
+            .getPropertyValue("--pcnmap-label-scale")) || 1;
+          if (map.getSize().x >= {{ this.wide }} && scale <= 1) {
+            {{ this.control }}.expand();
+          }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, control: LayerControl, wide: int = 900) -> None:
+        super().__init__()
+        self._name = "OpenOnWideMaps"
+        self.control, self.wide = control.get_name(), wide
 
 
 def legend_of(fmap: folium.Map) -> Legend | None:

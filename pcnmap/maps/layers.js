@@ -357,6 +357,18 @@
   }
   L.pcnmapPlaceLabels = placeLabels;
 
+  // A label's font (``"italic 12px sans-serif"``) scaled by the page's
+  // ``--pcnmap-label-scale`` (1 unless set: presentation mode sets 1.7, so a
+  // room reads the names at 18-22 px).
+  function scaledFont(font) {
+    var scale = window.getComputedStyle ? parseFloat(window.getComputedStyle(
+      document.documentElement).getPropertyValue("--pcnmap-label-scale")) || 1 : 1;
+    return font.replace(/(\d+(\.\d+)?)px/, function (_, px) {
+      return (parseFloat(px) * scale).toFixed(1) + "px";
+    });
+  }
+  L.pcnmapScaledFont = scaledFont;
+
   // Names (places, networks, commissioners) drawn on the canvas as one
   // layer: rows of [latitude, longitude, escaped text], the most important
   // first; none below ``minZoom``, and none over another (placeLabels).
@@ -395,11 +407,13 @@
       this.placed = [];
       if (this._map.getZoom() < this.options.minZoom) { return; }
       var context = renderer._ctx, options = this.options, view = renderer._bounds;
+      // Names grow on a projector (presentation mode), so a room can read them.
+      var font = scaledFont(options.font);
       context.save();
-      context.font = options.font;
+      context.font = font;
       context.textAlign = "center";
       context.textBaseline = "middle";
-      var height = parseFloat(options.font.match(/(\d+(\.\d+)?)px/)[1]) + 2;
+      var height = parseFloat(font.match(/(\d+(\.\d+)?)px/)[1]) + 2;
       var candidates = [];
       for (var i = 0; i < this._points.length; i++) {
         var point = this._points[i];

@@ -30,10 +30,15 @@ def outline_svg(shapes: gpd.GeoDataFrame, label: str, *, tolerance_m: float = 10
     paths = "".join(
         f"<g><title>{escape(name)}</title>{geometry.svg()}</g>"
         for name, geometry in zip(shapes[label], drawn, strict=True) if not geometry.is_empty)
+    names = [str(name) for name in shapes[label]]
+    said = (f"{len(names)} areas: " + "; ".join(names[:40])
+            + (f"; and {len(names) - 40} more" if len(names) > 40 else "") + ".")
     return (f'<svg class="pcnmap-outline" xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'aria-label="{escape(description)}" '
+            f'aria-labelledby="pcnmap-outline-title pcnmap-outline-desc" '
             f'viewBox="0 0 {(maxx - minx) / 1000:.1f} {(maxy - miny) / 1000:.1f}" '
             'style="width:100%;height:420px">'
+            f'<title id="pcnmap-outline-title">{escape(description)}</title>'
+            f'<desc id="pcnmap-outline-desc">{escape(said)}</desc>'
             "<style>.pcnmap-outline path{fill:#f2efe9;stroke:#222222;opacity:1;"
             "stroke-width:1px;vector-effect:non-scaling-stroke}"
             ".pcnmap-outline g:hover path{fill:#cfe3f3}</style>"
@@ -85,7 +90,7 @@ def network_picture(boundary: gpd.GeoDataFrame, members: pd.DataFrame,
                      f'font-size="{radius * 2.4:.2f}">{number}</text></g>')
     return (f'<svg class="pcnmap-network" xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{escape(description)}" viewBox="0 0 {width:.2f} {height:.2f}" '
-            'preserveAspectRatio="xMidYMid meet">'
+            'preserveAspectRatio="xMidYMid meet">' f'<title>{escape(description)}</title>'
             "<style>.pcnmap-network .boundary path{fill:" + escape(colour) + ";fill-opacity:0.45;"
             "stroke:#333;stroke-width:1.2px;vector-effect:non-scaling-stroke}"
             ".pcnmap-network .outline path{fill:none;stroke:#000;stroke-width:2px;"
@@ -141,7 +146,7 @@ def footprint_picture(networks: gpd.GeoDataFrame, practices: pd.DataFrame, *,
                                                      strict=True)]
     return (f'<svg class="pcnmap-footprint" xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{escape(description)}" viewBox="0 0 {width:.2f} {height:.2f}" '
-            'preserveAspectRatio="xMidYMid meet">'
+            'preserveAspectRatio="xMidYMid meet">' f'<title>{escape(description)}</title>'
             "<style>.pcnmap-footprint path{fill:" + escape(colour) + ";fill-opacity:0.6;"
             "stroke:#333;stroke-width:1px;vector-effect:non-scaling-stroke}"
             ".pcnmap-footprint circle{fill:#111;stroke:#fff;stroke-width:0.8px;"

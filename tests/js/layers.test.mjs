@@ -244,3 +244,13 @@ test("practices are ringed light then dark, so they show on any fill, smaller at
     assert.equal(layer.radiusAt(zoom), zoom >= 10 ? 5 : 2.5);
   }
 });
+
+test("names grow by the page's label scale (presentation mode sets 1.7), and not otherwise", () => {
+  const { L } = browser();
+  assert.equal(L.pcnmapScaledFont("italic 12px sans-serif"), "italic 12.0px sans-serif");
+  const scaled = browser();
+  scaled.window.getComputedStyle = () => ({ getPropertyValue: () => " 1.7" });
+  assert.equal(scaled.L.pcnmapScaledFont("italic 12px sans-serif"),
+               "italic 20.4px sans-serif");
+  assert.equal(scaled.L.pcnmapScaledFont("bold 11px sans-serif"), "bold 18.7px sans-serif");
+});

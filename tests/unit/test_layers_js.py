@@ -27,4 +27,4 @@ def test_layers_script_passes_its_own_tests() -> None:
         env={"LEAFLET_JS": str(assets.leaflet_folder() / "leaflet-src.js"),
              "LAYERS_JS": str(elements.LAYERS_FILE), "PATH": str(Path(node).parent)})
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "# fail 0" in run.stdout and "# pass 10" in run.stdout
+    assert "# fail 0" in run.stdout and "# pass 11" in run.stdout
