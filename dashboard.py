@@ -15,5 +15,8 @@ from ui.pages import PAGES
 st.set_page_config(page_title="pcnmap: England's Primary Care Networks", layout="wide")
 navigation = st.navigation([st.Page(page.path, title=page.title, url_path=page.url_path,
                                     default=not page.url_path) for page in PAGES])
+# Each page its own title in the browser's tab and history (a screen reader
+# announces it), not one title for every page.
+st.set_page_config(page_title=f"{navigation.title} · pcnmap")
 urlstate.keep_shared_choices(navigation.url_path)
 frame.guarded(navigation.run)

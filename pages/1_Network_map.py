@@ -20,7 +20,7 @@ def network_panel(snapshot: str, network_code: str, method: str) -> None:
     if facts is None:
         st.info(f"No open network {plain(network_code)} in this snapshot.")
         return
-    st.subheader(plain(facts.title))
+    st.header(plain(facts.title))
     # Short labels (the panel is narrow); the list and its date said below.
     display.figures([Figure("Average patients" if facts.lists.average else "Patients",
                             whole(facts.registered), facts.registered,
@@ -56,10 +56,11 @@ def network_panel(snapshot: str, network_code: str, method: str) -> None:
 
 
 def network_map(snapshot: str, method: str, layers_data: selection.NetworkMapLayers,
-                layers: list[str], outlines_name: str, picked: search.Picked) -> folium.Map:
+                layers: list[str], outlines_name: str, picked: search.Picked,
+                name: str) -> folium.Map:
     """The map of one selection, with the layers chosen and the search's pick marked."""
     colours = data.network_colours(snapshot, method)
-    fmap = display.new_map(snapshot, picked.bounds or layers_data.bounds)
+    fmap = display.new_map(snapshot, picked.bounds or layers_data.bounds, name)
     if outlines_name in layers:
         elements.commissioner_layer(layers_data.commissioners, outlines_name).add_to(fmap)
     if "Network boundaries" in layers and layers_data.networks:
@@ -98,19 +99,22 @@ def page() -> None:
     layers_data = data.network_map_layers(snapshot, method, commissioner, region, area)
     derived = layers_data.derived
 
-    picked = search.search_box(snapshot, commissioner)
+    # The map first: the search and the network's panel beside it, so a
+    # search's answer is in view at 768 px; below it when the window is
+    # narrow (Streamlit stacks columns) or on a projector, where the map
+    # takes the screen's width.
+    on_map, beside = (st.container(), st.container()) if presentation.presenting() else \
+        st.columns([3, 2], gap="medium")
+    with beside:
+        picked = search.search_box(snapshot, commissioner)
     if picked.network:
         select_network(picked.network)
 
     def draw() -> folium.Map:
-        return network_map(snapshot, method, layers_data, layers, outlines_name, picked)
+        return network_map(snapshot, method, layers_data, layers, outlines_name, picked,
+                           f"Map of networks and practices: {place.name}")
 
     fmap = draw()
-    # The network's panel beside the map, so a search's answer is in view
-    # at 768 px; below it when the window is narrow (Streamlit stacks columns)
-    # or on a projector, where the map takes the screen's width.
-    on_map, beside = (st.container(), st.container()) if presentation.presenting() else \
-        st.columns([3, 2], gap="medium")
     with on_map:
         clicked = display.show_map(fmap, height=620, use_container_width=True,
                             returned_objects=["last_active_drawing"],
@@ -157,6 +161,10 @@ def page() -> None:
         else:
             st.caption("Click a network or practice on the map, or search above, to see "
                        "the network here.")
+    with st.expander("The map as tables: its networks and practices"):
+        listed = data.map_as_tables(place.key)
+        display.table(listed.networks)
+        display.table(listed.practices)
     frame.about_the_data(snapshot)
 
 

@@ -24,7 +24,7 @@ def page() -> None:
         st.caption(plain(view.shared))
 
     layers = view.layers
-    fmap = display.new_map(snapshot, layers.bounds)
+    fmap = display.new_map(snapshot, layers.bounds, f"Map of the coverage gaps: {place.name}")
     elements.commissioner_layer(layers.commissioners,
                                 f"{words.commissioner_word} boundaries").add_to(fmap)
     if layers.uncovered:

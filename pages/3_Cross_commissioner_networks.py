@@ -56,7 +56,8 @@ def cross_map(snapshot: str, chosen: str, sides: list[str], method: str) -> None
     derived = source.network_boundaries
     derived = derived[(derived[METHOD] == method) & (derived[NETWORK_CODE] == chosen)]
     view = layerdata.view_around(derived, members)
-    fmap = display.new_map(snapshot, view)
+    fmap = display.new_map(snapshot, view, f"Map of {chosen}'s member practices, each in its "
+                           f"own {words.commissioner_word}'s colour")
     if len(derived):
         elements.network_layer(derived, {chosen: colours.NO_NETWORK_COLOUR},
                                "Network (indicative)",

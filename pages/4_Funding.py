@@ -80,7 +80,8 @@ def funding_map(view: FundingView, snapshot: str) -> None:
     """The place's networks coloured by their £ per patient."""
     if view.map is None:
         return
-    fmap = display.new_map(snapshot, view.map.layer.bounds)
+    fmap = display.new_map(snapshot, view.map.layer.bounds,
+                           f"Map of £ per registered patient: {view.title}")
     for layer in view.map.layers():
         layer.add_to(fmap)
     display.finish_map(fmap)
@@ -120,7 +121,7 @@ def page() -> None:
     network_detail(view)
     funding_map(view, snapshot)
     if view.practices is not None:
-        st.subheader("Paid to practices")
+        st.header("Paid to practices")
         display.figures(view.practices.figures)
         display.table(view.practices.averages, download=False)
         display.table(view.practices.table, label="Download practice payments (CSV)")

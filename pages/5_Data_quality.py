@@ -26,7 +26,7 @@ def page() -> None:
                             format_func=lambda code: CHECKS.get(code, code))
     display.table(view.of(chosen))
 
-    st.subheader("Manifest")
+    st.header("Manifest")
     record = data.manifest()["snapshots"][snapshot]
     st.markdown(plain(f"Built {record['built_at']} in {record['build_seconds']} s."))
     st.dataframe(manifest_outputs(record), hide_index=True)

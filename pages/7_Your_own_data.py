@@ -71,7 +71,7 @@ def page() -> None:
         frame.about_the_data(snapshot)
         return
     view = data.own_data(place.key, found.after, found.table, str(as_of))
-    st.subheader(view.heading)
+    st.header(view.heading)
     planning.comparison(view.comparison)
     display.csv_download(view.configuration, view.configuration_file,
                          "Download your files' configuration of these practices (CSV)")

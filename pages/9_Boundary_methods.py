@@ -34,7 +34,7 @@ def page() -> None:
                "weighted by patients (the LSOA method keeps all by its construction, bar the "
                "areas it reassigns). Area shared: the median share of a network's area the "
                f"other method also gives it. {methods.CATCHMENT_NOTE}")
-    st.subheader("Patients per km² against list size")
+    st.header("Patients per km² against list size")
     st.plotly_chart(scatter(view.chart), width="stretch",
                     config={"toImageButtonOptions": {"format": "svg"}})
     display.table(view.networks, label="Download every network by method (CSV)")

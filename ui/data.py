@@ -752,3 +752,11 @@ def footprint_sheet_html(key: str, method: str, level: str, code: str | None, pl
         colour=colour.get(footprint, footprints.FOOTPRINT_PALETTE[0]), sources=info.sources,
         attribution=store.ATTRIBUTION)
     return footprint_sheet.footprint_sheet(facts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_as_tables(key: tuple):
+    """The Network map's networks and practices for a place, as tables."""
+    from pcnmap.views import network_map as view
+
+    return view.map_as_tables(snapshot_data(key[0]), place(*key))

@@ -42,7 +42,7 @@ def table(shown: Table, *, height: int | str = "auto", download: bool = True,
     """A view's table as people read it (headings in words, each column in
     its declared format), with its CSV below it."""
     if shown.title:
-        st.subheader(plain(shown.title))
+        st.header(plain(shown.title))
     if shown.caption:
         st.caption(plain(shown.caption))
     frame = shown.shown()
@@ -105,10 +105,11 @@ def show_map(fmap: folium.Map, **options: object) -> dict | None:
     return shown
 
 
-def new_map(snapshot: str, bounds) -> folium.Map:
-    """A map that draws with no internet: local Leaflet, a plain England basemap."""
+def new_map(snapshot: str, bounds, name: str) -> folium.Map:
+    """A map that draws with no internet (local Leaflet, a plain England
+    basemap), named ``name`` for a screen reader ("Map of …")."""
     fmap = elements.base_map(tuple(bounds) if bounds is not None else None,
-                             assets=map_assets(), england=data.england(snapshot))
+                             assets=map_assets(), england=data.england(snapshot), name=name)
     if presentation.presenting():
         fmap.get_root().header.add_child(folium.Element(presentation.MAP_CSS))
     return fmap

@@ -100,7 +100,7 @@ def header(view: NeighbourhoodView) -> None:
     if view.problems:
         st.warning(plain(links.summary(list(view.problems))))
     count = len(view.checks)
-    st.subheader(plain(
+    st.header(plain(
         f"{icb_short(view.place)}: {count} draft footprint{'s' if count != 1 else ''} of "
         f"{len(view.proposal.assignment):,} networks"))
     st.markdown(plain(
@@ -196,7 +196,7 @@ def footprint_map(key: tuple, text: tuple[str, str], layers: footprints.Footprin
     snapshot, method, level, code and place; ``text``: the changes)."""
     snapshot = key[0]
     def draw():
-        fmap = display.new_map(snapshot, layers.bounds)
+        fmap = display.new_map(snapshot, layers.bounds, f"Map of the draft footprints: {title}")
         footprints.add_footprint_layers(fmap, layers, large=presentation.presenting())
         return display.finish_map(fmap)
 

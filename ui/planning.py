@@ -171,7 +171,7 @@ def proposal_map(view: PlanView, place: Place, method: str) -> None:
     """The place's practices coloured by their proposed network over today's
     indicative boundaries."""
     snapshot = place.snapshot
-    st.subheader("Map of the proposal")
+    st.header("Map of the proposal")
     st.caption("Practices take their proposed network's colour (new networks black; a "
                "practice not signing up its covering network's). Boundaries are today's, "
                + methods.INDICATIVE_NOTE[0].lower() + methods.INDICATIVE_NOTE[1:])
@@ -180,7 +180,8 @@ def proposal_map(view: PlanView, place: Place, method: str) -> None:
     colours = dict(data.network_colours(snapshot, method))
     colours.update({f"{code}*": colour for code, colour in colours.items()})
     colours.update(dict.fromkeys(view.new_networks, "#000000"))
-    fmap = display.new_map(snapshot, layers.bounds)
+    fmap = display.new_map(snapshot, layers.bounds,
+                           f"Map of the proposal: {place.name}'s practices in their networks")
     word = data.snapshot(snapshot).commissioner_word
     elements.commissioner_layer(layers.commissioners, f"{word} boundary").add_to(fmap)
     if layers.networks:
@@ -235,5 +236,5 @@ def comparison(shown: Comparison) -> None:
     if len(shown.changes):
         display.table(shown.changes, label="Download the comparison (CSV)")
     else:
-        st.subheader(plain(shown.changes.title))
+        st.header(plain(shown.changes.title))
         st.info("No network changes.")

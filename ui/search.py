@@ -40,9 +40,10 @@ def _around(longitude: float, latitude: float) -> tuple[float, float, float, flo
 
 
 def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
-    """The search box and its list of matches (those of the chosen
-    commissioner's practices and networks first); what the chosen one shows."""
-    typed, listed = st.columns(2)
+    """The search box and, below it, its list of matches (those of the chosen
+    commissioner's practices and networks first); what the chosen one shows.
+    Stacked, for the column beside the map."""
+    typed = listed = st
     query = typed.text_input(SEARCH_LABEL, value=urlstate.param("q") or "", key="search",
                              max_chars=lookup.QUERY_LIMIT,
                              placeholder="e.g. Riverside, P81185, Chorley, PR5 6DT")
@@ -70,8 +71,8 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
     found = ", ".join(f"{count} {lookup.KINDS[kind].lower()}{'s' if count > 1 else ''}"
                       for kind, count in counts.items())
     key = listed.selectbox(f"Matches ({found}): pick one", options, key="pick",
-                       format_func=lambda k: f"{lookup.KINDS[by_key[k].kind]} · "
-                                             f"{by_key[k].label}")
+                           format_func=lambda k: f"{lookup.KINDS[by_key[k].kind]} · "
+                                                 f"{by_key[k].label}")
     urlstate.url_store("pick", key, options[0])
     return _picked(snapshot, by_key[key])
 

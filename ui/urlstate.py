@@ -86,17 +86,22 @@ def url_store(key: str, value, default=None) -> None:
 
 def url_tabs(labels: dict[str, str], key: str) -> list:
     """Tabs whose choice lives in the URL under ``key`` as a code of
-    ``labels`` (code -> the tab's name; the first tab leaves no trace)."""
+    ``labels`` (code -> the tab's name; the first tab leaves no trace).
+
+    The tabs' default never changes (the first tab): a default that followed
+    the address changed on every click, and Streamlit put the tab back to it,
+    so every second click was lost. The address sets the tab only when it
+    changed from outside (a shared link, the back button)."""
     codes = list(labels)
     wanted = param(key)
     if wanted is not None and wanted not in labels:
         fell_back(key, wanted, f"its first tab, {labels[codes[0]]!r}")
         wanted = None
-    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun",
-                   default=labels.get(wanted, labels[codes[0]]))
+    if key not in st.session_state or wanted != st.session_state.get(f"_url_{key}"):
+        st.session_state[key] = labels[wanted if wanted in labels else codes[0]]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
     shown = st.session_state.get(key)
-    code = next((c for c, label in labels.items() if label == shown), wanted
-                if wanted in labels else codes[0])
+    code = next((c for c, label in labels.items() if label == shown), codes[0])
     url_store(key, code, codes[0])
     return tabs
 

@@ -110,9 +110,9 @@ class NetworkFacts:
         return said
 
     def member_table(self) -> Table:
-        """Its member practices, with names, lists and commissioners."""
-        return table(self.members, (c.PRACTICE_NAME, c.REGISTERED, c.PRACTICE_CODE,
-                                    c.POSTCODE, c.COMMISSIONER_LABEL, c.WEIGHTED),
+        """Its member practices: names, lists and codes (narrow enough for
+        the panel beside the map at 1366 pixels; the sheet adds the rest)."""
+        return table(self.members, (c.PRACTICE_NAME, c.REGISTERED, c.PRACTICE_CODE),
                      key=c.PRACTICE_CODE)
 
     def rurality_table(self) -> Table | None:

@@ -66,7 +66,7 @@ def test_problems_are_counted_once_however_often_the_page_reruns() -> None:
         assert problems(app) == first and len(app.dataframe[0].value) == first
     # The good rows were used: the uploaded practices stand in for the snapshot's.
     assert any("epraccur.csv: read as" in shown(s.value) for s in app.success)
-    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.subheader]
+    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.header]
 
 
 def test_a_first_line_holding_a_link_is_shown_as_text() -> None:
@@ -119,7 +119,7 @@ def test_hostile_workbooks_are_refused_and_the_good_file_used() -> None:
     assert errors[1].startswith("Not used: ePCN_big.xlsx: its part 'xl/worksheets/sheet2.xml' "
                                 "inflates to 1,493,223,995 bytes")
     assert any("gp-reg-pat-prac-all.csv: read as" in shown(s.value) for s in app.success)
-    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.subheader]
+    assert "Your files beside the shipped 2019-12 snapshot" in [h.value for h in app.header]
 
 
 def test_another_session_keeps_working_while_hostile_files_are_read(tmp_path: Path) -> None:
@@ -194,7 +194,7 @@ def test_only_refused_files_are_not_set_beside_the_snapshot() -> None:
     assert not app.exception
     assert len(app.error) == 1
     assert shown(app.error[0].value).startswith("Not used: ePCN.xlsx: sheet 'PCNDetails' declares")
-    assert not app.subheader
+    assert not app.header
     assert "own_files_beside" not in app.session_state
 
 
@@ -233,7 +233,7 @@ def test_a_configuration_is_compared_for_the_place_chosen() -> None:
     app.get("file_uploader")[0].set_value([("configuration.csv", configuration, "text/csv")])
     app.run()
     assert not app.exception and not app.error
-    assert "Your files beside the shipped 2026-07 snapshot" in [h.value for h in app.subheader]
+    assert "Your files beside the shipped 2026-07 snapshot" in [h.value for h in app.header]
     assert_table(app.dataframe[-1].value,
                  expected_leaving_table("2026-07", "in your files", "Sub-ICB locations"))
     figures = {shown(m.label): (m.value, m.delta) for m in app.metric}

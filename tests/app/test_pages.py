@@ -49,7 +49,7 @@ def test_network_map_search_and_url_state() -> None:
 def test_network_link_opens_the_panel() -> None:
     app = run("pages/1_Network_map.py", snapshot="2019-12", network="U22273")
     assert app.selectbox(key="network").value == "U22273"
-    assert any("SOUTH RIBBLE MEDICAL GROUP PCN" in h.value for h in app.subheader)
+    assert any("SOUTH RIBBLE MEDICAL GROUP PCN" in h.value for h in app.header)
 
 
 def test_coverage_gaps_figures_match_the_analysis() -> None:

@@ -157,7 +157,7 @@ def test_the_network_covering_a_practice_not_signing_up_is_listed() -> None:
     assert not app.exception and not app.error
     assert_table(comparison(app), expected_leaving_table("2026-07", "proposed",
                                                           "Sub-ICB locations"))
-    assert shown(app.subheader[0].value) == "Networks that change (2), 2026/27 entitlements"
+    assert shown(app.header[0].value) == "Networks that change (2), 2026/27 entitlements"
     figures = {shown(m.label): (m.value, m.delta) for m in app.metric}
     assert figures["Patients covered by a neighbouring network"] == ("2,091", "↑ +2,091")
     assert figures["Networks"] == ("7", "no change")
