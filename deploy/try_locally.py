@@ -674,6 +674,8 @@ def main() -> int:
             return 130
         finally:
             stack.stop()
+            found["started"] = [process.pid for process in [stack.nginx,
+                                                            *stack.replicas.values()] if process]
             if arguments.summary:
                 arguments.summary.write_text(json.dumps(found, indent=1), encoding="utf-8")
 
