@@ -646,7 +646,9 @@ def main() -> int:
         return 2
     if not arguments.serve and arguments.replicas != 2:
         parser.error("the checks need two replicas")
-    # SIGTERM ends the run as Ctrl-C does, through the clean-up below.
+    # Ctrl-C (also when started in the background by a script, which ignores
+    # it) and SIGTERM end the run through the clean-up below.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     found: dict = {}
     with tempfile.TemporaryDirectory(prefix="pcnmap-proxy-") as folder:
