@@ -615,8 +615,10 @@ def serve(stack: Stack) -> None:
     say("load it, e.g.:")
     say(f"  SSL_CERT_FILE={stack.certificate} {sys.executable} bench/load.py "
         f"--url {stack.url} --ramp")
-    say("Ctrl-C stops everything. Replicas' memory every minute:")
+    say("Ctrl-C stops everything. Each replica's memory and processor every minute "
+        "(its share of one core; a replica runs its pages on about one):")
     peaks = dict.fromkeys(stack.replicas, 0)
+    used = {port: load.cpu_seconds(process.pid) for port, process in stack.replicas.items()}
     ticks = 0
     while True:
         time.sleep(1)
@@ -626,10 +628,12 @@ def serve(stack: Stack) -> None:
                 raise Failed(f"the replica on {port} ended ({process.returncode})")
             peaks[port] = max(peaks[port], load.resident(process.pid))
         if ticks % 60 == 0:
+            now = {port: load.cpu_seconds(process.pid) for port, process in stack.replicas.items()}
             say("  " + ", ".join(f"{port}: {load.resident(process.pid) / 1e6:.0f} MB (peak "
-                                 f"{peaks[port] / 1e6:.0f})"
+                                 f"{peaks[port] / 1e6:.0f}), {(now[port] - used[port]) / 60:.0%}"
                                  for port, process in stack.replicas.items())
                 + f"; load average {load.load_average()}")
+            used = now
 
 
 def main() -> int:
