@@ -601,7 +601,8 @@ async def checks(stack: Stack, found: dict) -> None:
 
 
 def serve(stack: Stack) -> None:
-    """Warm every replica, say how to load it, and report its memory until Ctrl-C."""
+    """Warm every replica, say how to load it, and report its memory until
+    Ctrl-C (a replica killed meanwhile is reported, the rest go on)."""
     for port in stack.ports:
         results = load.Results()
         asyncio.run(load.warm(load.target(stack.replica_url(port)), results))
@@ -623,15 +624,19 @@ def serve(stack: Stack) -> None:
     while True:
         time.sleep(1)
         ticks += 1
-        for port, process in stack.replicas.items():
-            if process.poll() is not None:
-                raise Failed(f"the replica on {port} ended ({process.returncode})")
+        running = {port: process for port, process in stack.replicas.items()
+                   if process.poll() is None}
+        for port in set(used) - set(running):  # killed, say, to watch nginx pass it over
+            say(f"  the replica on {port} ended ({stack.replicas[port].returncode}); "
+                "nginx passes it over, the others go on")
+            del used[port]
+        for port, process in running.items():
             peaks[port] = max(peaks[port], load.resident(process.pid))
-        if ticks % 60 == 0:
-            now = {port: load.cpu_seconds(process.pid) for port, process in stack.replicas.items()}
+        if ticks % 60 == 0 and running:
+            now = {port: load.cpu_seconds(process.pid) for port, process in running.items()}
             say("  " + ", ".join(f"{port}: {load.resident(process.pid) / 1e6:.0f} MB (peak "
                                  f"{peaks[port] / 1e6:.0f}), {(now[port] - used[port]) / 60:.0%}"
-                                 for port, process in stack.replicas.items())
+                                 for port, process in running.items())
                 + f"; load average {load.load_average()}")
             used = now
 
