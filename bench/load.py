@@ -1,18 +1,31 @@
 """Load benchmark: many people using the app at once (run by hand, not a test).
 
-Starts ``streamlit run dashboard.py`` on 127.0.0.1 and drives ``--sessions``
-concurrent sessions for ``--seconds``, each speaking Streamlit's own
-WebSocket protocol (the protobufs in ``streamlit.proto``) as the browser
-does: it opens a page, waits, chooses a commissioner in the sidebar (or all
-of England again), waits, and so on, with a pause between actions
-(``--think``). It reports
+Starts ``streamlit run dashboard.py`` on 127.0.0.1 (or, with ``--url``, uses
+an app already served there: a replica, or the proxy in front of several)
+and drives ``--sessions`` concurrent sessions for ``--seconds``, each speaking
+Streamlit's own WebSocket protocol (the protobufs in ``streamlit.proto``) as
+the browser does: it loads the app's page (where a proxy sets its stickiness
+cookie) and health check (Streamlit's XSRF cookie), opens the WebSocket with
+both cookies and the page's Origin, opens a page, waits, chooses a
+commissioner in the sidebar (or all of England again), waits, and so on, with
+a pause between actions (``--think``). It reports
 
 * errors: an exception or error box on a page, a run that did not finish
   successfully or within 60 s, a dropped connection;
 * server time per rerun: from the client sending the rerun to the server's
   "script finished" message (so queueing behind other sessions counts),
   median and 95th percentile, by page;
-* the app's resident memory (its process's VmRSS, sampled every second).
+* the app's resident memory (its process's VmRSS, sampled every second),
+  when it started the app itself: with ``--url`` the app is another process,
+  perhaps several behind a proxy on other hosts, and its memory is not read;
+* the machine's load average at the start and the end (the machine may be
+  busy with other work: the figures are then slower than the app).
+
+With ``--ramp``, sessions are added ``--step`` at a time, every
+``--step-seconds``, until the 95th percentile of a step's reruns passes 1 s
+in two steps running (one step over 1 s between steps under it is a burst
+of other work on the machine, not the app's limit: the load column shows
+it); it prints each step and the number of sessions where p95 passed 1 s.
 
 With ``--hostile``, one more session spends the run on Your own data,
 uploading hostile files one after another (made from the real extracts by
@@ -25,15 +38,22 @@ does so.
 
     .venv/bin/python bench/load.py                      # 20 sessions, 3 minutes
     .venv/bin/python bench/load.py --sessions 5 --seconds 30 --hostile
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8080/pcnmap/ --ramp
+
+An https address is checked against the system's certificates, or those in
+the file ``SSL_CERT_FILE`` names (deploy/try_locally.py prints the command).
 
 Exits 1 when a target is missed: any error, p95 of 1 s or more, 600 MB or
-more, a hostile upload not settled within 10 s or its worker at 500 MB.
+more, a hostile upload not settled within 10 s or its worker at 500 MB; with
+``--ramp``, when p95 never passed 1 s or a step below that had errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import math
 import os
 import random
 import re
@@ -46,7 +66,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -74,6 +94,7 @@ class Results:
     """Everything the sessions measured."""
 
     reruns: dict[str, list[float]] = field(default_factory=dict)  # by page
+    finished: list[tuple[float, float]] = field(default_factory=list)  # when, seconds
     errors: list[str] = field(default_factory=list)
     choices: int = 0  # commissioners chosen in the sidebar
     memory: list[int] = field(default_factory=list)  # bytes, one a second
@@ -84,6 +105,7 @@ class Results:
 
     def add(self, page: str, seconds: float) -> None:
         self.reruns.setdefault(page or "Overview", []).append(seconds)
+        self.finished.append((time.monotonic(), seconds))
 
 
 class Session:
@@ -91,14 +113,53 @@ class Session:
 
     counted = True  # its reruns are in the figures by page
 
-    def __init__(self, url: str, number: int, results: Results) -> None:
-        self.url, self.number, self.results = url, number, results
+    def __init__(self, url: str, number: int, results: Results,
+                 cookies: dict[str, str] | None = None) -> None:
+        self.url, self.number, self.results = url, number, results  # url: ws:// or wss://
+        self.cookies = dict(cookies or {})  # as the browser keeps them for the app's address
         self.query = ""
         self.page = ""
         self.widgets: dict[str, tuple[str, list[str]]] = {}  # label -> (id, options)
         self.values: dict[str, object] = {}  # widget id -> chosen option or files
         self.session_id = ""
         self.alerts: list[tuple[int, str]] = []  # this run's boxes: format, text
+
+    @property
+    def http(self) -> str:
+        """The app's address over HTTP(S): ``http://host:port/pcnmap``."""
+        return "http" + self.url[2:]
+
+    @contextlib.asynccontextmanager
+    async def connected(self):
+        """The WebSocket, opened as the browser opens it: after the app's page
+        (where a proxy sets its stickiness cookie) and health check (where
+        Streamlit sets its XSRF cookie), with both cookies, the XSRF token, the
+        page's Origin and, when reconnecting, this session's id."""
+        await asyncio.to_thread(visit, self.http + "/", self.cookies)
+        await asyncio.to_thread(visit, self.http + "/_stcore/health", self.cookies)
+        protocols = ["streamlit"]
+        if self.cookies.get(XSRF):
+            protocols += [self.cookies[XSRF]] + ([self.session_id] if self.session_id else [])
+        address = urlsplit(self.http)
+        async with websockets.connect(
+                f"{self.url}/_stcore/stream", subprotocols=protocols, max_size=None,
+                origin=f"{address.scheme}://{address.netloc}", open_timeout=30,
+                additional_headers={"Cookie": cookie_header(self.cookies)}) as socket_:
+            yield socket_
+
+    async def upload_urls(self, socket_, name: str, request_id: str):
+        """Where to send a file for this session's uploader (Streamlit's answer:
+        paths under the app's address, ``/_stcore/upload_file/SESSION/FILE``)."""
+        request = BackMsg()
+        request.file_urls_request.request_id = request_id
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await socket_.send(request.SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(socket_.recv(), RUN_TIMEOUT))
+            if message.WhichOneof("type") == "file_urls_response":
+                return message.file_urls_response.file_urls[0]
 
     async def rerun(self, socket_, *, page: str | None = None, query: str | None = None,
                     widget: tuple[str, object] | None = None) -> None:
@@ -145,6 +206,11 @@ class Session:
             elif kind == "delta":
                 self.note(message)
             elif kind == "script_finished":
+                if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    # The page asked for a rerun (st.rerun): it follows at once,
+                    # and the browser shows the page when that one ends.
+                    self.alerts = []
+                    continue
                 if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                     self.results.errors.append(f"session {self.number}: /{self.page}: run "
                                                f"ended with status {message.script_finished}")
@@ -176,9 +242,7 @@ class Session:
         """Open pages and choose commissioners until the deadline."""
         random.seed(self.number)
         try:
-            async with websockets.connect(f"{self.url}/_stcore/stream",
-                                          subprotocols=["streamlit"], max_size=None,
-                                          open_timeout=30) as socket_:
+            async with self.connected() as socket_:
                 # People arrive one by one, not all in the same instant.
                 await asyncio.sleep(random.uniform(0, 2 * think))
                 while time.monotonic() < deadline:
@@ -232,12 +296,8 @@ class Uploader(Session):
                  ("ePCN_strings.xlsx", lambda: hostile.many_strings(300_000)),
                  ("epraccur.csv", lambda: hostile.repeated_epraccur(
                      extract / "ods" / "epraccur_2023-01.csv"))]
-        http = self.url.replace("ws://", "http://")
-        cookie = await asyncio.to_thread(xsrf_cookie, http)
-        async with websockets.connect(
-                f"{self.url}/_stcore/stream", subprotocols=["streamlit", cookie],
-                additional_headers={"Cookie": f"_streamlit_xsrf={cookie}"},
-                max_size=None) as socket_:
+        http = self.http
+        async with self.connected() as socket_:
             await self.rerun(socket_, page="Your_own_data", query="snapshot=2023-01")
             number, previous = 0, None
             while time.monotonic() < deadline:
@@ -246,15 +306,11 @@ class Uploader(Session):
                 data = make()
                 started, sampled = time.monotonic(), len(self.results.memory)
                 widget, _ = self.widgets["Files"]
-                request = BackMsg()
-                request.file_urls_request.request_id = str(number)
-                request.file_urls_request.file_names.append(name)
-                request.file_urls_request.session_id = self.session_id
-                await socket_.send(request.SerializeToString())
-                urls = await self.file_urls(socket_)
+                urls = await self.upload_urls(socket_, name, str(number))
                 if previous:  # the last file removed (its x), as a person replacing it does
-                    await asyncio.to_thread(send_file, http + previous.delete_url, cookie)
-                await asyncio.to_thread(send_file, http + urls.upload_url, cookie, name, data)
+                    await asyncio.to_thread(send_file, http + previous.delete_url, self.cookies)
+                await asyncio.to_thread(send_file, http + urls.upload_url, self.cookies,
+                                        name, data)
                 previous = urls
                 state = FileUploaderState()
                 info = state.uploaded_file_info.add()
@@ -270,32 +326,35 @@ class Uploader(Session):
                                              meanwhile))
                 await asyncio.sleep(think)
 
-    async def file_urls(self, socket_):
-        while True:
-            message = ForwardMsg()
-            message.ParseFromString(await asyncio.wait_for(socket_.recv(), RUN_TIMEOUT))
-            if message.WhichOneof("type") == "file_urls_response":
-                return message.file_urls_response.file_urls[0]
-
 
 def shown(markdown: str) -> str:
     """An alert's Markdown as read: escapes resolved, word joiners left out."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
-def xsrf_cookie(http: str) -> str:
-    """The XSRF cookie Streamlit sets (with its health check, which its page calls)."""
-    with urllib.request.urlopen(f"{http}/_stcore/health", timeout=30) as response:
+XSRF = "_streamlit_xsrf"  # Streamlit's cookie, sent back as the XSRF token
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def visit(url: str, cookies: dict[str, str]) -> bytes:
+    """GET an address as the browser does, with its cookies; keeps those set."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie_header(cookies)}
+                                     if cookies else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
         for header in response.headers.get_all("Set-Cookie") or []:
-            if header.startswith("_streamlit_xsrf="):
-                return header.split(";", 1)[0].split("=", 1)[1]
-    raise SystemExit("the app set no XSRF cookie")
+            name, _, value = header.split(";", 1)[0].partition("=")
+            cookies[name.strip()] = value.strip()
+        return response.read()
 
 
-def send_file(url: str, cookie: str, name: str | None = None, data: bytes = b"") -> None:
+def send_file(url: str, cookies: dict[str, str], name: str | None = None,
+              data: bytes = b"") -> None:
     """Upload one file as the browser does (a multipart PUT with the XSRF
     token), or without a name delete one."""
-    headers = {"X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"}
+    headers = {"X-Xsrftoken": cookies.get(XSRF, ""), "Cookie": cookie_header(cookies)}
     body = None
     if name:
         boundary = "pcnmap-bench-boundary"
@@ -364,10 +423,10 @@ def start_app(port: int) -> subprocess.Popen:
 
 
 async def warm(url: str, results: Results) -> None:
-    """Each page and snapshot once, as the first visitors would: loads the data."""
+    """Each page and snapshot once, as the first visitors would: loads the data
+    (behind a proxy, into the one replica this session is sent to)."""
     session = Session(url, 0, Results())
-    async with websockets.connect(f"{url}/_stcore/stream", subprotocols=["streamlit"],
-                                  max_size=None) as socket_:
+    async with session.connected() as socket_:
         for snapshot in SNAPSHOTS:
             for page in PAGES:
                 await session.rerun(socket_, page=page, query=urlencode({"snapshot": snapshot}))
@@ -379,39 +438,112 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def main(arguments: argparse.Namespace) -> int:
-    port = arguments.port or free_port()
-    server = start_app(port)
-    url = f"ws://127.0.0.1:{port}"
-    results = Results()
+def target(url: str) -> str:
+    """An app's address as the WebSocket's base: http://h:p/pcnmap/ -> ws://h:p/pcnmap."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SystemExit(f"--url: expected http(s)://host:port/path/, not {url!r}")
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+@dataclass
+class Step:
+    """One step of a ramp: its sessions and what they measured."""
+
+    sessions: int  # sessions still connected at its end
+    reruns: list[float]  # seconds, of reruns that finished after arrivals settled
+    errors: int
+    app_cpu: float | None  # share of a core (None: the app is not this client's)
+    client_cpu: float
+    load: float  # the machine's load average over the last minute, at its end
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.reruns, 0.95) if self.reruns else math.inf
+
+
+async def ramp(url: str, arguments: argparse.Namespace, results: Results,
+               server: subprocess.Popen | None) -> list[Step]:
+    """Add sessions a step at a time until p95 passes 1 s in two steps
+    running (or ``--most`` sessions); each step's figures are its reruns
+    after its new sessions have arrived (they come over two think times)."""
+    settle = min(2 * arguments.think, arguments.step_seconds / 2)
+    print(f"ramp: from {arguments.sessions or arguments.step} sessions, {arguments.step} more "
+          f"every {arguments.step_seconds:.0f} s (each step's figures from its last "
+          f"{arguments.step_seconds - settle:.0f} s), think time {arguments.think:.1f} s")
+    print(f"{'sessions':>8} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'errors':>7} "
+          f"{'app cpu':>8} {'client cpu':>10} {'load':>5}", flush=True)
+    tasks: list[asyncio.Task] = []
+    crashed: set[int] = set()  # sessions whose error is already counted
+    steps: list[Step] = []
+    count = arguments.sessions or arguments.step
     try:
-        started = time.monotonic()
-        await warm(url, results)
-        warmed = time.monotonic() - started
-        idle = resident(server.pid)
-        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
-        deadline = time.monotonic() + arguments.seconds
-        sessions = [Session(url, n, results) for n in range(1, arguments.sessions + 1)]
-        if arguments.hostile:
-            sessions.append(Uploader(url, 0, results))
-        await asyncio.gather(sample_memory(server.pid, results, deadline),
-                             *(s.run(deadline, arguments.think) for s in sessions))
-        final = resident(server.pid)
-        server_cpu = cpu_seconds(server.pid) - server_cpu
-        client_cpu = time.process_time() - client_cpu
+        while True:
+            started, errors = time.monotonic(), len(results.errors)
+            for number in range(len(tasks) + 1, count + 1):
+                session = Session(url, number, results)
+                tasks.append(asyncio.create_task(session.run(math.inf, arguments.think)))
+            app_cpu = cpu_seconds(server.pid) if server else 0.0
+            client_cpu = time.process_time()
+            await asyncio.sleep(arguments.step_seconds)
+            ended = time.monotonic()
+            for number, task in enumerate(tasks, 1):
+                if (number not in crashed and task.done() and not task.cancelled()
+                        and task.exception()):
+                    results.errors.append(f"session {number}: {task.exception()!r}")
+                    crashed.add(number)
+            step = Step(sum(not task.done() for task in tasks),
+                        [seconds for at, seconds in results.finished if at >= started + settle],
+                        len(results.errors) - errors,
+                        (cpu_seconds(server.pid) - app_cpu) / (ended - started) if server else None,
+                        (time.process_time() - client_cpu) / (ended - started),
+                        os.getloadavg()[0])
+            steps.append(step)
+            times = step.reruns or [math.inf]
+            app = f"{step.app_cpu:.0%}" if step.app_cpu is not None else "-"
+            print(f"{step.sessions:>8} {len(step.reruns):>7} {statistics.median(times):>7.3f} "
+                  f"{step.p95:>7.3f} {max(times):>7.3f} {step.errors:>7} {app:>8} "
+                  f"{step.client_cpu:>10.0%} {step.load:>5.2f}", flush=True)
+            if crossing(steps) is not None or count >= arguments.most:
+                return steps
+            count += arguments.step
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    everything = [t for times in results.reruns.values() for t in times]
-    print(f"{arguments.sessions} sessions for {arguments.seconds:.0f} s, think time "
-          f"{arguments.think:.1f} s (0.5-1.5x), after a warm-up of {warmed:.1f} s")
-    print(f"{'page':<20} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-    for page, times in sorted(results.reruns.items()):
-        print(f"{page:<20} {len(times):>7} {statistics.median(times):>7.3f} "
-              f"{percentile(times, 0.95):>7.3f} {max(times):>7.3f}")
-    p95 = percentile(everything, 0.95) if everything else float("inf")
-    print(f"{'all':<20} {len(everything):>7} {statistics.median(everything):>7.3f} "
-          f"{p95:>7.3f} {max(everything):>7.3f}")
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def crossing(steps: list[Step]) -> int | None:
+    """The first step whose p95 passed 1 s, when the next one's did too."""
+    return next((n for n in range(len(steps) - 1)
+                 if steps[n].p95 >= 1 and steps[n + 1].p95 >= 1), None)
+
+
+def report_ramp(steps: list[Step], results: Results) -> int:
+    crossed = crossing(steps)
+    if crossed is None:
+        print(f"p95 did not pass 1 s in two steps running, up to {steps[-1].sessions} "
+              "sessions (--most)")
+        return 1
+    below = steps[crossed - 1] if crossed else None
+    after = steps[crossed + 1]
+    print(f"p95 passed 1 s at {steps[crossed].sessions} sessions ({steps[crossed].p95:.2f} s; "
+          f"{after.p95:.2f} s at {after.sessions})"
+          + (f"; at {below.sessions} it was {below.p95:.2f} s" if below else
+             ": already at the first step"))
+    earlier = sum(step.errors for step in steps[:crossed])
+    print(f"errors: {len(results.errors)} ({earlier} before p95 passed 1 s)")
+    for error in results.errors[:20]:
+        print(f"  {error}")
+    return 0 if crossed and not earlier else 1
+
+
+def report_memory(results: Results, idle: int, final: int) -> int:
     peak = max(results.memory, default=final)
     print(f"app memory: {idle / 1e6:.0f} MB after warm-up, peak {peak / 1e6:.0f} MB, "
           f"{final / 1e6:.0f} MB at the end")
@@ -421,37 +553,130 @@ async def main(arguments: argparse.Namespace) -> int:
     print("  by tenths of the run, MB: " + " ".join(
         f"{max(results.memory[start:start + tenth]) / 1e6:.0f}"
         for start in range(0, len(results.memory), tenth)))
-    print(f"processor: the app {server_cpu / arguments.seconds:.0%} of a core, this "
-          f"client {client_cpu / arguments.seconds:.0%} ({os.cpu_count()} cores)")
+    return peak
+
+
+NOT_READ = ("app memory: not read (--url: the app is not a process this client started; "
+            "behind a proxy it is several, perhaps on other hosts; read each replica's "
+            "on its host, e.g. systemctl status pcnmap@8501)")
+
+
+async def main(arguments: argparse.Namespace) -> int:
+    server = None
+    if arguments.url:
+        url = target(arguments.url)
+    else:
+        port = arguments.port or free_port()
+        server = start_app(port)
+        url = f"ws://127.0.0.1:{port}"
+    results = Results()
+    print(f"target: {arguments.url or 'the app this client started, ' + url}")
+    print(f"load average at the start: {load_average()} ({os.cpu_count()} cores)")
+    try:
+        started = time.monotonic()
+        await warm(url, results)
+        warmed = time.monotonic() - started
+        print(f"warm-up (every page of every snapshot once, one session): {warmed:.1f} s",
+              flush=True)
+        idle = resident(server.pid) if server else 0
+        if arguments.ramp:
+            memory = (asyncio.create_task(sample_memory(server.pid, results, math.inf))
+                      if server else None)
+            try:
+                steps = await ramp(url, arguments, results, server)
+            finally:
+                if memory:
+                    memory.cancel()
+            print(f"load average at the end: {load_average()}")
+            status = report_ramp(steps, results)
+            if server:
+                report_memory(results, idle, resident(server.pid))
+            else:
+                print(NOT_READ)
+            return status
+        server_cpu = cpu_seconds(server.pid) if server else 0.0
+        client_cpu = time.process_time()
+        deadline = time.monotonic() + arguments.seconds
+        sessions = [Session(url, n, results) for n in range(1, arguments.sessions + 1)]
+        if arguments.hostile:
+            sessions.append(Uploader(url, 0, results))
+        await asyncio.gather(*([sample_memory(server.pid, results, deadline)] if server else []),
+                             *(s.run(deadline, arguments.think) for s in sessions))
+        final = resident(server.pid) if server else 0
+        server_cpu = cpu_seconds(server.pid) - server_cpu if server else 0.0
+        client_cpu = time.process_time() - client_cpu
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+    everything = [t for times in results.reruns.values() for t in times]
+    print(f"{arguments.sessions} sessions for {arguments.seconds:.0f} s, think time "
+          f"{arguments.think:.1f} s (0.5-1.5x)")
+    print(f"{'page':<20} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    for page, times in sorted(results.reruns.items()):
+        print(f"{page:<20} {len(times):>7} {statistics.median(times):>7.3f} "
+              f"{percentile(times, 0.95):>7.3f} {max(times):>7.3f}")
+    p95 = percentile(everything, 0.95) if everything else float("inf")
+    print(f"{'all':<20} {len(everything):>7} {statistics.median(everything):>7.3f} "
+          f"{p95:>7.3f} {max(everything):>7.3f}")
+    if server:
+        peak = report_memory(results, idle, final)
+        print(f"processor: the app {server_cpu / arguments.seconds:.0%} of a core, this "
+              f"client {client_cpu / arguments.seconds:.0%} ({os.cpu_count()} cores)")
+    else:
+        peak = 0
+        print(NOT_READ)
+        print(f"processor: this client {client_cpu / arguments.seconds:.0%} of a core "
+              f"({os.cpu_count()} cores)")
+    print(f"load average at the end: {load_average()}")
     if not results.choices:  # the run would not be the one the figures claim
         results.errors.append("no session chose a commissioner: the picker was not found")
     print(f"commissioners chosen: {results.choices}")
     print(f"errors: {len(results.errors)}")
     for error in results.errors[:20]:
         print(f"  {error}")
-    if results.errors:
+    if results.errors and server:
         print(f"the app's log (the errors' details): {APP_LOG}")
     slowest = max((upload[1] for upload in results.uploads), default=0)
     workers = max(results.workers, default=0)
     if arguments.hostile:
         print(f"hostile uploads: {len(results.uploads)}, the slowest verdict after "
-              f"{slowest:.1f} s; upload workers' peak memory {workers / 1e6:.0f} MB")
+              f"{slowest:.1f} s" + (f"; upload workers' peak memory {workers / 1e6:.0f} MB"
+                                    if server else ""))
         for name in dict.fromkeys(name for name, *_ in results.uploads):
             mine = [u for u in results.uploads if u[0] == name]
             print(f"  {name}: verdict after {max(u[1] for u in mine):.1f} s at most, page done "
-                  f"after {max(u[2] for u in mine):.1f} s, the app at "
-                  f"{max(u[4] for u in mine) / 1e6:.0f} MB at most: {mine[0][3]}")
+                  f"after {max(u[2] for u in mine):.1f} s" + (
+                      f", the app at {max(u[4] for u in mine) / 1e6:.0f} MB at most"
+                      if server else "") + f": {mine[0][3]}")
     return 0 if (not results.errors and p95 < 1 and peak < 600e6 and slowest < 10
                  and workers < 500e6) else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--url", default="",
+                        help="an app already served, e.g. http://127.0.0.1:8080/pcnmap/ (a "
+                             "proxy or one replica); without it, the app is started here")
+    parser.add_argument("--sessions", type=int, default=None,
+                        help="sessions at once (default 20); with --ramp, the first step's "
+                             "(default --step)")
     parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--think", type=float, default=THINK,
                         help="mean pause between a person's actions, seconds")
     parser.add_argument("--hostile", action="store_true",
                         help="one more session uploading hostile files all the while")
     parser.add_argument("--port", type=int, default=0)
-    sys.exit(asyncio.run(main(parser.parse_args())))
+    parser.add_argument("--ramp", action="store_true",
+                        help="add sessions step by step until p95 passes 1 s")
+    parser.add_argument("--step", type=int, default=5, help="sessions added at each step")
+    parser.add_argument("--step-seconds", type=float, default=60,
+                        help="how long each step runs")
+    parser.add_argument("--most", type=int, default=150,
+                        help="the most sessions a ramp adds up to")
+    options = parser.parse_args()
+    if options.ramp and options.hostile:
+        parser.error("--hostile is for a fixed number of sessions, not --ramp")
+    if not options.ramp and options.sessions is None:
+        options.sessions = 20
+    sys.exit(asyncio.run(main(options)))

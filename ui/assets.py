@@ -1,7 +1,8 @@
 """Serving Leaflet's files through Streamlit's static folder.
 
-Streamlit serves ``static/`` beside dashboard.py at ``/app/static/``; the
-files are copied there from the installed package when the app starts (the
+Streamlit serves ``static/`` beside dashboard.py at ``/app/static/`` (under
+``server.baseUrlPath`` when the app runs at a sub-path such as ``/pcnmap/``);
+the files are copied there from the installed package when the app starts (the
 folder is not committed).
 """
 
@@ -26,4 +27,4 @@ def map_assets() -> MapAssets:
         STATIC.parent.mkdir(exist_ok=True)
         shutil.copytree(source, STATIC, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("*.map", "*esm*", "leaflet-src*"))
-    return MapAssets("/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css")
+    return MapAssets.served_under(st.get_option("server.baseUrlPath") or "")

@@ -32,6 +32,16 @@ class MapAssets:
     leaflet_js: str
     leaflet_css: str
 
+    @classmethod
+    def served_under(cls, base_path: str) -> MapAssets:
+        """Leaflet as the app serves it from its static folder (``/app/static/``),
+        under the app's own address path (Streamlit's ``server.baseUrlPath``,
+        such as ``pcnmap`` behind a proxy; empty at the root). The map's frame
+        lives at another path, so the address is absolute, base path included."""
+        base = "/" + "/".join(part for part in base_path.split("/") if part)
+        folder = base.rstrip("/") + "/app/static/leaflet/"
+        return cls(folder + "leaflet.js", folder + "leaflet.css")
+
 
 def use_assets(fmap: folium.Map, assets: MapAssets) -> folium.Map:
     """Load only Leaflet, from ``assets``: the layers pcnmap draws (GeoJSON,

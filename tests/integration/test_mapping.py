@@ -88,6 +88,17 @@ def test_map_loads_leaflet_from_given_assets_only(practices) -> None:
         assert cdn not in page
 
 
+def test_leaflet_is_served_under_the_apps_own_path() -> None:
+    # Behind a proxy at /pcnmap/ (server.baseUrlPath), /app/static/ is not the app's.
+    assert assets.MapAssets.served_under("") == assets.MapAssets(
+        "/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css")
+    for base in ("pcnmap", "/pcnmap/", "pcnmap/"):
+        assert assets.MapAssets.served_under(base).leaflet_js == \
+            "/pcnmap/app/static/leaflet/leaflet.js"
+    assert assets.MapAssets.served_under("nhs/pcnmap").leaflet_css == \
+        "/nhs/pcnmap/app/static/leaflet/leaflet.css"
+
+
 def test_standalone_html_inlines_leaflet(practices) -> None:
     fmap = elements.base_map()
     elements.practice_layer(practices, {}, "practices").add_to(fmap)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("pages", "ui", "pcnmap", "pcnmap/declared", "pcnmap/pipeline", "pcnmap/model",
-           "pcnmap/maps", "pcnmap/views", "bench")
+           "pcnmap/maps", "pcnmap/views", "bench", "deploy")
+# Code, and the deployment recipe's configuration files and unit.
+KINDS = {".py", ".js", ".toml", ".conf", ".service"}
 
 
 def bullets() -> dict[str, str]:
@@ -27,7 +29,7 @@ def test_every_file_is_named_under_its_folder() -> None:
     named = bullets()
     for folder in FOLDERS:
         files = sorted(p.name for p in (ROOT / folder).iterdir()
-                       if p.suffix in {".py", ".js", ".toml"} and p.name != "__init__.py")
+                       if p.suffix in KINDS and p.name != "__init__.py")
         missing = [name for name in files if f"`{name}`" not in named[folder]]
         assert not missing, f"README layout does not name {folder}/{missing}"
 
@@ -35,5 +37,5 @@ def test_every_file_is_named_under_its_folder() -> None:
 def test_every_named_file_exists() -> None:
     for folder, bullet in bullets().items():
         if folder in FOLDERS:
-            for name in re.findall(r"`([\w.]+\.(?:py|js|toml))`", bullet):
+            for name in re.findall(r"`([\w.@-]+\.(?:py|js|toml|conf|service))`", bullet):
                 assert (ROOT / folder / name).exists(), f"{folder}/{name} is named but absent"
