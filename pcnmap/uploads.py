@@ -37,7 +37,8 @@ import pandas as pd
 from pcnmap import codes, store, words
 from pcnmap.export import FORMULA_START
 from pcnmap.model import funding, membership, neighbourhoods, whatif
-from pcnmap.pipeline import assemble, sources, textfiles
+from pcnmap.pipeline import assemble, textfiles
+from pcnmap.pipeline.readers import csvfiles, epcn, epraccur, list_sizes
 from pcnmap.problems import QualityLog, SourceError
 
 # Streamlit's server.maxUploadSize (.streamlit/config.toml) is in megabytes,
@@ -217,7 +218,7 @@ def flag_active_text(frame: pd.DataFrame, column: str, path: Path, log: QualityL
 
 def drop_repeats(frame: pd.DataFrame, column: str, path: Path, log: QualityLog, *,
                  source_column: str, what: str) -> pd.DataFrame:
-    """:func:`pcnmap.pipeline.sources.drop_repeats` (keep the first row for each value,
+    """:func:`pcnmap.pipeline.csvfiles.drop_repeats` (keep the first row for each value,
     log every repeat), at a microsecond a repeat: a hostile upload can hold
     a hundred thousand."""
     repeated = frame[column].duplicated(keep="first")
@@ -288,7 +289,7 @@ def kind_of(name: str, data: bytes | memoryview) -> str:
         return "registered"
     if PAYMENTS_HEADER <= header:
         return "payments"
-    if first_line.count(",") + 1 == sources.EPRACCUR_FIELD_COUNT:
+    if first_line.count(",") + 1 == epraccur.EPRACCUR_FIELD_COUNT:
         return "epraccur"
     raise SourceError(shown, f"is not a file pcnmap knows; its first line is {first_line[:120]!r}",
                       row=1, expected="one of: " + "; ".join(KINDS.values()))
@@ -414,7 +415,7 @@ def check_text(path: Path, data: bytes, kind: str, log: QualityLog) -> set[int]:
     """
     text = textfiles.decode(data, path, what=KINDS[kind], header=kind != "epraccur")
     check = textfiles.ragged_lines(
-        text, path, fields=sources.EPRACCUR_FIELD_COUNT if kind == "epraccur" else None)
+        text, path, fields=epraccur.EPRACCUR_FIELD_COUNT if kind == "epraccur" else None)
     textfiles.log_left_out(check, path, log)
     if check.left_out:
         path.write_text(textfiles.blank_lines(text, check.left_out, check.fields),
@@ -429,9 +430,9 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
         return frame[~frame["source_row"].isin(left_out)] if left_out else frame
 
     if kind == "epraccur":
-        everything = kept(sources.read_epraccur(path, log))
+        everything = kept(epraccur.read_epraccur(path, log))
         england = drop_repeats(
-            sources.england_gp_practices(everything, path, log), "code", path, log,
+            epraccur.england_gp_practices(everything, path, log), "code", path, log,
             source_column="field 1 (organisation code)", what="practice code")
         assemble.check_postcodes(england, path, log)
         england = validate(england, "epraccur", path, log, record_column="code", columns={
@@ -443,7 +444,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
                                        "open_date", "close_date", "region_code", "source_row"]]
         result.england = england
     elif kind == "epcn":
-        networks, members = sources.read_epcn(path, log)
+        networks, members = epcn.read_epcn(path, log)
         details, partners = networks.attrs["sheet"], members.attrs["sheet"]
         networks = drop_repeats(networks, "network_code", path, log,
                                         source_column=f"{details}: PCN Code",
@@ -461,7 +462,7 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
         networks.attrs["sheet"], members.attrs["sheet"] = details, partners
         result.networks, result.members = networks, members
     elif kind == "registered":
-        lists = drop_repeats(kept(sources.read_registered_monthly(path, log)),
+        lists = drop_repeats(kept(list_sizes.read_registered_monthly(path, log)),
                                      "practice_code", path, log, source_column="CODE",
                                      what="practice")
         result.registered = validate(lists, "registered", path, log,
@@ -469,14 +470,14 @@ def _read_kind(path: Path, kind: str, result: Uploaded, left_out: set[int]) -> N
                                      columns={"practice_code": "CODE",
                                               "registered": "NUMBER_OF_PATIENTS"})
     elif kind == "payments":
-        lists = drop_repeats(kept(sources.read_payments_lists(path, log)), "practice_code",
+        lists = drop_repeats(kept(list_sizes.read_payments_lists(path, log)), "practice_code",
                              path, log, source_column="Practice Code", what="practice")
         result.payments = validate(lists[["source_row", "practice_code", "registered",
                                           "weighted"]], "payments", path, log,
                                    record_column="practice_code", columns={
                                        "practice_code": "Practice Code",
-                                       "registered": sources.PAYMENTS_REGISTERED,
-                                       "weighted": sources.PAYMENTS_WEIGHTED})
+                                       "registered": list_sizes.PAYMENTS_REGISTERED,
+                                       "weighted": list_sizes.PAYMENTS_WEIGHTED})
     elif kind == "footprints":
         result.footprints = read_footprints(path, log, left_out)
     else:
@@ -489,13 +490,13 @@ def read_configuration(path: Path, log: QualityLog, left_out: set[int] = frozens
 
     Rows in ``left_out`` (already reported) are dropped before any check.
     """
-    raw = sources.read_text_csv(path, header=True, what="a configuration CSV ("
+    raw = csvfiles.read_text_csv(path, header=True, what="a configuration CSV ("
                                 + ", ".join(whatif.CONFIGURATION_COLUMNS) + ")")
     raw = raw[~raw["source_row"].isin(left_out)]
     raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
     if "network_name" not in raw.columns:
         raw["network_name"] = ""
-    table = sources.pick_columns(raw, path, {c: c for c in whatif.CONFIGURATION_COLUMNS})
+    table = csvfiles.pick_columns(raw, path, {c: c for c in whatif.CONFIGURATION_COLUMNS})
     for column in whatif.CONFIGURATION_COLUMNS:
         table[column] = _unescape(table[column].str.strip())
     table["practice_code"] = table["practice_code"].str.upper()
@@ -518,13 +519,13 @@ def read_footprints(path: Path, log: QualityLog, left_out: set[int] = frozenset(
     Rows in ``left_out`` (already reported) are dropped before any check.
     """
     columns = neighbourhoods.CONFIGURATION_COLUMNS
-    raw = sources.read_text_csv(path, header=True, what="a footprint proposal CSV ("
+    raw = csvfiles.read_text_csv(path, header=True, what="a footprint proposal CSV ("
                                 + ", ".join(columns) + ")")
     raw = raw[~raw["source_row"].isin(left_out)]
     raw.columns = [c if c == "source_row" else c.strip().lower() for c in raw.columns]
     if "footprint_name" not in raw.columns:
         raw["footprint_name"] = ""
-    table = sources.pick_columns(raw, path, {c: c for c in columns})
+    table = csvfiles.pick_columns(raw, path, {c: c for c in columns})
     for column in columns:
         table[column] = _unescape(table[column].str.strip())
     table["network_code"] = table["network_code"].str.upper()

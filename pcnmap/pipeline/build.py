@@ -33,7 +33,7 @@ import shapely
 
 from pcnmap import codes, store, tables
 from pcnmap.model import contiguity, coverage, funding, membership, methods
-from pcnmap.pipeline import areas, assemble, boundaries, catchments, pieces, sources
+from pcnmap.pipeline import areas, assemble, boundaries, catchments, pieces
 from pcnmap.pipeline.catalogue import (
     CATALOGUE_FILE,
     Catalogue,
@@ -43,6 +43,15 @@ from pcnmap.pipeline.catalogue import (
     load_catalogue,
 )
 from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, locate_postcodes, simplify_shared_edges
+from pcnmap.pipeline.readers import (
+    codepoint,
+    csvfiles,
+    epcn,
+    epraccur,
+    list_sizes,
+    ons,
+    practice_map,
+)
 from pcnmap.problems import QualityLog, SourceError
 
 # Metres: invisible at a commissioner's zoom, a large saving in bytes.
@@ -82,7 +91,7 @@ class LayerGeography:
 def read_layer_geography(source: Path, layer: LsoaLayer) -> LayerGeography:
     """Read one LSOA layer (England's LSOAs only) and clean it into an exact coverage."""
     log = QualityLog()
-    frame = sources.read_boundaries(source / layer.file,
+    frame = ons.read_boundaries(source / layer.file,
                                     {layer.code: "lsoa_code", layer.name: "lsoa_name"}, log)
     if layer.england_prefix:
         frame = frame[frame["lsoa_code"].str.startswith(layer.england_prefix)]
@@ -100,17 +109,17 @@ def read_codepoint_releases(source: Path, catalogue: Catalogue, postcode_keys: I
                             ) -> list[tuple[str, pd.DataFrame]]:
     """Each Code-Point release's positions for the wanted postcodes, newest first."""
     wanted = set(postcode_keys)
-    return [(release.vintage, sources.read_codepoint(source / release.file, wanted))
+    return [(release.vintage, codepoint.read_codepoint(source / release.file, wanted))
             for release in catalogue.postcode_releases]
 
 
 def wanted_postcodes(source: Path, snapshot: Snapshot) -> set[str]:
     """The postcodes a snapshot's practices can have (its ODS file and, for a
     practice map, the map's own)."""
-    found = set(codes.postcode_key(sources.read_epraccur(
+    found = set(codes.postcode_key(epraccur.read_epraccur(
         source / snapshot.practices.file, QualityLog(), snapshot.practices.layout)["postcode"]))
     if snapshot.memberships.layout == "practice-map":
-        found |= set(codes.postcode_key(sources.read_practice_map(
+        found |= set(codes.postcode_key(practice_map.read_practice_map(
             source / snapshot.memberships.file, QualityLog())["postcode"]))
     return found
 
@@ -317,26 +326,26 @@ def _read_practices(source: Path, snapshot: Snapshot, log: QualityLog
     ``practices.attrs["file"]`` names the file their ``source_row`` counts in."""
     as_of = pd.Timestamp(snapshot.as_of)
     ods_path = source / snapshot.practices.file
-    everything = sources.read_epraccur(ods_path, log, snapshot.practices.layout)
+    everything = epraccur.read_epraccur(ods_path, log, snapshot.practices.layout)
     ods_file = everything.attrs["file"]
-    active = sources.drop_repeats(
-        sources.england_gp_practices(everything, ods_path, log, active=snapshot.active,
+    active = csvfiles.drop_repeats(
+        epraccur.england_gp_practices(everything, ods_path, log, active=snapshot.active,
                                      as_of=snapshot.as_of),
         "code", ods_file, log, source_column="field 1 (organisation code)",
         what="practice code")
     active.attrs["file"] = ods_file
     memberships = source / snapshot.memberships.file
     if snapshot.memberships.layout == "practice-map":
-        practice_map = sources.read_practice_map(memberships, log)
-        practices = assemble.roster_from_map(practice_map, everything, active, log)
-        networks = assemble.networks_from_map(practice_map)
+        the_map = practice_map.read_practice_map(memberships, log)
+        practices = assemble.roster_from_map(the_map, everything, active, log)
+        networks = assemble.networks_from_map(the_map)
         current = practices[["practice_code", "network_code", "source_row"]].dropna(
             subset=["network_code"]).assign(match_flag=pd.NA)
-        practices.attrs["file"] = practice_map.attrs["file"]
-        return practices, networks, current, practice_map
+        practices.attrs["file"] = the_map.attrs["file"]
+        return practices, networks, current, the_map
     assemble.check_postcodes(active, ods_path, log)
-    networks, members = sources.read_epcn(memberships, log)
-    networks = sources.drop_repeats(
+    networks, members = epcn.read_epcn(memberships, log)
+    networks = csvfiles.drop_repeats(
         networks, "network_code", memberships, log,
         source_column=f"{networks.attrs['sheet']}: PCN Code", what="network code")
     networks = assemble.open_networks(networks, as_of)
@@ -353,7 +362,7 @@ def _read_practices(source: Path, snapshot: Snapshot, log: QualityLog
 def _read_lists(source: Path, snapshot: Snapshot, log: QualityLog
                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     def read(item):
-        return None if item is None else sources.read_lists(source / item.file, item.layout, log)
+        return None if item is None else list_sizes.read_lists(source / item.file, item.layout, log)
     registered = read(snapshot.registered)
     same = snapshot.weighted is not None and snapshot.weighted.file == snapshot.registered.file
     weighted = registered if same else read(snapshot.weighted)
@@ -366,14 +375,14 @@ def build_snapshot(source: Path, snapshot: Snapshot,
                    geography: LayerGeography, districts: gpd.GeoDataFrame) -> SnapshotTables:
     """Read and join one snapshot's sources into its output tables."""
     log = QualityLog()
-    practices, networks, current, practice_map = _read_practices(source, snapshot, log)
+    practices, networks, current, the_map = _read_practices(source, snapshot, log)
     ods_path = source / snapshot.practices.file
     # The file whose rows the practices' source_row counts.
     roster_file = practices.attrs["file"]
     practices = practices.reset_index(drop=True)
     practices["postcode"] = codes.postcode_key(practices["postcode"]).map(
         codes.postcode_display)
-    if practice_map is not None:
+    if the_map is not None:
         assemble.check_postcodes(practices.rename(columns={"practice_code": "code"}),
                                  roster_file, log)
     located = locate_postcodes(codes.postcode_key(practices["postcode"]), postcode_positions)
@@ -388,9 +397,9 @@ def build_snapshot(source: Path, snapshot: Snapshot,
     if weighted is None:
         practices["weighted_source"] = pd.NA
 
-    names = (practice_map.dropna(subset=["commissioner_code"]).drop_duplicates(
+    names = (the_map.dropna(subset=["commissioner_code"]).drop_duplicates(
         "commissioner_code").set_index("commissioner_code")["commissioner_name"]
-        if practice_map is not None else None)
+        if the_map is not None else None)
     commissioner_areas = areas.read_areas(source, snapshot.commissioners, log, practices,
                                           names=names)
     by_code = commissioner_areas.shapes.set_index("code")
@@ -399,8 +408,8 @@ def build_snapshot(source: Path, snapshot: Snapshot,
         icb_areas = areas.read_areas(source, snapshot.icbs, log)
     practices["commissioner_ons_code"] = practices["commissioner_code"].map(by_code["ons_code"])
     practices["commissioner_name"] = practices["commissioner_code"].map(by_code["name"])
-    if practice_map is None:
-        regions = (sources.read_region_names(source / snapshot.region_names.file)
+    if the_map is None:
+        regions = (practice_map.read_region_names(source / snapshot.region_names.file)
                    if snapshot.region_names else pd.Series(dtype=str))
         practices["region_name"] = practices["region_code"].map(regions)
         area_names = (icb_areas.shapes.set_index("code")["name"] if icb_areas is not None
@@ -409,7 +418,7 @@ def build_snapshot(source: Path, snapshot: Snapshot,
     practices[["region_name", "stp_name"]] = practices[["region_name", "stp_name"]].astype(
         "string")
 
-    if practice_map is not None:
+    if the_map is not None:
         home = assemble.home_commissioners(practices)
         networks["commissioner_code"] = networks["network_code"].map(home)
     practices = membership.attach_networks(practices, networks)
@@ -422,7 +431,7 @@ def build_snapshot(source: Path, snapshot: Snapshot,
     networks["commissioner_name"] = network_names.fillna(networks["commissioner_name"])
     summary = assemble.summarise_networks(networks, practices, current)
     summary["commissioner_ons_code"] = summary["commissioner_code"].map(by_code["ons_code"])
-    if practice_map is not None:
+    if the_map is not None:
         summary["epcn_cross_commissioner"] = pd.NA  # a map carries no match flag
     for column in ("rurality", "contract_type"):
         if column not in practices.columns:
@@ -448,7 +457,7 @@ def build_snapshot(source: Path, snapshot: Snapshot,
         frames["icbs"] = gpd.GeoDataFrame(
             {"icb_code": [], "icb_ons_code": [], "icb_name": []}, geometry=[], crs=4326)
     if snapshot.age_bands is not None:
-        bands = sources.read_quinary_age(source / snapshot.age_bands.file, log, bands=True)
+        bands = list_sizes.read_quinary_age(source / snapshot.age_bands.file, log, bands=True)
         frames["age_bands"] = bands[codes.one_of(bands["practice_code"],
                                                          practices["practice_code"])]
     else:
@@ -466,7 +475,7 @@ def build_snapshot(source: Path, snapshot: Snapshot,
         "boundary_method": INDICATIVE_NOTE,
         "lists": snapshot.list_note,
     }
-    if practice_map is not None:
+    if the_map is not None:
         notes["network_commissioners"] = (
             "The memberships file names no network commissioner: each network's is that "
             "of its members holding most registered patients.")
@@ -529,7 +538,7 @@ def read_funding_lists(source: Path, book: funding.RateBook) -> pd.DataFrame:
     log = QualityLog()
     frames = []
     for name, entry in book.lists.items():
-        lists = sources.read_lists(source / entry.file, entry.layout, log)
+        lists = list_sizes.read_lists(source / entry.file, entry.layout, log)
         frames.append(lists[["practice_code", "registered", "weighted"]].assign(list_name=name))
     table = pd.concat(frames, ignore_index=True)
     return table[["list_name", "practice_code", "registered", "weighted"]]
@@ -716,7 +725,7 @@ def _build_layer(source: Path, catalogue: Catalogue, layer_key: str, keys: list[
     rural = layer.rural_urban
     try:
         if rural is not None:
-            classes = sources.read_rural_urban(source / rural.file, rural.lsoa, rural.code,
+            classes = ons.read_rural_urban(source / rural.file, rural.lsoa, rural.code,
                                                rural.name, rural.flag)
             classes = classes[classes["lsoa_code"].isin(set(geography.lsoas.codes))]
             outputs["lsoa_rurality"] = write_table("lsoa_rurality", classes, staging, layer.key)
@@ -835,7 +844,7 @@ def _build_into(source: Path, out: Path, staging: Path, catalogue: Catalogue, ke
     shared: dict[str, dict[str, object]] = {}
     try:
         newest = catalogue.postcode_releases[0]
-        postcodes = sources.read_codepoint_england(source / newest.file)
+        postcodes = codepoint.read_codepoint_england(source / newest.file)
         shared["postcodes"] = {
             **write_table("postcodes", pd.DataFrame({
                 "postcode": postcodes["postcode"],

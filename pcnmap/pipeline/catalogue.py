@@ -19,7 +19,7 @@ from typing import Any
 DECLARED = Path(__file__).resolve().parents[1] / "declared"
 CATALOGUE_FILE = DECLARED / "snapshots.toml"
 
-# The layouts each kind of source may have (the readers in pcnmap.pipeline.sources).
+# The layouts each kind of source may have (the readers in pcnmap.pipeline.readers).
 PRACTICE_LAYOUTS = ("epraccur", "epraccur-2026")
 MEMBERSHIP_LAYOUTS = ("epcn", "practice-map")
 LIST_LAYOUTS = ("payments", "registered", "quinary-age", "qof-prevalence")

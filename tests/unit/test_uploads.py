@@ -346,14 +346,14 @@ def payments_lines(extract: Path) -> list[str]:
 
 def test_an_nhs_payments_file_gives_the_pipelines_lists(extract: Path,
                                                         space: uploads.SessionSpace) -> None:
-    from pcnmap.pipeline import sources
+    from pcnmap.pipeline.readers import list_sizes
     from pcnmap.problems import QualityLog
 
     data = (extract / PAYMENTS).read_bytes()
     assert uploads.kind_of("payments.csv", data) == "payments"
     result = upload(space, "payments.csv", data)
     assert result.errors == [] and result.log.findings == []
-    expected = sources.read_payments_lists(extract / PAYMENTS, QualityLog())
+    expected = list_sizes.read_payments_lists(extract / PAYMENTS, QualityLog())
     assert result.payments["practice_code"].tolist() == expected["practice_code"].tolist()
     assert result.payments["weighted"].tolist() == expected["weighted"].tolist()
 
