@@ -4,5 +4,7 @@
 published format), ``assemble`` (joining one snapshot's sources),
 ``areas`` (commissioner and ICB areas, LSOA placement), ``geography``
 (positions and shared-edge simplification), ``boundaries`` and
-``catchments`` (derived network areas) and ``build`` (the whole run).
+``catchments`` (derived network areas), ``snapshot`` (one snapshot built),
+``derived`` (its network boundaries), ``output`` (the data folder written
+and swapped in) and ``build`` (the whole run).
 """
