@@ -3,10 +3,6 @@ known, the same draft twice, and the changes' and file's rules."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -176,14 +172,3 @@ def test_a_configuration_file_makes_the_proposal_and_reports_its_rows() -> None:
     ({c: 0.2 for c in "ABCDE"}, "A 20% · B 20% · C 20% · D 20% · 1 more")])
 def test_shares_in_words(shares: dict, words: str) -> None:
     assert nb.shares_text(pd.Series(shares)) == words
-
-
-def test_the_app_and_its_pages_start_without_spopt() -> None:
-    """spopt and libpysal (two seconds to import) load only when a draft is
-    made: not with the app's data module, the model or the page's parts."""
-    code = ("import sys, ui.data, ui.neighbourhoods, pcnmap.model.neighbourhoods, "
-            "pcnmap.maps.footprints, pcnmap.footprint_sheet, pcnmap.uploads; "
-            "print(sorted(m for m in ('spopt', 'libpysal') if m in sys.modules))")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           cwd=Path(__file__).resolve().parents[2], check=True)
-    assert found.stdout.strip() == "[]"

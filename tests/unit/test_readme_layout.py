@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = ("pages", "ui", "pcnmap", "pcnmap/declared", "pcnmap/pipeline", "pcnmap/model",
-           "pcnmap/maps", "pcnmap/views", "bench")
+# Every folder of the code: pages, ui, bench, and pcnmap with each of its
+# folders (a package split into modules gets its own bullet).
+FOLDERS = ("pages", "ui", "bench", *sorted(
+    str(folder.relative_to(ROOT)) for folder in [ROOT / "pcnmap", *(ROOT / "pcnmap").rglob("*")]
+    if folder.is_dir() and folder.name != "__pycache__"))
 
 
 def bullets() -> dict[str, str]:
@@ -28,6 +31,7 @@ def test_every_file_is_named_under_its_folder() -> None:
     for folder in FOLDERS:
         files = sorted(p.name for p in (ROOT / folder).iterdir()
                        if p.suffix in {".py", ".js", ".toml"} and p.name != "__init__.py")
+        assert folder in named, f"README layout has no bullet for {folder}/"
         missing = [name for name in files if f"`{name}`" not in named[folder]]
         assert not missing, f"README layout does not name {folder}/{missing}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,7 +19,9 @@ def test_epcn_2019_reads_formula_cells_cached_values(extract: Path) -> None:
     # flag =G2=C2; both must come out as their cached values.
     kingsfold = members.set_index("practice_code").loc["P81181"]
     assert kingsfold["network_name"] == "SOUTH RIBBLE MEDICAL GROUP PCN"
-    assert kingsfold["match_flag"] is False or kingsfold["match_flag"] == False  # noqa: E712
+    # A flag, not a number or text: True, False or missing, never 0 or "N".
+    assert members["match_flag"].dtype == "boolean"
+    assert isinstance(kingsfold["match_flag"], np.bool_) and not kingsfold["match_flag"]
     assert members["network_name"].notna().all()
     assert members["match_flag"].notna().all()
     # Dates are numbers in this workbook.
