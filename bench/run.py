@@ -328,7 +328,8 @@ def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> di
     import geopandas as gpd
 
     from pcnmap import store
-    from pcnmap.pipeline import boundaries, sources
+    from pcnmap.pipeline import boundaries
+    from pcnmap.pipeline.readers import ons
     from pcnmap.problems import QualityLog
 
     practices = store.read_table(store.DATA_DIR, SNAPSHOT, "practices")
@@ -336,7 +337,7 @@ def baseline(source: Path, browser, commissioner: str | None, repeat: int) -> di
     if commissioner:
         practices = practices[(practices["commissioner_code"] == commissioner)
                               | (practices["network_commissioner_code"] == commissioner)]
-    layer = sources.read_boundaries(source / "boundaries/lsoa11_en_bgc.gpkg",
+    layer = ons.read_boundaries(source / "boundaries/lsoa11_en_bgc.gpkg",
                                     {"LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name"},
                                     QualityLog())
     lsoas = boundaries.prepare_lsoas(layer)

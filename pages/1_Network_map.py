@@ -6,8 +6,9 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap import store
-from pcnmap.maps import elements, export, layerdata, selection
+from pcnmap.maps import elements, export, selection
 from pcnmap.model import methods
 from pcnmap.views.parts import Figure
 from pcnmap.words import plain, whole
@@ -121,7 +122,7 @@ def page() -> None:
                             key=f"network-map-{snapshot}-{commissioner}-{method}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
-    code = properties.get("network_code") or properties.get(layerdata.PRACTICE_KEYS["network_code"])
+    code = properties.get(c.NETWORK_CODE)
     # The map returns its last click on every rerun; only a new click selects,
     # so the picker and the back button are not overridden by an old one.
     click = repr(sorted(properties.items())) if properties else None

@@ -91,7 +91,7 @@ def network_sheet(facts: NetworkFacts, sources: tuple[dict, ...],
     bench = ""
     if facts.benchmarks is not None:
         cells = "".join(
-            f"<tr><td>{e(row.label)}</td><td class='n'>{e(_figure(row.label, row.value))}</td>"
+            f"<tr><td>{e(row.label)}</td><td class='n'>{e(_figure(row.label, row.network))}</td>"
             f"<td class='n'>{e(_figure(row.label, row.commissioner.median))}</td>"
             f"<td class='n'>{row.commissioner.decile}</td>"
             f"<td class='n'>{e(_figure(row.label, row.england.median))}</td>"

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap.pipeline.build import build
-
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACT = ROOT / "tests" / "fixtures" / "source"
 SHARED = ROOT.parent / "shared" / "data"
@@ -32,6 +30,8 @@ def extract_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The pipeline's output for the extract, built once per test run."""
+    from pcnmap.pipeline.build import build
+
     out = tmp_path_factory.mktemp("built")
     result = build(EXTRACT, out)
     assert result.errors == {}

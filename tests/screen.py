@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from streamlit.testing.v1 import AppTest
-
-from ui.pages import PAGES
+if TYPE_CHECKING:  # Streamlit's test runner loads only where a page is run
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(page: str = PAGES[0].path, **query: str) -> AppTest:
-    """Run ``page`` as the app does: from the entry point (its links resolve
-    there), with ``query`` in the address."""
+def run(page: str | None = None, **query: str) -> AppTest:
+    """Run ``page`` (by default the first of the page list) as the app does:
+    from the entry point (its links resolve there), with ``query`` in the
+    address."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.pages import PAGES
+
+    page = page or PAGES[0].path
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     if page != PAGES[0].path:
         app.switch_page(page)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from pcnmap import columns as c
 from pcnmap.maps.colours import GAP_COLOUR, NO_NETWORK_COLOUR
 from pcnmap.maps.escaping import escape, escape_columns
 
@@ -65,10 +66,14 @@ def network_geojson(boundaries: gpd.GeoDataFrame, colours: dict[str, str],
     return geojson(shapes.drop(columns="registered"))
 
 
-# The properties each practice carries in the browser (short: they travel per
-# practice).
-PRACTICE_KEYS = {"practice_name": "name", "practice_code": "code", "postcode": "pc",
-                 "network_name": "net", "network_code": "nc", "patients": "pts"}
+# The practice rows' layout, declared once: what each position of a row
+# holds, and of each group (a network, or another grouping) a row points at.
+# layers.js reads every value by its name: the names travel with the rows,
+# once per layer, and a clicked practice's properties carry them (its
+# network's code as "network_code", as a network boundary's does).
+PRACTICE_ROW = ("latitude", "longitude", "group", c.PRACTICE_CODE, c.PRACTICE_NAME,
+                c.POSTCODE, c.PATIENTS)
+GROUP_ROW = (c.NETWORK_CODE, c.NETWORK_NAME, "colour")
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,12 @@ class PracticeRows:
     England's 6,000 practices take 3 MB as Python lists, 0.7 MB as text).
 
     Attributes:
-        networks: Each group once: [code, name, colour], texts escaped.
-        rows: JSON text of one row per placed practice: [latitude, longitude,
-            group index, code, name, postcode, patients], texts escaped.
+        networks: Each group once, laid out as :data:`GROUP_ROW` (code, name,
+            colour), texts escaped.
+        rows: JSON text of ``{"columns": PRACTICE_ROW, "groups": GROUP_ROW,
+            "rows": [...]}``: one row per placed practice laid out as
+            :data:`PRACTICE_ROW` (its group is an index into ``networks``;
+            its patients are text), texts escaped.
         drawn: The indexes of the groups some practice is in.
     """
 
@@ -87,31 +95,38 @@ class PracticeRows:
     rows: str
     drawn: frozenset[int]
 
+    def column(self, name: str) -> list:
+        """Every practice's value of one column of :data:`PRACTICE_ROW`."""
+        position = PRACTICE_ROW.index(name)
+        return [row[position] for row in json.loads(self.rows)["rows"]]
+
 
 def practice_rows(practices: pd.DataFrame, colours: dict[str, str],
                   grid: float = LOCAL_PRECISION) -> PracticeRows:
     """The compact rows a practice layer draws: each network once, then one row
-    per placed practice. Every text is escaped."""
+    per placed practice, laid out as :data:`PRACTICE_ROW` and
+    :data:`GROUP_ROW`. Every text is escaped."""
     placed = practices.dropna(subset=["longitude", "latitude"])
     places = -round(np.log10(grid))
     # None, not NaN, for a practice in no network: a string column keeps its
     # missing values as NaN, which would read as a network called "nan".
     network = [code if isinstance(code, str) and code else None
-               for code in placed["network_code"]]
+               for code in placed[c.NETWORK_CODE]]
     codes = list(dict.fromkeys(network))
-    names = placed.drop_duplicates("network_code").set_index("network_code")["network_name"]
+    names = placed.drop_duplicates(c.NETWORK_CODE).set_index(c.NETWORK_CODE)[c.NETWORK_NAME]
     networks = [[escape(code) if code else "", escape(names.get(code)) if code else
                  "In no network", colours.get(code, GAP_COLOUR)] for code in codes]
     index = {code: i for i, code in enumerate(codes)}
-    patients = placed["registered"].map(lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
+    patients = placed[c.REGISTERED].map(lambda v: "no list size" if pd.isna(v) else f"{v:,.0f}")
     rows = [
         [round(lat, places), round(lon, places), index[net], escape(code), escape(label),
          escape(postcode), count]
         for lat, lon, net, code, label, postcode, count in zip(
-            placed["latitude"], placed["longitude"], network, placed["practice_code"],
-            placed["practice_name"], placed["postcode"], patients, strict=True)
+            placed["latitude"], placed["longitude"], network, placed[c.PRACTICE_CODE],
+            placed[c.PRACTICE_NAME], placed[c.POSTCODE], patients, strict=True)
     ]
-    return PracticeRows(networks, json.dumps(rows, separators=COMPACT),
+    payload = {"columns": PRACTICE_ROW, "groups": GROUP_ROW, "rows": rows}
+    return PracticeRows(networks, json.dumps(payload, separators=COMPACT),
                         frozenset(index.values()))
 
 

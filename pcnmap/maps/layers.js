@@ -49,42 +49,71 @@
     }
   });
 
-  // rows: one per practice, [latitude, longitude, network index, ODS code,
-  // name, postcode, registered patients]; networks: [code, name, colour].
+  // Each column's position in a row, by its name.
+  function positions(names) {
+    var at = {};
+    names.forEach(function (name, i) { at[name] = i; });
+    return at;
+  }
+
+  // data: {columns, groups, rows}, laid out as pcnmap/maps/layerdata.py
+  // declares them (PRACTICE_ROW, GROUP_ROW): ``rows`` one per practice, each
+  // value read here by its column's name (``latitude``, ``longitude``,
+  // ``group``, the index of its row of ``networks``, and the practice's own
+  // texts); ``networks`` one row per group (``network_code``,
+  // ``network_name``, ``colour``). A practice's properties are its columns'
+  // and its group's, by the same names.
   L.PcnmapPractices = Many.extend({
     options: {radius: 5, weight: 1.5, color: "#111111", haloColor: "#ffffff", opacity: 1,
               fill: true, fillOpacity: 0.9},
 
-    initialize: function (networks, rows, options) {
+    initialize: function (networks, data, options) {
       L.setOptions(this, options);
       this._networks = networks;
-      this._rows = rows;
+      this._columns = data.columns;
+      this._groups = data.groups;
+      this._at = positions(data.columns);
+      this._group = positions(data.groups);
+      this._rows = data.rows;
       this._points = [];
-      this.featureCount = rows.length;
+      this.featureCount = data.rows.length;
     },
 
     // The practice at ``index`` as a GeoJSON feature.
     featureAt: function (index) {
-      var row = this._rows[index], network = this._networks[row[2]];
-      return {type: "Feature", geometry: {type: "Point", coordinates: [row[1], row[0]]},
-              properties: {code: row[3], name: row[4], pc: row[5], nc: network[0],
-                           net: network[1], pts: row[6]}};
+      var row = this._rows[index], at = this._at, network = this._networks[row[at.group]];
+      var properties = {};
+      this._columns.forEach(function (name, i) {
+        if (name !== "latitude" && name !== "longitude" && name !== "group") {
+          properties[name] = row[i];
+        }
+      });
+      this._groups.forEach(function (name, i) {
+        if (name !== "colour") { properties[name] = network[i]; }
+      });
+      return {type: "Feature",
+              geometry: {type: "Point", coordinates: [row[at.longitude], row[at.latitude]]},
+              properties: properties};
     },
 
     // The index of the practice with ODS code ``code`` (-1 when not drawn).
     indexOf: function (code) {
+      var column = this._at.practice_code;
       for (var i = 0; i < this._rows.length; i++) {
-        if (this._rows[i][3] === code) { return i; }
+        if (this._rows[i][column] === code) { return i; }
       }
       return -1;
     },
 
     latLngOf: function (index) {
-      return L.latLng(this._rows[index][0], this._rows[index][1]);
+      return L.latLng(this._rows[index][this._at.latitude], this._rows[index][this._at.longitude]);
     },
 
     getBounds: function () {
-      return L.latLngBounds(this._rows.map(function (row) { return [row[0], row[1]]; }));
+      var at = this._at;
+      return L.latLngBounds(this._rows.map(function (row) {
+        return [row[at.latitude], row[at.longitude]];
+      }));
     },
 
     // Smaller dots while all England is in view: thousands of full-size
@@ -95,11 +124,12 @@
 
     _project: function () {
       var project = projector(this._map), rows = this._rows;
+      var latitude = this._at.latitude, longitude = this._at.longitude;
       var reach = this.options.radius + this.options.weight + 1;
       var points = this._points = new Array(rows.length);
       var bounds = new L.Bounds();
       for (var i = 0; i < rows.length; i++) {
-        var xy = project(rows[i][1], rows[i][0]);
+        var xy = project(rows[i][longitude], rows[i][latitude]);
         points[i] = L.point(xy[0], xy[1]);
         bounds.extend(points[i]);
       }
@@ -112,12 +142,13 @@
       if (!renderer._drawing || !this._pxBounds) { return; }
       var context = renderer._ctx, view = renderer._bounds, options = this.options;
       var radius = this.radiusAt(this._map.getZoom()), byColour = {}, colour, i;
+      var group = this._at.group, paint = this._group.colour;
       var weight = radius < options.radius ? Math.min(0.6, options.weight) : options.weight;
       for (i = 0; i < this._points.length; i++) {
         var point = this._points[i];
         if (point.x + radius < view.min.x || point.x - radius > view.max.x ||
             point.y + radius < view.min.y || point.y - radius > view.max.y) { continue; }
-        colour = this._networks[this._rows[i][2]][2];
+        colour = this._networks[this._rows[i][group]][paint];
         (byColour[colour] || (byColour[colour] = [])).push(point);
       }
       // One fill and one stroke per network colour, not per practice.
@@ -507,11 +538,11 @@
     return group;
   }
 
-  L.pcnmapPractices = function (networks, rows, labels, options) {
-    return grouped(new L.PcnmapPractices(networks, rows, options), function (practice) {
+  L.pcnmapPractices = function (networks, data, labels, options) {
+    return grouped(new L.PcnmapPractices(networks, data, options), function (practice) {
       var p = practice.properties;
-      return [[labels[0], p.name], [labels[1], p.code], [labels[2], p.pc],
-              [labels[3], p.net], [labels[4], p.pts]];
+      return [[labels[0], p.practice_name], [labels[1], p.practice_code], [labels[2], p.postcode],
+              [labels[3], p.network_name], [labels[4], p.patients]];
     });
   };
 

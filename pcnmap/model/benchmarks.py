@@ -34,13 +34,35 @@ class Spread:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One measure of a network against its commissioner's networks and England's."""
+    """One measure of a network against its commissioner's networks and England's.
+
+    The one benchmark type: the network panel's (:class:`NetworkBenchmarks`,
+    a row per measure) and Funding's (its £ per patient,
+    :func:`pcnmap.model.funding.per_patient_benchmarks`).
+
+    Attributes:
+        measure: The measure's column (:data:`MEASURES`).
+        label: The measure in words.
+        network: The network's own figure.
+        commissioner: Where it stands among its commissioner's networks.
+        england: Where it stands among England's networks.
+    """
 
     measure: str
     label: str
-    value: float
+    network: float
     commissioner: Spread
     england: Spread
+
+    @property
+    def commissioner_median(self) -> float:
+        """The median of its commissioner's networks."""
+        return self.commissioner.median
+
+    @property
+    def england_median(self) -> float:
+        """The median of England's networks."""
+        return self.england.median
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,7 @@ class NetworkBenchmarks:
             def shown(value: float, measure: str = row.measure) -> str:
                 return written(measure, value)
             rows.append({
-                "Measure": row.label, "This network": shown(row.value),
+                "Measure": row.label, "This network": shown(row.network),
                 "Commissioner: median (10th–90th)":
                     f"{shown(row.commissioner.median)} ({shown(row.commissioner.low)}–"
                     f"{shown(row.commissioner.high)})",

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pcnmap.pipeline import sources
 from pcnmap.pipeline.boundaries import LsoaLayer, polygonal
 from pcnmap.pipeline.catalogue import AreaLayer, Boundary, LsoaLookup, Places
 from pcnmap.pipeline.geography import BRITISH_NATIONAL_GRID, WGS84
+from pcnmap.pipeline.readers import ons
 from pcnmap.problems import QualityLog, SourceError
 
 # A piece of a split area smaller than this is an artefact of two
@@ -48,7 +48,7 @@ def read_boundary(source: Path, boundary: Boundary, log: QualityLog) -> gpd.GeoD
     columns = {boundary.ons_code: "ons_code", boundary.name: "name"}
     if boundary.ods_code:
         columns[boundary.ods_code] = "code"
-    return sources.read_boundaries(source / boundary.file, columns, log).to_crs(
+    return ons.read_boundaries(source / boundary.file, columns, log).to_crs(
         BRITISH_NATIONAL_GRID)
 
 
@@ -65,7 +65,7 @@ def read_areas(source: Path, layer: AreaLayer, log: QualityLog,
     where = Path(layer.boundary.file).name
     if "code" not in areas.columns:
         pairs_path = source / layer.ods_codes.file
-        pairs = sources.read_code_pairs(pairs_path, layer.ods_codes.ons, layer.ods_codes.ods)
+        pairs = ons.read_code_pairs(pairs_path, layer.ods_codes.ons, layer.ods_codes.ods)
         areas["code"] = areas["ons_code"].map(pairs)
         for index in areas.index[areas["code"].isna()]:
             log.add("unknown_commissioner", pairs_path, None, layer.ods_codes.ons,
@@ -143,12 +143,12 @@ def _split_vanished(source: Path, layer: AreaLayer, areas: gpd.GeoDataFrame,
             kept.at[row, "derived"] = True
             how = f"its boundary file's shape with the part of {sources_text} in its ICB"
         else:
-            ons = names["commissioner_ons_code"].get(code) if "commissioner_ons_code" in \
+            ons_code = names["commissioner_ons_code"].get(code) if "commissioner_ons_code" in \
                 names.columns else None
             name = names["commissioner_name"].get(code, code) if "commissioner_name" in \
                 names.columns else code
             kept = pd.concat([kept, gpd.GeoDataFrame(
-                {"code": [code], "ons_code": [ons], "name": [name], "derived": [True]},
+                {"code": [code], "ons_code": [ons_code], "name": [name], "derived": [True]},
                 geometry=[shape], crs=BRITISH_NATIONAL_GRID)], ignore_index=True)
             how = f"the part of {sources_text} in its ICB"
         # Reported at the split area's row of the boundary file it was cut from.
@@ -174,10 +174,10 @@ def place_lsoas(source: Path, lsoas: LsoaLayer, areas: Areas, lookup: LsoaLookup
     count = len(lsoas.codes)
     icbs = np.full(count, None, dtype=object)
     if lookup is not None:
-        table = sources.read_lsoa_lookup(source / lookup.file, lookup.lsoa, lookup.commissioner,
-                                         lookup.icb).set_index("lsoa_code")
-        ons = pd.Series(lsoas.codes).map(table["commissioner_ons_code"])
-        commissioners = ons.map(areas.ods_by_ons).to_numpy(dtype=object)
+        table = ons.read_lsoa_lookup(source / lookup.file, lookup.lsoa, lookup.commissioner,
+                                     lookup.icb).set_index("lsoa_code")
+        ons_codes = pd.Series(lsoas.codes).map(table["commissioner_ons_code"])
+        commissioners = ons_codes.map(areas.ods_by_ons).to_numpy(dtype=object)
         if lookup.icb and icb_areas is not None and not locate_icbs:
             icbs = pd.Series(lsoas.codes).map(table["icb_ons_code"]).map(
                 icb_areas.ods_by_ons).to_numpy(dtype=object)
@@ -223,7 +223,7 @@ def for_output(areas: Areas, prefix: str) -> gpd.GeoDataFrame:
 
 def read_places(source: Path, places: Places, log: QualityLog) -> gpd.GeoDataFrame:
     """The local authority districts (``code``, ``name``), in metres."""
-    return sources.read_boundaries(source / places.file, {places.code: "code",
+    return ons.read_boundaries(source / places.file, {places.code: "code",
                                                           places.name: "name"},
                                    log).to_crs(BRITISH_NATIONAL_GRID)
 

@@ -12,8 +12,8 @@ import geopandas as gpd
 import pandas as pd
 
 from pcnmap import codes
-from pcnmap.pipeline import sources
 from pcnmap.pipeline.geography import in_england_bounds
+from pcnmap.pipeline.readers import epraccur
 from pcnmap.problems import QualityLog
 
 
@@ -80,7 +80,7 @@ def current_memberships(
     outside = ~current["practice_code"].isin(active_codes)
     for index in current.index[outside]:
         code = current.at[index, "practice_code"]
-        why = (sources.why_not_active(status.loc[code], as_of) if code in status.index
+        why = (epraccur.why_not_active(status.loc[code], as_of) if code in status.index
                else "ODS has no organisation with this code")
         log.add("member_not_in_ods", path, current.at[index, "source_row"],
                 f"{sheet}: Partner Organisation Code", code, current.at[index, "network_code"],

@@ -77,10 +77,10 @@ def test_impossible_weighted_lists_are_named_and_the_rest_used() -> None:
         (row, code) for row, code in codes.items())
     assert set(problems["column"]) == {"Number of Weighted Patients (Last Known Figure)"}
     # The good rows replace the estimate; the three bad ones keep theirs.
-    from pcnmap.pipeline import sources
+    from pcnmap.pipeline.readers import list_sizes
     from pcnmap.problems import QualityLog
 
-    good = sources.read_payments_lists(PAYMENTS, QualityLog())
+    good = list_sizes.read_payments_lists(PAYMENTS, QualityLog())
     good = good[~good["practice_code"].isin(codes.values())][["practice_code", "weighted"]]
     expected = shipped_result(good).networks["total"].sum()
     assert abs(page_total(app) - expected) < 1  # the table rounds nothing; pounds agree

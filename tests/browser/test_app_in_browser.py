@@ -101,7 +101,7 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
             const pixel = context.getImageData(Math.round((p.x + mapBox.left - box.left) * ratio),
                                                Math.round((p.y + mapBox.top - box.top) * ratio),
                                                1, 1).data;
-            const network = practices.featureAt(practices.indexOf(code)).properties.nc;
+            const network = practices.featureAt(practices.indexOf(code)).properties.network_code;
             return [practices._networks.find(n => n[0] === network)[2], Array.from(pixel)];
         }}).filter(Boolean); }}""", placed["practice_code"].tolist())
     assert len(painted) >= 5

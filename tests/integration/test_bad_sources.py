@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap.pipeline import sources
 from pcnmap.pipeline.build import build
+from pcnmap.pipeline.readers import codepoint
 from pcnmap.problems import SourceError
 from tests.editing import rewrite_line
 
@@ -32,7 +32,7 @@ def test_corrupt_codepoint_zip_stops_the_build_with_its_name(extract_copy: Path,
     path = extract_copy / "postcodes/codepo_gb_2018-07.zip"
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(SourceError, match=r"codepo_gb_2018-07\.zip: is not a readable zip"):
-        sources.read_codepoint(path)
+        codepoint.read_codepoint(path)
     result = build(extract_copy, tmp_path / "out")
     assert result.written == {}
     assert all("codepo_gb_2018-07.zip" in m for m in result.errors.values())

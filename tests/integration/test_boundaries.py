@@ -12,14 +12,15 @@ import shapely
 
 from pcnmap import store
 from pcnmap.model import contiguity, methods
-from pcnmap.pipeline import boundaries, sources
+from pcnmap.pipeline import boundaries
 from pcnmap.pipeline.geography import coverage_overlap_m2
+from pcnmap.pipeline.readers import ons
 from pcnmap.problems import QualityLog
 
 
 @pytest.fixture(scope="module")
 def lsoas(extract: Path) -> boundaries.LsoaLayer:
-    layer = sources.read_boundaries(extract / "boundaries/lsoa11_en_bgc.gpkg",
+    layer = ons.read_boundaries(extract / "boundaries/lsoa11_en_bgc.gpkg",
                                     {"LSOA11CD": "lsoa_code", "LSOA11NM": "lsoa_name"},
                                     QualityLog())
     return boundaries.prepare_lsoas(layer)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pcnmap import columns as c
 from pcnmap import store
 from pcnmap.maps import colours, selection
 from pcnmap.model import coverage
@@ -47,7 +48,7 @@ def test_a_commissioner_is_drawn_in_local_detail_with_its_networks_whole(tables)
     own = practices["commissioner_code"] == commissioner
     serving = practices[own | practices["network_code"].isin(
         set(practices.loc[own, "network_code"].dropna()))]
-    assert {row[3] for row in json.loads(drawn.practices.rows)} == set(
+    assert set(drawn.practices.column(c.PRACTICE_CODE)) == set(
         serving.dropna(subset=["longitude"])["practice_code"])
     outline = tables["local_outlines"]
     outline = outline[outline["commissioner_code"] == commissioner]
@@ -64,9 +65,10 @@ def test_a_commissioner_is_drawn_in_local_detail_with_its_networks_whole(tables)
 def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
     drawn = layers(tables)
     assert drawn.place == "england"
-    assert len(json.loads(drawn.practices.rows)) == tables["practices"]["longitude"].notna().sum()
+    placed = tables["practices"]["longitude"].notna().sum()
+    assert len(drawn.practices.column(c.PRACTICE_CODE)) == placed
     # The legend's groups: those some practice drawn is in.
-    assert drawn.practices.drawn == {row[2] for row in json.loads(drawn.practices.rows)}
+    assert drawn.practices.drawn == set(drawn.practices.column("group"))
     # The districts in view (and just beyond it), no others.
     minx, miny, maxx, maxy = drawn.bounds
     places = tables["places"]
@@ -79,7 +81,7 @@ def test_all_of_england_is_drawn_at_national_scale(tables) -> None:
     area = practices["stp_code"].value_counts().index[-1]
     narrowed = layers(tables, area=area)
     assert narrowed.place == area
-    assert {row[3] for row in json.loads(narrowed.practices.rows)} == set(
+    assert set(narrowed.practices.column(c.PRACTICE_CODE)) == set(
         practices[practices["stp_code"] == area].dropna(subset=["longitude"])["practice_code"])
 
 
@@ -106,6 +108,6 @@ def test_coverage_gaps_draw_small_networks_filled_and_split_ones_outlined(
         assert {f["properties"]["network_code"] for f in json.loads(gaps.split_shapes)[
             "features"]} <= set(split["network_code"])
     assert gaps.place == "england"
-    drawn_codes = {row[3] for row in json.loads(gaps.practices.rows)}
+    drawn_codes = set(gaps.practices.column(c.PRACTICE_CODE))
     assert drawn_codes <= set(view.tables["unaligned"].frame["practice_code"])
     assert list(view.tables["sizes"].frame["network_code"]) == list(sizes["network_code"])

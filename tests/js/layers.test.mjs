@@ -1,14 +1,32 @@
 // layers.js on its own, with Node's test runner: the real Leaflet (from the
 // installed package, path in LEAFLET_JS) on a minimal stand-in for a
 // browser, a stand-in map, and the layers' projection, hit testing and
-// tooltips checked against Leaflet's own arithmetic.
+// tooltips checked against Leaflet's own arithmetic. Run from the repository
+// root with `node --test tests/js/` (.ci/run does, before the Python tests):
+// LEAFLET_JS names Leaflet's leaflet-src.js (by default the one installed in
+// .venv by requirements.txt), LAYERS_JS layers.js (by default pcnmap's).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
-const leafletPath = process.env.LEAFLET_JS;
-const layersPath = process.env.LAYERS_JS;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function installedLeaflet() {
+  const lib = join(root, ".venv", "lib");
+  const python = existsSync(lib) ? readdirSync(lib).find((name) => name.startsWith("python")) : null;
+  const found = python && join(lib, python, "site-packages", "js_lib_leaflet", "static",
+                               "js_lib_leaflet", "leaflet-src.js");
+  if (!found || !existsSync(found)) {
+    throw new Error("Leaflet not found: install requirements.txt into .venv, or set LEAFLET_JS");
+  }
+  return found;
+}
+
+const leafletPath = process.env.LEAFLET_JS || installedLeaflet();
+const layersPath = process.env.LAYERS_JS || join(root, "pcnmap", "maps", "layers.js");
 
 // What Leaflet reads of a browser as it loads, and no more.
 function browser() {
@@ -46,16 +64,22 @@ function map(L, zoom, centre) {
 // (arrays from another context are not deepStrictEqual to this one's).
 const plain = (value) => JSON.parse(JSON.stringify(value));
 
+// The practice rows as pcnmap/maps/layerdata.py lays them out (PRACTICE_ROW,
+// GROUP_ROW), their column names with them.
 const networks = [["U00001", "North &amp; Coast PCN", "#332288"], ["", "In no network", "#EE3377"]];
+const columns = ["latitude", "longitude", "group", "practice_code", "practice_name", "postcode",
+                 "patients"];
+const groups = ["network_code", "network_name", "colour"];
 const rows = [
   [53.76, -2.70, 0, "P81001", "RIVERSIDE &lt;b&gt;", "PR1 1AA", "9,000"],
   [53.70, -2.60, 1, "P81002", "HILL &#36;{x}", "PR2 2BB", "4,000"],
 ];
+const practices = { columns, groups, rows };
 
 test("practices are projected exactly as Leaflet projects them", () => {
   const { L } = browser();
   for (const zoom of [6, 9, 13]) {
-    const layer = new L.PcnmapPractices(networks, rows);
+    const layer = new L.PcnmapPractices(networks, practices);
     layer._map = map(L, zoom, [53.7, -2.65]);
     layer._project();
     rows.forEach((row, i) => {
@@ -67,14 +91,18 @@ test("practices are projected exactly as Leaflet projects them", () => {
 
 test("the practice under the pointer is hit, and nothing beside it", () => {
   const { L } = browser();
-  const layer = new L.PcnmapPractices(networks, rows);
+  const layer = new L.PcnmapPractices(networks, practices);
   layer._map = map(L, 11, [53.73, -2.65]);
   layer._clickTolerance = () => 0;
   layer._project();
   const second = layer._points[1];
   assert.equal(layer._containsPoint(L.point(second.x + 3, second.y - 2)), true);
   assert.equal(layer.hit, 1);
-  assert.equal(layer.featureAt(1).properties.code, "P81002");
+  assert.deepEqual(plain(layer.featureAt(1)), {
+    type: "Feature", geometry: { type: "Point", coordinates: [-2.60, 53.70] },
+    properties: { practice_code: "P81002", practice_name: "HILL &#36;{x}", postcode: "PR2 2BB",
+                  patients: "4,000", network_code: "", network_name: "In no network" } });
+  assert.equal(layer.featureAt(0).properties.network_code, "U00001");
   assert.equal(layer._containsPoint(L.point(second.x + 40, second.y)), false);
   assert.equal(layer.hit, -1);
   assert.equal(layer.indexOf("P81001"), 0);
@@ -116,7 +144,7 @@ test("of two overlapping shapes, the one drawn last is hit", () => {
 
 test("tooltips join the escaped text as it is, never unescaping it", () => {
   const { L } = browser();
-  const group = L.pcnmapPractices(networks, rows,
+  const group = L.pcnmapPractices(networks, practices,
                                   ["Practice", "ODS code", "Postcode", "Network", "Patients"]);
   const layer = group.getLayers()[0];
   layer.hit = 1;
@@ -198,7 +226,7 @@ test("a box is moved inside the map at each of its four edges, and no further", 
 
 test("a layer's tooltip is kept inside its map when placed past an edge", () => {
   const { L } = browser();
-  const group = L.pcnmapPractices(networks, rows,
+  const group = L.pcnmapPractices(networks, practices,
                                   ["Practice", "ODS code", "Postcode", "Network", "Patients"]);
   const tooltip = group.getTooltip();
   const container = { offsetWidth: 200, offsetHeight: 80, style: {},
@@ -227,7 +255,7 @@ test("practices are ringed light then dark, so they show on any fill, smaller at
     beginPath() {}, moveTo() {}, arc() {}, fill() {},
     stroke() { strokes.push([this.strokeStyle, this.lineWidth]); },
   };
-  const layer = new L.PcnmapPractices(networks, rows);
+  const layer = new L.PcnmapPractices(networks, practices);
   for (const zoom of [12, 6]) {
     strokes.length = 0;
     layer._map = map(L, zoom, [53.73, -2.65]);
@@ -253,4 +281,17 @@ test("names grow by the page's label scale (presentation mode sets 1.7), and not
   assert.equal(scaled.L.pcnmapScaledFont("italic 12px sans-serif"),
                "italic 20.4px sans-serif");
   assert.equal(scaled.L.pcnmapScaledFont("bold 11px sans-serif"), "bold 18.7px sans-serif");
+});
+
+test("a practice row is read by its columns' names, in whatever order they come", () => {
+  const { L } = browser();
+  const order = [6, 5, 4, 3, 2, 1, 0];
+  const reordered = { columns: order.map((i) => columns[i]), groups: ["colour", "network_name",
+                                                                      "network_code"],
+                      rows: rows.map((row) => order.map((i) => row[i])) };
+  const layer = new L.PcnmapPractices(networks.map((n) => [n[2], n[1], n[0]]), reordered);
+  assert.deepEqual(plain(layer.featureAt(0).properties),
+                   plain(new L.PcnmapPractices(networks, practices).featureAt(0).properties));
+  assert.equal(layer.indexOf("P81002"), 1);
+  assert.deepEqual(plain([layer.latLngOf(0).lat, layer.latLngOf(0).lng]), [53.76, -2.70]);
 });

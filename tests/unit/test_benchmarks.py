@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from pcnmap.model import benchmarks
+from pcnmap.model import benchmarks, funding
 
 
 def test_spread_gives_median_deciles_and_the_values_decile() -> None:
@@ -38,7 +38,7 @@ def test_a_network_is_set_against_its_commissioner_and_england() -> None:
     found = benchmarks.network_benchmarks(measures, "U3")
     assert found.commissioner_code == "00X"
     registered, per_patient, members = found.rows
-    assert registered.value == 60_000 and registered.commissioner.median == 40_000
+    assert registered.network == 60_000 and registered.commissioner.median == 40_000
     assert registered.commissioner.count == 3 and registered.england.count == 5
     # Four of the five lie below it: eight tenths, its 9th decile.
     assert registered.england.median == 40_000 and registered.england.decile == 9
@@ -80,3 +80,15 @@ def test_age_profile_sums_the_members_bands_youngest_first() -> None:
     assert profile["age_band"].tolist() == ["0–4", "10–14", "95+"]
     assert profile["registered"].tolist() == [30.0, 5.0, 1.0]
     assert benchmarks.age_profile(bands, ["P9"]).empty
+
+
+def test_fundings_per_patient_figure_is_the_one_benchmark_type() -> None:
+    table = pd.DataFrame({"network_code": ["U1", "U2", "U3"],
+                          "commissioner_code": ["00X", "00X", "01E"],
+                          "per_patient": [2.0, 4.0, 9.0]})
+    money = funding.NetworkFunding("2024/25", None, (), frozenset(), table, 0.0, 0.0)
+    mark = funding.per_patient_benchmarks(money, "U1")
+    assert isinstance(mark, benchmarks.Benchmark)
+    assert (mark.network, mark.commissioner_median, mark.england_median) == (2.0, 3.0, 4.0)
+    assert mark.label == "£ per patient" and mark.england.decile == 1
+    assert funding.per_patient_benchmarks(money, "U9") is None

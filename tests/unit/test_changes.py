@@ -102,12 +102,13 @@ def test_practice_moves_place_a_practice_no_longer_listed_where_it_counts_now() 
         "practice_code")
     # A00009's commissioner is still there: it counts there; ODS lists it as active.
     assert moves.loc["A00009", "now_commissioner_code"] == "00X"
-    assert moves.loc["A00009", "closed_in_ods"] == False  # noqa: E712
+    assert moves["closed_in_ods"].dtype == "boolean"
+    assert not moves.loc["A00009", "closed_in_ods"]
     # A00007's commissioner (00Y) is gone: it counts where its nearest former
     # neighbour still listed (A00005, 00Y then, 00Z now) is now.
     assert moves.loc["A00007", "now_commissioner_code"] == "00Z"
     assert moves.loc["A00007", "now_stp_code"] == "Q2"
-    assert moves.loc["A00007", "closed_in_ods"] == True  # noqa: E712
+    assert moves.loc["A00007", "closed_in_ods"]
     assert moves.loc["A00007", "change"] == changes.GONE_PRACTICE
     # A listed practice counts by its own codes, and its move is named.
     assert moves.loc["A00002", "now_commissioner_code"] == "00X"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from pcnmap import store
@@ -82,3 +83,27 @@ def test_a_geojson_download_carries_title_caveat_and_attribution() -> None:
     assert "Indicative" in document["description"]
     assert document["features"][0]["properties"] == {"network_code": "U1",
                                                      "network_name": "North"}
+
+
+def test_practice_rows_carry_their_layout_by_name() -> None:
+    """The practice rows' layout is declared once (layerdata.PRACTICE_ROW,
+    GROUP_ROW) and travels with the rows, for layers.js to read by name."""
+    practices = pd.DataFrame({
+        "practice_code": ["P81001", "P81002", "P81003"],
+        "practice_name": ["RIVERSIDE <b>", "HILL", "AWAY"],
+        "postcode": ["PR1 1AA", "PR2 2BB", "PR3 3CC"],
+        "network_code": ["U00001", None, "U00001"], "network_name": ["North PCN", None,
+                                                                     "North PCN"],
+        "registered": [9000.0, None, 12.0],
+        "latitude": [53.76, 53.70, None], "longitude": [-2.70, -2.60, None]})
+    encoded = layerdata.practice_rows(practices, {"U00001": "#332288"})
+    payload = json.loads(encoded.rows)
+    assert payload["columns"] == list(layerdata.PRACTICE_ROW)
+    assert payload["groups"] == list(layerdata.GROUP_ROW)
+    assert encoded.column("practice_code") == ["P81001", "P81002"]  # placed only
+    assert encoded.column("practice_name") == ["RIVERSIDE &lt;b&gt;", "HILL"]
+    assert encoded.column("patients") == ["9,000", "no list size"]
+    assert encoded.column("latitude") == [53.76, 53.7]
+    group = layerdata.GROUP_ROW.index("network_code")
+    assert [encoded.networks[i][group] for i in encoded.column("group")] == ["U00001", ""]
+    assert not hasattr(layerdata, "PRACTICE_KEYS")  # one spelling: the column's own name

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from pcnmap import links, store
-from pcnmap.model import lookup, whatif
+from pcnmap import links
 from pcnmap.words import code_span, plain
 from tests.screen import shown
 
@@ -52,15 +51,6 @@ def test_long_values_are_cut_or_refused_with_one_sentence() -> None:
     assert links.capped("snapshot", None) == (None, None)
 
 
-def test_a_proposal_fits_an_address_or_not() -> None:
-    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
-    every = whatif.Proposal(dict.fromkeys(practices["practice_code"]))
-    moves, new = every.to_text()
-    assert len(moves) > 50_000 and not links.fits(moves, new)
-    some = whatif.Proposal(dict.fromkeys(practices["practice_code"][:400]))
-    assert links.fits(*some.to_text())
-
-
 def test_many_problems_are_summarised() -> None:
     problems = [f"practice Y{n:05d} is not in this snapshot; change ignored"
                 for n in range(10_000)]
@@ -71,13 +61,3 @@ def test_many_problems_are_summarised() -> None:
     assert links.summary(problems[:1]) == ("1 change could not be applied: practice Y00000 is "
                                            "not in this snapshot; change ignored.")
     assert links.summary([]) is None
-
-
-def test_a_long_search_is_the_search_of_its_first_100_characters() -> None:
-    """So it costs what a short one does, whatever its length."""
-    practices = store.read_table(store.DATA_DIR, "2023-01", "practices")
-    query = "RIVERSIDE " * 10_000
-    found = lookup.find(practices, query)
-    assert found.equals(lookup.find(practices, query[:100]))
-    assert "RIVERSIDE MEDICAL CENTRE" in set(found["practice_name"])
-    assert lookup.find(practices, "x" * 100 + "P81185").empty  # the code is past the cap

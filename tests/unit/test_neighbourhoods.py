@@ -3,10 +3,6 @@ known, the same draft twice, and the changes' and file's rules."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -178,23 +174,12 @@ def test_shares_in_words(shares: dict, words: str) -> None:
     assert nb.shares_text(pd.Series(shares)) == words
 
 
-def test_the_app_and_its_pages_start_without_spopt() -> None:
-    """spopt and libpysal (two seconds to import) load only when a draft is
-    made: not with the app's data module, the model or the page's parts."""
-    code = ("import sys, ui.data, ui.neighbourhoods, pcnmap.model.neighbourhoods, "
-            "pcnmap.maps.footprints, pcnmap.footprint_sheet, pcnmap.uploads; "
-            "print(sorted(m for m in ('spopt', 'libpysal') if m in sys.modules))")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           cwd=Path(__file__).resolve().parents[2], check=True)
-    assert found.stdout.strip() == "[]"
-
-
 def test_an_annealing_that_never_settles_is_stopped_by_its_moves() -> None:
     """spopt's annealing can trade a network between two regions for ever;
     past its moves the construction's partition stands, the same each run."""
     import numpy as np
 
-    from pcnmap.model import neighbourhoods as nb
+    from pcnmap.model.neighbourhoods import drafting
 
     def forever(label, regions, totals, *rest):
         from spopt.region import maxp
@@ -202,7 +187,7 @@ def test_an_annealing_that_never_settles_is_stopped_by_its_moves() -> None:
         while True:  # as spopt's loop does when every move counts an improvement
             maxp.np.random.randint(2)
 
-    assert nb._annealed(forever, [0], {0: [0]}, {0: 1.0}, np.ones(1), None, None, 1.0, 1) \
+    assert drafting._annealed(forever, [0], {0: [0]}, {0: 1.0}, np.ones(1), None, None, 1.0, 1) \
         is None
     from spopt.region import maxp
 

@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = ("pages", "ui", "pcnmap", "pcnmap/declared", "pcnmap/pipeline", "pcnmap/model",
-           "pcnmap/maps", "pcnmap/views", "bench", "deploy")
-# Code, and the deployment recipe's configuration files and unit.
-KINDS = {".py", ".js", ".toml", ".conf", ".service"}
+# Every folder of the code: pages, ui, bench, and pcnmap with each of its
+# folders (a package split into modules gets its own bullet), and the
+# deployment recipe.
+KINDS = {".py", ".js", ".toml", ".conf", ".service"}  # code, nginx files, the unit
+FOLDERS = ("pages", "ui", "bench", "deploy", *sorted(
+    str(folder.relative_to(ROOT)) for folder in [ROOT / "pcnmap", *(ROOT / "pcnmap").rglob("*")]
+    if folder.is_dir() and folder.name != "__pycache__"))
 
 
 def bullets() -> dict[str, str]:
@@ -30,6 +33,7 @@ def test_every_file_is_named_under_its_folder() -> None:
     for folder in FOLDERS:
         files = sorted(p.name for p in (ROOT / folder).iterdir()
                        if p.suffix in KINDS and p.name != "__init__.py")
+        assert folder in named, f"README layout has no bullet for {folder}/"
         missing = [name for name in files if f"`{name}`" not in named[folder]]
         assert not missing, f"README layout does not name {folder}/{missing}"
 

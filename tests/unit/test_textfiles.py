@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap.pipeline import sources, textfiles
+from pcnmap.pipeline import textfiles
+from pcnmap.pipeline.readers import csvfiles
 from pcnmap.problems import SourceError
 
 EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
@@ -56,8 +57,8 @@ def test_blanked_lines_keep_every_row_number(tmp_path: Path) -> None:
     blanked = textfiles.blank_lines(text, {3, 5}, 10)
     path = tmp_path / REGISTERED.name
     path.write_text(blanked)
-    frame = sources.read_text_csv(path, header=True, what="x")
-    original = sources.read_text_csv(REGISTERED, header=True, what="x")
+    frame = csvfiles.read_text_csv(path, header=True, what="x")
+    original = csvfiles.read_text_csv(REGISTERED, header=True, what="x")
     assert list(frame["source_row"]) == list(original["source_row"])
     assert (frame.set_index("source_row").loc[[3, 5]] == "").all().all()
     pd.testing.assert_frame_equal(frame[~frame["source_row"].isin([3, 5])],
@@ -79,7 +80,7 @@ def test_implausible_counts() -> None:
 
 
 def test_a_reader_can_drop_the_rows_pandas_padded(tmp_path: Path) -> None:
-    """The one call sources.read_epraccur would make after reading."""
+    """The one call epraccur.read_epraccur would make after reading."""
     from pcnmap.problems import QualityLog
 
     lines = EPRACCUR.read_text().splitlines(keepends=True)
@@ -87,7 +88,7 @@ def test_a_reader_can_drop_the_rows_pandas_padded(tmp_path: Path) -> None:
     lines[4] = ",".join(f'"{field}"' for field in fields) + "\n"
     path = tmp_path / EPRACCUR.name
     path.write_text("".join(lines))
-    raw = sources.read_text_csv(path, header=False, what="x")
+    raw = csvfiles.read_text_csv(path, header=False, what="x")
     assert (raw.iloc[4, 21:] == "").all()  # padded with blanks, silently
     log = QualityLog()
     kept = textfiles.drop_ragged(raw, path, log, fields=27)

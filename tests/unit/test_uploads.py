@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pcnmap import export, store, uploads
-from pcnmap.model import whatif
+from pcnmap import export, uploads
 from pcnmap.pipeline.catalogue import load_catalogue
 from pcnmap.problems import SourceError
 
 NEW = load_catalogue().snapshots["2022-04"]
+PAYMENTS = "list_sizes/nhs-payments-gp-2022-23_list-sizes.csv"
 
 
 @pytest.fixture()
@@ -30,37 +30,6 @@ def upload(space: uploads.SessionSpace, name: str, data: bytes) -> uploads.Uploa
 def only_error(result: uploads.Uploaded) -> str:
     assert len(result.errors) == 1
     return str(result.errors[0])
-
-
-def test_good_files_give_the_pipelines_figures(extract: Path, built_extract: Path,
-                                               space: uploads.SessionSpace) -> None:
-    """The April 2022 files uploaded over the December 2019 snapshot give the
-    memberships and list sizes the pipeline builds for April 2022."""
-    paths = [space.save(Path(name).name, (extract / name).read_bytes())
-             for name in (NEW.practices.file, NEW.memberships.file, NEW.registered.file)]
-    result = uploads.read_uploads(paths)
-    assert result.errors == []
-    assert set(result.files) == {"epraccur", "epcn", "registered"}
-    base_practices = store.read_table(built_extract, "2019-12", "practices")
-    base_networks = store.read_table(built_extract, "2019-12", "networks")
-    practices, networks = uploads.own_snapshot(result, base_practices, base_networks,
-                                               pd.Timestamp(NEW.as_of))
-    built = store.read_table(built_extract, "2022-04", "practices").set_index("practice_code")
-    mine = practices.set_index("practice_code")
-    assert set(mine.index) == set(built.index)
-    pd.testing.assert_series_equal(mine["network_code"].sort_index(),
-                                   built["network_code"].sort_index(), check_dtype=False)
-    from_monthly = built["registered_source"] == Path(NEW.registered.file).name
-    assert from_monthly.mean() > 0.9
-    pd.testing.assert_series_equal(mine.loc[from_monthly[from_monthly].index, "registered"]
-                                   .sort_index(),
-                                   built.loc[from_monthly, "registered"].sort_index())
-    built_networks = store.read_table(built_extract, "2022-04", "networks")
-    assert set(networks["network_code"]) == set(built_networks["network_code"])
-    # Problems the pipeline reports for these files are reported for the upload too.
-    pipeline = store.read_table(built_extract, "2022-04", "quality")
-    for check in ("member_not_in_ods", "double_membership"):
-        assert result.log.count(check) == (pipeline["check"] == check).sum()
 
 
 def test_wrong_columns(extract: Path, space: uploads.SessionSpace) -> None:
@@ -193,29 +162,6 @@ def test_bad_rows_are_listed_and_good_rows_load(extract: Path,
     assert len(result.registered) == len(rows) - 2
 
 
-def test_unknown_codes_in_a_configuration(built_extract: Path,
-                                          space: uploads.SessionSpace) -> None:
-    practices = store.read_table(built_extract, "2023-01", "practices")
-    networks = store.read_table(built_extract, "2023-01", "networks")
-    known = practices.dropna(subset=["network_code"]).iloc[0]
-    text = ("practice_code,network_code,network_name\n"
-            f"{known['practice_code']},NEW1,Riverside PCN\n"
-            "Y99999,NEW1,Riverside PCN\n"
-            f"{practices['practice_code'].iloc[1]},U00000,\n"
-            f"{practices['practice_code'].iloc[2]},NEW2,\n"
-            "bad,U12345,x\n")
-    result = upload(space, "configuration.csv", text.encode())
-    assert result.errors == []
-    path = result.files["configuration"]
-    proposal = whatif.proposal_from_configuration(result.configuration, practices, networks,
-                                                  path, result.log)
-    assert proposal.memberships == {known["practice_code"]: "NEW1"}
-    assert proposal.new_networks == {"NEW1": "Riverside PCN"}
-    where = {(f.row, f.column, f.check) for f in result.log.findings}
-    assert where == {(3, "practice_code", "unknown_code"), (4, "network_code", "unknown_code"),
-                     (5, "network_name", "invalid_value"), (6, "practice_code", "malformed_code")}
-
-
 def test_a_50_mb_file_is_refused_unread(space: uploads.SessionSpace) -> None:
     data = b"practice_code,network_code,network_name\n" + b"P81001,U12345,x\n" * 3_300_000
     assert len(data) > 50 * 1024 * 1024
@@ -312,48 +258,20 @@ def test_codes_are_read_as_text(space: uploads.SessionSpace) -> None:
     assert result.configuration["network_code"].tolist() == ["U00123"]
 
 
-def test_folders_of_a_killed_server_are_removed(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    dead = tmp_path / f"{gone.stdout.strip()}-left"
-    (dead / "upload").mkdir(parents=True)
-    (dead / "upload" / "epraccur.csv").write_text("x")
-    old = tmp_path / "1-old"  # process 1 runs, but the folder is two days old
-    old.mkdir()
-    os.utime(old, (0, time.time() - 2 * 86_400))
-    alive = tmp_path / "1-recent"
-    alive.mkdir()
-    mine = uploads.SessionSpace(tmp_path)
-    other = tmp_path / "notes"
-    other.mkdir()
-    second = uploads.SessionSpace(tmp_path)
-    assert not dead.exists() and not old.exists()
-    assert alive.exists() and other.exists() and mine.path.exists() and second.path.exists()
-    assert mine.path.name.startswith(f"{os.getpid()}-")
-    assert uploads.UPLOAD_ROOT.name == f"pcnmap-uploads-{os.getuid()}"
-
-
-PAYMENTS = "list_sizes/nhs-payments-gp-2022-23_list-sizes.csv"
-
-
 def payments_lines(extract: Path) -> list[str]:
     return (extract / PAYMENTS).read_text().splitlines(keepends=True)
 
 
 def test_an_nhs_payments_file_gives_the_pipelines_lists(extract: Path,
                                                         space: uploads.SessionSpace) -> None:
-    from pcnmap.pipeline import sources
+    from pcnmap.pipeline.readers import list_sizes
     from pcnmap.problems import QualityLog
 
     data = (extract / PAYMENTS).read_bytes()
     assert uploads.kind_of("payments.csv", data) == "payments"
     result = upload(space, "payments.csv", data)
     assert result.errors == [] and result.log.findings == []
-    expected = sources.read_payments_lists(extract / PAYMENTS, QualityLog())
+    expected = list_sizes.read_payments_lists(extract / PAYMENTS, QualityLog())
     assert result.payments["practice_code"].tolist() == expected["practice_code"].tolist()
     assert result.payments["weighted"].tolist() == expected["weighted"].tolist()
 

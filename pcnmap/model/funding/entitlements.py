@@ -1,223 +1,22 @@
-"""What networks (and their practices) are paid under the Network Contract DES.
-
-Everything that varies by year, the streams, their rates and the lists
-each year uses, is declared in ``pcnmap/declared/funding_rates.toml`` with a
-source for every figure; this module only applies what it declares. No
-stream or year is named here: a new stream or year is an entry in that
-file. Every result says which lists it used and which of its figures are
-estimated or "up to" amounts.
-"""
+"""What networks (and their practices) are entitled to in a year, stream by
+stream, from the rates book (:mod:`pcnmap.model.funding.rates`): the year's
+lists, each network's entitlement, the practices' own payments, averages,
+the change from the year before, a network's per-patient figure beside its
+commissioner's and England's, and the care home beds a person enters."""
 
 from __future__ import annotations
 
-import datetime as dt
-import tomllib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-RATES_FILE = Path(__file__).resolve().parents[1] / "declared" / "funding_rates.toml"
-BASES = ("registered", "weighted", "adjusted", "per_bed", "per_role", "national_share")
-PAID_TO = ("network", "practice")
-STATUSES = ("sourced", "unverified")
+from pcnmap.model.benchmarks import MEASURES, Benchmark, spread
+from pcnmap.model.funding.rates import Rate, RateBook, Stream, YearLists, rate_fraction
+
 # Above this many registered patients a per_role rate counts roles_over_100000.
 LARGE_NETWORK = 100_000
-
-
-@dataclass(frozen=True)
-class Stream:
-    """A kind of payment: its name on screen, who is paid, its chart colour."""
-
-    key: str
-    label: str
-    paid_to: str
-    colour: str
-    reported_average: float | None = None
-    reported_per: str = ""
-    reported_source: str = ""
-
-
-@dataclass(frozen=True)
-class Rate:
-    """One figure of the rates file."""
-
-    stream: str
-    years: tuple[str, ...]
-    amount: float
-    basis: str
-    source: str
-    status: str
-    start: dt.date | None = None
-    end: dt.date | None = None
-    per_period: bool = False
-    up_to: bool = False
-    roles: int = 1
-    roles_over_100000: int = 1
-    role: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class YearLists:
-    """Which lists a financial year uses, and whether its weighted list is
-    estimated; ``note`` says anything else about the year, ``compared`` how
-    the model's figures compare with what was paid, and ``compared_source``
-    the document that comparison was made with (its title)."""
-
-    year: str
-    registered_list: str
-    weighted_list: str
-    list_note: str
-    estimate_weighted: bool = False
-    note: str = ""
-    compared: str = ""
-    compared_source: str = ""
-
-
-@dataclass(frozen=True)
-class ListFile:
-    """A list-size file the funding model may use: where it is, its layout, what it describes."""
-
-    name: str
-    file: str
-    layout: str
-    describes: str
-
-
-@dataclass(frozen=True)
-class RateBook:
-    """The whole rates file, checked."""
-
-    streams: Mapping[str, Stream]
-    rates: tuple[Rate, ...]
-    years: Mapping[str, YearLists]
-    documents: Mapping[str, str] = field(default_factory=dict)
-    lists: Mapping[str, ListFile] = field(default_factory=dict)
-
-    def for_year(self, year: str, paid_to: str = "network") -> list[Rate]:
-        """The rates of ``year`` whose stream is paid to networks (or practices)."""
-        return [rate for rate in self.rates
-                if year in rate.years and self.streams[rate.stream].paid_to == paid_to]
-
-    def streams_of(self, year: str, paid_to: str = "network") -> list[Stream]:
-        """The streams ``year`` pays (to networks or practices), in the file's order."""
-        paid = {rate.stream for rate in self.for_year(year, paid_to)}
-        return [stream for key, stream in self.streams.items() if key in paid]
-
-    def up_to(self, year: str) -> set[str]:
-        """The streams whose amounts in ``year`` are ceilings or earned, not due."""
-        return {rate.stream for rate in self.rates if year in rate.years and rate.up_to}
-
-    def source_text(self, rate: Rate) -> str:
-        """The document a rate comes from, by its title where the book names it."""
-        return self.documents.get(rate.source, rate.source)
-
-    def previous_year(self, year: str) -> str | None:
-        """The financial year before ``year`` in the rates file, if it has one."""
-        years = sorted(self.years)
-        position = years.index(year)
-        return years[position - 1] if position else None
-
-
-# ---------------------------------------------------------------- reading the file
-
-
-def _date(value: object, where: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _require(entry: Mapping, keys: tuple[str, ...], where: str) -> None:
-    for key in keys:
-        if key not in entry:
-            raise ValueError(f"{where} lacks {key!r}")
-
-
-def load_rates(path: Path = RATES_FILE) -> RateBook:
-    """Read and check the rates file; a bad entry names the file and the entry."""
-    name = Path(path).name
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ValueError(f"{name}: cannot be read ({error})") from None
-    documents = raw.get("documents", {})
-    streams = {}
-    for key, entry in raw.get("streams", {}).items():
-        where = f"{name}: [streams.{key}]"
-        _require(entry, ("label", "paid_to", "colour"), where)
-        if entry["paid_to"] not in PAID_TO:
-            raise ValueError(f"{where}: paid_to {entry['paid_to']!r} is not one of {PAID_TO}")
-        streams[key] = Stream(key, entry["label"], entry["paid_to"], entry["colour"],
-                              entry.get("reported_average"), entry.get("reported_per", ""),
-                              documents.get(entry.get("reported_source", ""), ""))
-    lists = {}
-    for key, entry in raw.get("lists", {}).items():
-        _require(entry, ("file", "layout", "describes"), f"{name}: [lists.{key}]")
-        lists[key] = ListFile(key, entry["file"], entry["layout"], entry["describes"])
-    years = {}
-    for number, entry in enumerate(raw.get("year", []), start=1):
-        where = f"{name}: [[year]] entry {number}"
-        _require(entry, ("year", "registered_list", "weighted_list", "list_note"), where)
-        for key in ("registered_list", "weighted_list"):
-            if lists and entry[key] not in lists:
-                raise ValueError(f"{where} ({entry['year']}): {key} {entry[key]!r} is not "
-                                 "in [lists]")
-        if entry.get("compared") and entry.get("compared_source") not in documents:
-            raise ValueError(f"{where} ({entry['year']}): compared_source "
-                             f"{entry.get('compared_source')!r} is not in [documents]")
-        years[entry["year"]] = YearLists(entry["year"], entry["registered_list"],
-                                         entry["weighted_list"], entry["list_note"],
-                                         bool(entry.get("estimate_weighted", False)),
-                                         entry.get("note", ""), entry.get("compared", ""),
-                                         documents.get(entry.get("compared_source", ""), ""))
-    rates = []
-    for number, entry in enumerate(raw.get("rate", []), start=1):
-        where = f"{name}: [[rate]] entry {number} ({entry.get('stream', '?')})"
-        _require(entry, ("stream", "years", "amount", "basis", "source", "status"), where)
-        if entry["stream"] not in streams:
-            raise ValueError(f"{where}: stream is not one of [streams] {list(streams)}")
-        if entry["basis"] not in BASES:
-            raise ValueError(f"{where}: unknown basis (expected one of {list(BASES)})")
-        if entry["status"] not in STATUSES:
-            raise ValueError(f"{where}: unknown status (expected one of {list(STATUSES)})")
-        if entry["source"] not in documents:
-            raise ValueError(f"{where}: source {entry['source']!r} is not in [documents]")
-        unknown = set(entry["years"]) - set(years)
-        if unknown:
-            raise ValueError(f"{where}: year {sorted(unknown)[0]} has no [[year]] entry")
-        rates.append(Rate(
-            stream=entry["stream"], years=tuple(entry["years"]), amount=float(entry["amount"]),
-            basis=entry["basis"], source=entry["source"], status=entry["status"],
-            start=_date(entry.get("from"), where), end=_date(entry.get("to"), where),
-            per_period=bool(entry.get("per_period", False)),
-            up_to=bool(entry.get("up_to", False)), roles=int(entry.get("roles", 1)),
-            roles_over_100000=int(entry.get("roles_over_100000", entry.get("roles", 1))),
-            role=entry.get("role", ""), note=entry.get("note", "")))
-    return RateBook(streams, tuple(rates), years, documents, lists)
-
-
-# ---------------------------------------------------------------- arithmetic
-
-
-def months_active(year: str, start: dt.date | None, end: dt.date | None) -> int:
-    """Whole months of a financial year (April to March) inside [start, end]."""
-    first = int(year[:4])
-    months = [dt.date(first + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]
-    return sum(1 for month in months
-               if (start is None or month >= start.replace(day=1))
-               and (end is None or month <= end.replace(day=1)))
-
-
-def rate_fraction(rate: Rate, year: str) -> float:
-    """The share of the annual amount due in ``year`` (1 for a period amount)."""
-    return 1.0 if rate.per_period else months_active(year, rate.start, rate.end) / 12
 
 
 def year_lists(lists: pd.DataFrame, book: RateBook, year: str,
@@ -423,25 +222,19 @@ def averages(payments: pd.DataFrame, column: str = "total") -> pd.DataFrame:
     return pd.concat([national, local], ignore_index=True)
 
 
-@dataclass(frozen=True)
-class Benchmarks:
-    """Per-patient figures of one network set beside its commissioner's and England's."""
 
-    network: float
-    commissioner_median: float
-    england_median: float
-
-
-def per_patient_benchmarks(funding: NetworkFunding, network_code: str) -> Benchmarks | None:
-    """A network's total per patient beside the medians of its commissioner's
-    networks and of England's."""
+def per_patient_benchmarks(funding: NetworkFunding, network_code: str) -> Benchmark | None:
+    """A network's total per patient beside its commissioner's networks' and
+    England's (their medians, 10th-90th percentiles and its decile): the one
+    benchmark type the network panel uses too."""
     table = funding.networks.set_index("network_code")
     if network_code not in table.index:
         return None
     row = table.loc[network_code]
+    own = float(row["per_patient"])
     local = table.loc[table["commissioner_code"] == row["commissioner_code"], "per_patient"]
-    return Benchmarks(float(row["per_patient"]), float(local.median()),
-                      float(table["per_patient"].median()))
+    return Benchmark("per_patient", MEASURES["per_patient"], own, spread(local, own),
+                     spread(table["per_patient"], own))
 
 
 def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
@@ -456,11 +249,3 @@ def year_on_year(this: NetworkFunding, before: NetworkFunding) -> pd.DataFrame:
     was = before.networks.set_index("network_code").reindex(
         index=now.index, columns=[*keys, "total"]).fillna(0.0)
     return (now - was).reset_index()
-
-
-def default_year(book: RateBook, snapshot_years: tuple[str, ...]) -> str:
-    """The year a snapshot's funding figures open on: the first year the
-    snapshot informs (the catalogue's ``financial_years``) that the rates
-    file covers, else the rates file's latest year."""
-    covered = [year for year in snapshot_years if year in book.years]
-    return covered[0] if covered else sorted(book.years)[-1]
