@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap.maps import colours, elements, selection
 from pcnmap.views.coverage_gaps import BANDS, TABS
 from pcnmap.words import plain
@@ -29,7 +30,7 @@ def page() -> None:
                                 f"{words.commissioner_word} boundaries").add_to(fmap)
     if layers.uncovered:
         elements.area_layer(layers.uncovered, "Areas nearest a practice in no network",
-                            [("practice_code", "Nearest practice (in no network)"),
+                            [(c.PRACTICE_CODE, "Nearest practice (in no network)"),
                              ("area_km2", "Area (km²)")], colours.GAP_COLOUR).add_to(fmap)
     # Small networks filled, non-contiguous ones outlined (dashed): a network
     # that is both shows both, where two fills blended to grey.

@@ -12,7 +12,7 @@ import streamlit as st
 from pcnmap import store
 from pcnmap.model.place import Place
 from pcnmap.words import code_span, plain
-from ui import data, presentation
+from ui import data, memory, presentation
 from ui.pickers import place_picker, snapshot_picker
 from ui.urlstate import SHARED_KEYS, remember_shared_choices
 
@@ -22,7 +22,8 @@ LOG = logging.getLogger("pcnmap")
 # title block compact, so a map starts high on a 768-pixel screen. Labels,
 # metric labels and buttons wrap rather than end in "…". A focused control
 # is ringed in NHS blue (6.3:1 on white, 5.6:1 on the sidebar's grey), so a
-# keyboard shows where it is; small buttons at least 24 pixels.
+# keyboard shows where it is; small buttons, and a date's year, month and day,
+# at least 24 pixels (WCAG 2.2's target size).
 PAGE_CSS = """
 <style>
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
@@ -41,6 +42,9 @@ PAGE_CSS = """
   [data-testid="stSidebarNav"] a:focus-visible, [role="radio"]:focus-visible,
   [role="tab"]:focus-visible { outline: 3px solid #005EB8 !important; }
   button { min-height: 24px; min-width: 24px; }
+  [data-testid="stDateInputFieldsScroller"] [role="spinbutton"] {
+    display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px;
+    text-align: center; }
 </style>
 """
 
@@ -78,7 +82,7 @@ def page_start(*, place: bool = True) -> tuple[str, Place]:
         snapshot = snapshot_picker(bar.snapshot)
         chosen = data.place(snapshot)
         if place:
-            with bar.place(data.place_label_now(snapshot)):
+            with bar.place(_place_label_now(snapshot)):
                 chosen = place_picker(snapshot, st)
         presentation.toggle()
         return snapshot, chosen
@@ -86,6 +90,14 @@ def page_start(*, place: bool = True) -> tuple[str, Place]:
     chosen = place_picker(snapshot) if place else data.place(snapshot)
     presentation.toggle()
     return snapshot, chosen
+
+
+def _place_label_now(key: str) -> str:
+    """The place the address names, for presentation mode's pop-over."""
+    codes_now = [None if st.query_params.get(level) in (None, "", "all", "England")
+                 else st.query_params.get(level) for level in ("region", "area", "commissioner")]
+    chosen = data.place(key, *codes_now) if any(codes_now) else None
+    return f"Place: {chosen.name}" if chosen else "Place: all of England"
 
 
 def list_note(snapshot: str) -> None:
@@ -100,7 +112,7 @@ def guarded(page: Callable[[], None]) -> None:
     try:
         page()
         remember_shared_choices()
-        data.release_memory()
+        memory.release_memory()
     except store.DataMissing as error:
         st.error(f"Some of the app's data is missing: {plain(error)}")
     except Exception:  # the user sees a sentence; the log keeps the detail

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap import links, store
 from pcnmap.maps import export, footprints
 from pcnmap.model import methods, neighbourhoods
@@ -61,8 +62,8 @@ def choose_place(snapshot: str) -> None:
             "first draft of England takes about 20 seconds.")
     areas = data.place_names(snapshot, "stp")
     picked = st.selectbox(word, [None, *areas], key="neighbourhood-area",
-                          format_func=lambda c: f"Choose an {word}…" if c is None
-                          else plain(areas[c]))
+                          format_func=lambda code: f"Choose an {word}…" if code is None
+                          else plain(areas[code]))
     if picked:
         st.query_params["area"] = picked
         st.rerun()
@@ -123,7 +124,7 @@ def header(view: NeighbourhoodView) -> None:
 
 def footprint_table(view: NeighbourhoodView, file_name: str) -> None:
     """The footprints and their checks, one row each (and its CSV)."""
-    money = next(c for c in view.table.columns if c.startswith("DES entitlements"))
+    money = next(column for column in view.table.columns if column.startswith("DES entitlements"))
     st.dataframe(view.table, hide_index=True, width="stretch", key="footprint-table",
                  column_config={
                      "Patients": st.column_config.NumberColumn(format="%,.0f"),
@@ -136,14 +137,15 @@ def footprint_table(view: NeighbourhoodView, file_name: str) -> None:
 def move(view: NeighbourhoodView) -> None:
     """A form: move a network to another footprint, a new one, or none."""
     proposal = view.proposal
-    names = dict(zip(view.graph.networks["network_code"], view.graph.networks["network_name"],
+    names = dict(zip(view.graph.networks[c.NETWORK_CODE], view.graph.networks[c.NETWORK_NAME],
                      strict=True))
     where = {code: proposal.label(f) if f else NO_FOOTPRINT
              for code, f in proposal.assignment.items()}
     targets = {proposal.label(code): code for code in proposal.codes}
     with st.form("move-network"):
-        network = st.selectbox("Network", sorted(proposal.assignment), key="fp_network",
-                               format_func=lambda c: f"{c} · {names[c]} (now {where[c]})")
+        network = st.selectbox(
+            "Network", sorted(proposal.assignment), key="fp_network",
+            format_func=lambda code: f"{code} · {names[code]} (now {where[code]})")
         target = st.selectbox("Moves to", [*targets, NEW_FOOTPRINT, NO_FOOTPRINT],
                               key="fp_target")
         if st.form_submit_button("Move the network"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap import store
 from pcnmap.model import methods, places
 from pcnmap.model.place import Place, settled
@@ -58,7 +59,7 @@ def _source_snapshot(snapshot: str, wanted: dict[str, str | None]) -> str | None
     keys = data.snapshot_keys()
     here = keys.index(snapshot)
     for other in sorted(keys, key=lambda k: abs(keys.index(k) - here)):
-        if other != snapshot and (data.practices(other)["commissioner_code"] == code).any():
+        if other != snapshot and (data.practices(other)[c.COMMISSIONER_CODE] == code).any():
             return other
     return None
 
@@ -90,11 +91,11 @@ def _cascade(level: str, snapshot: str) -> None:
             ((practices[column] == code) & (practices[within] == value)).any())
 
     if level == "region":
-        area = area if inside("stp_code", area, "region_code", region) else None
-        commissioner = commissioner if inside("commissioner_code", commissioner,
-                                              "region_code", region) else None
+        area = area if inside(c.STP_CODE, area, c.REGION_CODE, region) else None
+        commissioner = commissioner if inside(c.COMMISSIONER_CODE, commissioner,
+                                              c.REGION_CODE, region) else None
     elif level == "area":
-        commissioner = commissioner if inside("commissioner_code", commissioner, "stp_code",
+        commissioner = commissioner if inside(c.COMMISSIONER_CODE, commissioner, c.STP_CODE,
                                               area) else None
         region = None if area else region
     _hold(*settled(practices, region, area, commissioner))

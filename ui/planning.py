@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap import links, uploads
 from pcnmap.maps import elements
 from pcnmap.model import methods, whatif
@@ -97,7 +98,7 @@ def _apply_edits(key: str, rows: pd.DataFrame, choices: dict[str, str | None],
     changes = {}
     for index, edit in st.session_state[key]["edited_rows"].items():
         if PROPOSED in edit and edit[PROPOSED] in choices:
-            changes[rows.at[int(index), "practice_code"]] = choices[edit[PROPOSED]]
+            changes[rows.at[int(index), c.PRACTICE_CODE]] = choices[edit[PROPOSED]]
     propose(proposal.with_changes(changes))
 
 
@@ -115,10 +116,10 @@ def change_practices(view: PlanView, proposal: proposals.Proposal) -> None:
     key = f"editor-{view.configuration_file}-{st.session_state.get('editor_version', 0)}"
     st.expander("Change several practices at once in a table").data_editor(
         view.editor, key=key, hide_index=True, width="stretch", disabled=[
-            "practice_code", "practice_name", "registered", CURRENT],
+            c.PRACTICE_CODE, c.PRACTICE_NAME, c.REGISTERED, CURRENT],
         column_config={
-            "practice_code": "Practice code", "practice_name": "Practice",
-            "registered": st.column_config.NumberColumn("Patients", format="%,.0f"),
+            c.PRACTICE_CODE: "Practice code", c.PRACTICE_NAME: "Practice",
+            c.REGISTERED: st.column_config.NumberColumn("Patients", format="%,.0f"),
             CURRENT: "Network now",
             PROPOSED: st.column_config.SelectboxColumn("Network proposed", options=options,
                                                        required=True),

@@ -11,6 +11,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap.maps import escaping
 from pcnmap.model import lookup, methods, places
 from pcnmap.words import plain
@@ -58,8 +59,8 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
                                               data.other_commissioner_matches(snapshot, query))
     if commissioner:
         mine = lookup.serving(data.practices(snapshot), commissioner)
-        matches = lookup.nearby_first(matches, set(mine["practice_code"])
-                                      | set(mine["network_code"].dropna()))
+        matches = lookup.nearby_first(matches, set(mine[c.PRACTICE_CODE])
+                                      | set(mine[c.NETWORK_CODE].dropna()))
     if not matches:
         st.query_params.pop("pick", None)
         listed.warning(f"Nothing matches {plain(repr(query))}.")
@@ -80,13 +81,13 @@ def search_box(snapshot: str, commissioner: str | None = None) -> Picked:
 def _picked(snapshot: str, match: lookup.Match) -> Picked:
     """Where the map looks and what it marks for ``match``."""
     if match.kind == "practice":
-        practice = data.practices(snapshot).set_index("practice_code").loc[match.code]
-        network = practice["network_code"] if isinstance(practice["network_code"], str) \
+        practice = data.practices(snapshot).set_index(c.PRACTICE_CODE).loc[match.code]
+        network = practice[c.NETWORK_CODE] if isinstance(practice[c.NETWORK_CODE], str) \
             else None
         if match.longitude is None:
             return Picked(network=network, match=match)
         return Picked(_around(match.longitude, match.latitude),
-                      (match.longitude, match.latitude), practice["practice_name"], network,
+                      (match.longitude, match.latitude), practice[c.PRACTICE_NAME], network,
                       match)
     if match.kind == "postcode":
         answer = data.postcode_answer(snapshot, match.code)
@@ -98,7 +99,7 @@ def _picked(snapshot: str, match: lookup.Match) -> Picked:
                       mine[0] if mine else None, match, answer)
     if match.kind == "network":
         members = data.practices(snapshot)
-        members = members[members["network_code"] == match.code].dropna(subset=["longitude"])
+        members = members[members[c.NETWORK_CODE] == match.code].dropna(subset=["longitude"])
         bounds = None if members.empty else (
             members["longitude"].min() - 0.01, members["latitude"].min() - 0.01,
             members["longitude"].max() + 0.01, members["latitude"].max() + 0.01)
@@ -106,15 +107,15 @@ def _picked(snapshot: str, match: lookup.Match) -> Picked:
     if match.kind in ("former", "later"):
         other = data.other_commissioners(snapshot)[match.code]
         here = data.practices(snapshot)
-        placed = here[here["practice_code"].isin(other.members)].dropna(subset=["longitude"])
+        placed = here[here[c.PRACTICE_CODE].isin(other.members)].dropna(subset=["longitude"])
         return Picked(None if placed.empty else (
             placed["longitude"].min() - 0.01, placed["latitude"].min() - 0.01,
             placed["longitude"].max() + 0.01, placed["latitude"].max() + 0.01), match=match)
     if match.kind == "place":
-        place = data.districts().set_index("district_code").loc[match.code]
+        place = data.districts().set_index(c.DISTRICT_CODE).loc[match.code]
         return Picked((place["min_longitude"], place["min_latitude"], place["max_longitude"],
                        place["max_latitude"]), (match.longitude, match.latitude)
-                      if match.longitude is not None else None, place["district_name"],
+                      if match.longitude is not None else None, place[c.DISTRICT_NAME],
                       match=match)
     return Picked(match=match)
 
@@ -127,7 +128,7 @@ def details(snapshot: str, picked: Picked) -> None:
     if match is None:
         return
     if match.kind == "practice":
-        practice = data.practices(snapshot).set_index("practice_code").loc[match.code]
+        practice = data.practices(snapshot).set_index(c.PRACTICE_CODE).loc[match.code]
         st.success(plain(
             f"{practice['practice_name']} ({match.code}, {practice['postcode']}): "
             f"{practice['network_name'] if picked.network else 'in no network'}"))
@@ -187,8 +188,8 @@ def _postcode(picked: Picked) -> None:
                "whose boundary holds this postcode.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     nearest = answer.nearest.rename(columns={
-        "practice_code": "Practice code", "practice_name": "Practice", "postcode": "Postcode",
-        "network_code": "Network code", "network_name": "Network",
+        c.PRACTICE_CODE: "Practice code", c.PRACTICE_NAME: "Practice", "postcode": "Postcode",
+        c.NETWORK_CODE: "Network code", c.NETWORK_NAME: "Network",
         "distance_km": "Distance (km)"})
     st.caption("Its nearest practices (straight-line distance):")
     st.dataframe(nearest, hide_index=True, width="stretch", column_config={

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pcnmap import columns as c
+
 # "NHS Lancashire and South Cumbria ICB - 00X": an ICB's name and a code.
 _SUB_ICB = re.compile(r"^(?P<icb>.*?\bICB)\s*-\s*(?P<code>\w+)\s*$")
 SEPARATOR = " · "
@@ -136,6 +138,26 @@ def main_districts(practices: pd.DataFrame) -> dict[str, str]:
             names.append(top.index[1])
         result[code] = " and ".join(names)
     return result
+
+
+def choices(practices: pd.DataFrame, commissioners: pd.DataFrame, labels: Mapping[str, str],
+            level: str, region: str | None = None, area: str | None = None) -> dict[str, str]:
+    """The place pickers' choices at ``level`` ("region", "stp",
+    "commissioner") within a region and an STP/ICB (None: any), code ->
+    name, sorted by code; a commissioner named by its label (``labels``)."""
+    inside = practices
+    if region:
+        inside = inside[inside[c.REGION_CODE] == region]
+    if area:
+        inside = inside[inside[c.STP_CODE] == area]
+    if level == "commissioner":
+        held = set(inside[c.COMMISSIONER_CODE].dropna())
+        found = sorted(code for code in commissioners[c.COMMISSIONER_CODE] if code in held)
+        return {code: labels.get(code, code) for code in found}
+    code, name = f"{level}_code", f"{level}_name"
+    found = inside.dropna(subset=[code]).drop_duplicates(code)
+    names = found[name].astype("string").fillna(found[code])
+    return dict(sorted(zip(found[code], names, strict=True)))
 
 
 def matches_label(label: str, query: str) -> bool:

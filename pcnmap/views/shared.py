@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pcnmap import store
-from pcnmap.columns import NETWORK_CODE
+from pcnmap.columns import NETWORK_CODE, NETWORK_NAME
 from pcnmap.model import funding
 from pcnmap.model.methods import NO_NETWORK
 from pcnmap.model.place import Place
@@ -79,3 +79,13 @@ def piece_words(piece: pd.Series, method: str, practices: dict[str, str],
              "with no network's area around it (water, or land outside England)")
     return (f"{size} with no member practice of its own: {why}; it lies "
             f"{piece['apart_km']:,.1f} km from the pieces holding its practices, {where}")
+
+
+def network_choices(data: SnapshotData, place: Place) -> dict[str, str]:
+    """The networks to choose from on a place's pages, code -> "name (code)":
+    the place's own first, then the rest of England's, each by name."""
+    found = data.networks
+    mine = place.network_codes(data.practices)
+    labels = {code: f"{name} ({code})" for code, name in
+              zip(found[NETWORK_CODE], found[NETWORK_NAME], strict=True)}
+    return dict(sorted(labels.items(), key=lambda item: (item[0] not in mine, item[1])))

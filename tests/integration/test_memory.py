@@ -1,4 +1,4 @@
-"""What the app does to give memory back between runs (ui.data.release_memory)."""
+"""What the app does to give memory back between runs (ui.memory.release_memory)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pcnmap.maps import elements
-from ui import data
+from pcnmap.maps import basemap
+from ui import memory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ ENGLAND = json.dumps({"type": "FeatureCollection", "features": [{
 
 def dropped_map() -> weakref.ref:
     """A map as a page draws it (built, rendered to HTML), then dropped."""
-    fmap = elements.base_map((-2.8, 53.5, -2.4, 53.8), england=ENGLAND)
+    fmap = basemap.base_map((-2.8, 53.5, -2.4, 53.8), england=ENGLAND)
     fmap.get_root().render()
     return weakref.ref(fmap)
 
@@ -36,7 +36,7 @@ def test_a_dropped_map_is_freed_by_the_next_full_collection() -> None:
         gone = dropped_map()
         # Its elements point back at it: dropping it does not free it.
         assert gone() is not None
-        data.release_memory(every=0, collect_every=0)
+        memory.release_memory(every=0, collect_every=0)
         assert gone() is None
     finally:
         gc.enable()
@@ -45,9 +45,9 @@ def test_a_dropped_map_is_freed_by_the_next_full_collection() -> None:
 def test_full_collections_are_spaced_out() -> None:
     gc.disable()
     try:
-        data.release_memory(every=0, collect_every=0)
+        memory.release_memory(every=0, collect_every=0)
         gone = dropped_map()
-        data.release_memory(every=0, collect_every=3600)  # the last was just now
+        memory.release_memory(every=0, collect_every=3600)  # the last was just now
         assert gone() is not None
     finally:
         gc.enable()
@@ -57,9 +57,9 @@ def test_full_collections_are_spaced_out() -> None:
 def test_a_map_taken_apart_is_freed_when_dropped() -> None:
     gc.disable()  # no collection may help: dropping it must be enough
     try:
-        fmap = elements.base_map((-2.8, 53.5, -2.4, 53.8), england=ENGLAND)
+        fmap = basemap.base_map((-2.8, 53.5, -2.4, 53.8), england=ENGLAND)
         html = fmap.get_root().render()
-        elements.take_apart(fmap)
+        basemap.take_apart(fmap)
         gone = weakref.ref(fmap)
         del fmap
         assert gone() is None
@@ -73,7 +73,8 @@ def test_a_map_taken_apart_is_freed_when_dropped() -> None:
 ARENA_COUNT = """
 import ctypes, os, re, sys, tempfile, threading
 if sys.argv[1] == "app":
-    import ui.data  # noqa: F401
+    import ui.memory
+    ui.memory.configure()
 libc = ctypes.CDLL("libc.so.6")
 libc.fdopen.restype = ctypes.c_void_p
 libc.fdopen.argtypes = [ctypes.c_int, ctypes.c_char_p]
@@ -110,5 +111,5 @@ def arenas(imported: str) -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="malloc arenas are glibc's")
 def test_the_app_keeps_to_two_malloc_arenas_however_many_threads_allocate() -> None:
-    assert arenas("plain") > data.ARENAS  # without the app's setting, one a thread
-    assert arenas("app") <= data.ARENAS
+    assert arenas("plain") > memory.ARENAS  # without the app's setting, one a thread
+    assert arenas("app") <= memory.ARENAS
