@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 
 from pcnmap import export, store
 from pcnmap.columns import Kind
-from pcnmap.maps import elements
+from pcnmap.maps import basemap
 from pcnmap.model import figures as people
 from pcnmap.views.parts import Figure, Table
 from pcnmap.words import plain
@@ -98,17 +98,17 @@ def frame_table(frame: pd.DataFrame, *, first: tuple[str, ...] = (),
 
 def show_map(fmap: folium.Map, **options: object) -> dict | None:
     """:func:`streamlit_folium.st_folium` (its ``options``), then the map
-    taken apart (:func:`pcnmap.maps.elements.take_apart`): each run's map
+    taken apart (:func:`pcnmap.maps.basemap.take_apart`): each run's map
     is freed when the page ends, not at the next full collection."""
     shown = st_folium(fmap, **options)
-    elements.take_apart(fmap)
+    basemap.take_apart(fmap)
     return shown
 
 
 def new_map(snapshot: str, bounds, name: str) -> folium.Map:
     """A map that draws with no internet (local Leaflet, a plain England
     basemap), named ``name`` for a screen reader ("Map of …")."""
-    fmap = elements.base_map(tuple(bounds) if bounds is not None else None,
+    fmap = basemap.base_map(tuple(bounds) if bounds is not None else None,
                              assets=map_assets(), england=data.england(snapshot), name=name)
     if presentation.presenting():
         fmap.get_root().header.add_child(folium.Element(presentation.MAP_CSS))
@@ -118,4 +118,4 @@ def new_map(snapshot: str, bounds, name: str) -> folium.Map:
 def finish_map(fmap: folium.Map) -> folium.Map:
     """The legend (every layer named, the attribution lines behind a switch)
     and the layer control, once every layer is on ``fmap``."""
-    return elements.finish_map(fmap, attribution=store.ATTRIBUTION)
+    return basemap.finish_map(fmap, attribution=store.ATTRIBUTION)

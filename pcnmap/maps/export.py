@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from pcnmap.maps import layerdata
 from pcnmap.maps.assets import standalone_html
-from pcnmap.maps.elements import Legend, legend_of
+from pcnmap.maps.basemap import Legend, legend_of
 from pcnmap.maps.escaping import escape
 from pcnmap.model.methods import INDICATIVE_NOTE
 

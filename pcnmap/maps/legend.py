@@ -2,7 +2,7 @@
 draws, an optional title and the data's attribution lines.
 
 The legend is built here as HTML from escaped pieces (no Streamlit, no
-script); :class:`pcnmap.maps.elements.Legend` puts it on a map.
+script); :class:`pcnmap.maps.basemap.Legend` puts it on a map.
 """
 
 from __future__ import annotations

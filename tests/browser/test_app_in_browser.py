@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pcnmap import store
-from pcnmap.maps import assets, elements
+from pcnmap.maps import assets, basemap, elements
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -192,7 +192,7 @@ def test_presentation_mode_hides_controls_and_enlarges_type(app_url, offline) ->
 
 def practice_map_page(page, practices, tmp_path: Path) -> None:
     """Open a standalone map of ``practices`` (as the app's download writes it)."""
-    fmap = elements.base_map(tiles=None)
+    fmap = basemap.base_map(tiles=None)
     elements.practice_layer(practices, {}, "practices").add_to(fmap)
     page_file = tmp_path / "map.html"
     page_file.write_text(assets.standalone_html(fmap), encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from streamlit_folium import generate_leaflet_string
 
 from pcnmap import store
-from pcnmap.maps import assets, colours, elements, escaping, picture
+from pcnmap.maps import assets, basemap, colours, elements, escaping, picture
 from pcnmap.model import lookup
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}`'
@@ -31,7 +31,7 @@ def test_hostile_name_never_reaches_the_page_raw(practices, built_extract) -> No
     derived = derived[derived["method"] == "lsoa"].copy()
     derived.loc[derived.index[0], "network_name"] = HOSTILE
     by_network = colours.neighbour_colours(derived, "network_code")
-    fmap = elements.base_map(tuple(derived.total_bounds))
+    fmap = basemap.base_map(tuple(derived.total_bounds))
     elements.network_layer(derived, by_network, "networks").add_to(fmap)
     elements.practice_layer(practices, by_network, "practices").add_to(fmap)
     page = fmap.get_root().render().replace("\\u0026", "&")  # JSON's escaped ampersands
@@ -79,7 +79,7 @@ def test_neighbouring_networks_get_different_colours(built_extract) -> None:
 def test_map_loads_leaflet_from_given_assets_only(practices) -> None:
     local = assets.MapAssets("/app/static/leaflet/leaflet.js",
                              "/app/static/leaflet/leaflet.css")
-    fmap = elements.base_map(assets=local)
+    fmap = basemap.base_map(assets=local)
     elements.practice_layer(practices, {}, "practices").add_to(fmap)
     page = fmap.get_root().render()
     assert '<script src="/app/static/leaflet/leaflet.js">' in page
@@ -100,7 +100,7 @@ def test_leaflet_is_served_under_the_apps_own_path() -> None:
 
 
 def test_standalone_html_inlines_leaflet(practices) -> None:
-    fmap = elements.base_map()
+    fmap = basemap.base_map()
     elements.practice_layer(practices, {}, "practices").add_to(fmap)
     page = assets.standalone_html(fmap)
     assert "cdn.jsdelivr.net" not in page and "<script src=" not in page
@@ -122,7 +122,7 @@ def test_layer_script_travels_once_per_map(practices, built_extract) -> None:
     derived = derived[derived["method"] == "lsoa"]
     commissioners = store.read_geo(built_extract, "2023-01", "national_commissioners")
     england = gpd.GeoDataFrame(geometry=[commissioners.union_all()], crs=commissioners.crs)
-    fmap = elements.base_map(england=england.to_json())
+    fmap = basemap.base_map(england=england.to_json())
     elements.commissioner_layer(commissioners, "commissioners").add_to(fmap)
     elements.network_layer(derived, {}, "networks").add_to(fmap)
     elements.practice_layer(practices, {}, "practices").add_to(fmap)

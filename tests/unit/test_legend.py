@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from pcnmap import store
-from pcnmap.maps import elements, export, layerdata
+from pcnmap.maps import basemap, elements, export, layerdata
 from pcnmap.maps.escaping import escape
 from pcnmap.maps.legend import DASHED, DOT, LegendEntry, legend_html
 
@@ -36,20 +38,20 @@ def test_a_legend_escapes_every_text_and_says_each_row() -> None:
 def test_the_legend_names_every_layer_on_the_map() -> None:
     england = gpd.GeoDataFrame({"commissioner_code": ["00X"], "commissioner_name": ["North"]},
                                geometry=[shapely.box(-2, 53, -1, 54)], crs=4326)
-    fmap = elements.base_map((-2, 53, -1, 54), england=layerdata.geojson(england))
+    fmap = basemap.base_map((-2, 53, -1, 54), england=layerdata.geojson(england))
     elements.commissioner_layer(england, "Commissioner boundaries").add_to(fmap)
     elements.place_labels([[53.5, -1.5, "Preston"]]).add_to(fmap)
-    elements.finish_map(fmap, attribution=store.ATTRIBUTION)
-    legend = elements.legend_of(fmap)
+    basemap.finish_map(fmap, attribution=store.ATTRIBUTION)
+    legend = basemap.legend_of(fmap)
     page = fmap.get_root().render()
     named = {entry.layer for entry in legend.entries()}
-    assert set(elements.layer_names(fmap)) <= named
-    for name in elements.layer_names(fmap):
+    assert set(basemap.layer_names(fmap)) <= named
+    for name in basemap.layer_names(fmap):
         assert json.dumps(name)[1:-1] in page
     # The plain outline is the base layer drawn; the tiles are there to choose
     # but off, so no tile attribution is shown with the outline.
-    assert elements.PLAIN_BASEMAP in named and elements.TILES_BASEMAP in named
-    assert "openstreetmap" not in [name.lower() for name in elements.layer_names(fmap)]
+    assert basemap.PLAIN_BASEMAP in named and basemap.TILES_BASEMAP in named
+    assert "openstreetmap" not in [name.lower() for name in basemap.layer_names(fmap)]
 
 
 def test_file_names_say_the_map_the_snapshot_and_the_place() -> None:
@@ -60,9 +62,9 @@ def test_file_names_say_the_map_the_snapshot_and_the_place() -> None:
 
 
 def test_a_saved_map_carries_its_title_legend_and_attribution_and_no_app_links() -> None:
-    fmap = elements.base_map((-2, 53, -1, 54))
+    fmap = basemap.base_map((-2, 53, -1, 54))
     elements.place_labels([[53.5, -1.5, "Preston &amp; Chorley"]]).add_to(fmap)
-    elements.finish_map(fmap)
+    basemap.finish_map(fmap)
     page = export.saved_map_html(fmap, "Network map: <Lancashire>, July 2026",
                                  store.ATTRIBUTION)
     assert "<title>Network map: &lt;Lancashire&gt;, July 2026</title>" in page
@@ -107,3 +109,13 @@ def test_practice_rows_carry_their_layout_by_name() -> None:
     group = layerdata.GROUP_ROW.index("network_code")
     assert [encoded.networks[i][group] for i in encoded.column("group")] == ["U00001", ""]
     assert not hasattr(layerdata, "PRACTICE_KEYS")  # one spelling: the column's own name
+
+
+def test_a_maps_page_lets_a_person_zoom_it_and_is_otherwise_folium_s_own() -> None:
+    ours = basemap.ZoomableMap(location=(53, -2), zoom_start=6, tiles=None)
+    theirs = folium.Map(location=(53, -2), zoom_start=6, tiles=None)
+    page = ours.get_root().render()
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)"', page).group(1)
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+    folium_page = theirs.get_root().render().replace(basemap.NO_ZOOM, "user-scalable=yes")
+    assert page.replace(ours.get_name(), "map") == folium_page.replace(theirs.get_name(), "map")
