@@ -84,6 +84,16 @@ def url_store(key: str, value, default=None) -> None:
         st.session_state[f"_url_{key}"] = str(value)
 
 
+def url_pick(key: str, label: str, options: dict[str, str], widget) -> str:
+    """A ``widget`` (radio, selectbox) choosing one of ``options`` (code ->
+    its words), kept in the address under ``key``; the first is the default."""
+    first = next(iter(options))
+    url_choice(key, list(options), first)
+    chosen = widget(label, list(options), format_func=options.get, key=key)
+    url_store(key, chosen, first)
+    return chosen
+
+
 def url_tabs(labels: dict[str, str], key: str) -> list:
     """Tabs whose choice lives in the URL under ``key`` as a code of
     ``labels`` (code -> the tab's name; the first tab leaves no trace).
