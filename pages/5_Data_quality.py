@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pcnmap import columns as c
 from pcnmap.problems import CHECKS
-from pcnmap.views.data_quality import manifest_outputs
+from pcnmap.views.data_quality import manifest_view
 from pcnmap.words import plain
 from ui import data, display, frame
 
@@ -21,16 +22,18 @@ def page() -> None:
     if view.unplaced:
         st.caption(plain(view.unplaced))
     display.table(view.checks, download=False)
-    present = list(view.checks.frame["check"])
-    chosen = st.multiselect("Checks", present, key="checks",
-                            format_func=lambda code: CHECKS.get(code, code))
+    present = list(view.checks.frame[c.CHECK])
+    # No picker when no check found anything: an empty one is drawn
+    # disabled, its label too faint to read.
+    chosen = st.multiselect("Checks", present, key="checks", placeholder="All checks",
+                            format_func=lambda code: CHECKS.get(code, code)) if present else []
     display.table(view.of(chosen))
 
     st.header("Manifest")
-    record = data.manifest()["snapshots"][snapshot]
-    st.markdown(plain(f"Built {record['built_at']} in {record['build_seconds']} s."))
-    st.dataframe(manifest_outputs(record), hide_index=True)
-    st.dataframe(record["sources"], hide_index=True, width="stretch")
+    manifest = manifest_view(data.manifest()["snapshots"][snapshot])
+    st.markdown(plain(manifest.built))
+    display.table(manifest.outputs, download=False)
+    display.table(manifest.sources, download=False)
 
 
 page()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pcnmap import columns as c
-from pcnmap.columns import Column
+from pcnmap.columns import Column, Kind
 from pcnmap.model.place import Place
 from pcnmap.problems import CHECKS
 from pcnmap.views.parts import Figure, Table, table
@@ -100,7 +100,29 @@ def data_quality(data: SnapshotData, place: Place) -> DataQualityView:
                        file_name=f"pcnmap-quality-{data.key}-{place.file_part}.csv"))
 
 
-def manifest_outputs(record: dict) -> pd.DataFrame:
-    """The snapshot's outputs and their rows, from its manifest record."""
-    return pd.DataFrame([{"Output": name, "Rows": output["rows"]}
-                         for name, output in record["outputs"].items()])
+OUTPUT = Column("output", "Table built", Kind.CODE)
+ROWS = Column("rows", "Rows", Kind.COUNT)
+SOURCE = Column("name", "Source file", Kind.TEXT)
+VINTAGE = Column("vintage", "Dated", Kind.TEXT)
+SHA256 = Column("sha256", "SHA-256 checksum", Kind.CODE)
+
+
+@dataclass(frozen=True)
+class ManifestView:
+    """How a snapshot was built: when, how long, from which files (each
+    with its date and checksum), into which tables of how many rows."""
+
+    built: str
+    outputs: Table
+    sources: Table
+
+
+def manifest_view(record: dict) -> ManifestView:
+    """The snapshot's manifest record in words and headed tables."""
+    outputs = pd.DataFrame({OUTPUT: list(record["outputs"]),
+                            ROWS: [output["rows"] for output in record["outputs"].values()]})
+    sources = pd.DataFrame(record["sources"], columns=[SOURCE, VINTAGE, SHA256])
+    return ManifestView(
+        built=f"Built {record['built_at']} in {record['build_seconds']} s.",
+        outputs=table(outputs, (OUTPUT, ROWS)),
+        sources=table(sources, (SOURCE, VINTAGE, SHA256)))

@@ -129,9 +129,33 @@ def test_funding_page_year_filter_and_views() -> None:
 
 def test_data_quality_page_filters_by_check() -> None:
     app = run("pages/5_Data_quality.py", snapshot="2022-04")
+    every = app.dataframe[1].value
     app.multiselect(key="checks").set_value(["outside_england"]).run()
     assert not app.exception
+    findings = app.dataframe[1].value
+    assert len(findings) == (every["Check code"] == "outside_england").sum() > 0
+    assert set(findings["Check code"]) == {"outside_england"}
     assert "Download table (CSV)" in downloads(app)
+    # The manifest in words: every table built with its rows, every source
+    # with its date and checksum.
+    outputs, sources = app.dataframe[2].value, app.dataframe[3].value
+    assert list(outputs.columns) == ["Table built", "Rows"]
+    assert list(sources.columns) == ["Source file", "Dated", "SHA-256 checksum"]
+    record = store.read_manifest(store.DATA_DIR)["snapshots"]["2022-04"]
+    assert dict(zip(outputs["Table built"], outputs["Rows"], strict=True)) == {
+        name: output["rows"] for name, output in record["outputs"].items()}
+    assert list(sources["Source file"]) == [source["name"] for source in record["sources"]]
+
+
+def test_data_quality_offers_no_check_to_pick_where_none_found_anything() -> None:
+    app = run("pages/5_Data_quality.py", snapshot="2022-04")
+    quiet = [code for code in app.selectbox(key="commissioner").options[1:]
+             if not len(run("pages/5_Data_quality.py", snapshot="2022-04",
+                            commissioner=code.split(" ")[0]).dataframe[0].value)]
+    assert quiet, "the extract has a commissioner with no finding"
+    app = run("pages/5_Data_quality.py", snapshot="2022-04", commissioner=quiet[0].split(" ")[0])
+    assert not app.multiselect and not app.exception
+    assert metrics(app) == {"Findings about its records": "0"}
 
 
 def test_presentation_mode_is_in_the_url() -> None:
