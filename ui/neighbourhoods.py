@@ -197,8 +197,10 @@ def footprint_map(key: tuple, text: tuple[str, str], layers: footprints.Footprin
     """The map, its downloads and a footprint's sheet (``key``: the
     snapshot, method, level, code and place; ``text``: the changes)."""
     snapshot = key[0]
+    name = f"Map of the {title[0].lower()}{title[1:]}"  # "Map of the draft footprints: …"
+
     def draw():
-        fmap = display.new_map(snapshot, layers.bounds, f"Map of the draft footprints: {title}")
+        fmap = display.new_map(snapshot, layers.bounds, name)
         footprints.add_footprint_layers(fmap, layers, large=presentation.presenting())
         return display.finish_map(fmap)
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
 from pcnmap import columns as c
 from pcnmap.columns import Column, Kind
+from pcnmap.maps import colours, elements, layerdata
 from pcnmap.model import coverage
 from pcnmap.model.place import Place
 from pcnmap.model.places import short_label
@@ -126,3 +128,72 @@ def outlines_named(data: SnapshotData, codes: list[str]) -> pd.DataFrame:
     outlines[c.COMMISSIONER_NAME] = outlines[c.COMMISSIONER_CODE].map(
         lambda code: short_label(data.labels.get(code, code), code))
     return outlines
+
+
+@dataclass(frozen=True)
+class CrossMap:
+    """One crossing network's map: its members each in their own
+    commissioner's colour, over those commissioners' outlines in the same
+    colours, each named, and the network's indicative boundary.
+
+    Attributes:
+        name: The map's name for a screen reader, naming the network.
+        caption: What the colours mean, in words.
+        bounds: The view (minx, miny, maxx, maxy), None when nothing is placed.
+        key: The map's widget key (one map per snapshot, network and method).
+    """
+
+    name: str
+    caption: str
+    bounds: tuple[float, float, float, float] | None
+    key: str
+    word: str
+    boundary: gpd.GeoDataFrame
+    outlines: pd.DataFrame
+    members: pd.DataFrame
+    colours: dict[str, str]
+
+    def layers(self) -> list:
+        """The map's layers with their legend rows, made anew for each map
+        (an element belongs to the one map it is added to)."""
+        drawn: list = []
+        if len(self.boundary):
+            drawn.append(elements.network_layer(
+                self.boundary, {code: colours.NO_NETWORK_COLOUR
+                                for code in self.boundary[c.NETWORK_CODE]},
+                "Network (indicative)", label="The network's indicative boundary"))
+        for code, outline in self.outlines.groupby(c.COMMISSIONER_CODE):
+            colour = self.colours.get(code, "#222222")
+            name = outline[c.COMMISSIONER_NAME].iloc[0]
+            drawn.append(elements.commissioner_layer(outline, name, colour=colour,
+                                                     label=f"{name}: outline"))
+            drawn.append(elements.commissioner_labels(
+                layerdata.commissioner_label_rows(outline, self.bounds), f"{name}: name",
+                colour))
+        drawn.append(elements.grouped_practice_layer(self.members, "commissioner",
+                                                     self.colours, "Member practices",
+                                                     self.word))
+        return drawn
+
+
+def cross_map(data: SnapshotData, network_code: str, method: str) -> CrossMap:
+    """The map of one crossing network (its sides from :func:`sides`)."""
+    word, plural_word = data.info.commissioner_word, data.info.commissioner_plural
+    side_codes = list(sides(data, network_code).frame[c.COMMISSIONER_CODE])
+    outlines = outlines_named(data, side_codes)
+    members = data.practices[data.practices[c.NETWORK_CODE] == network_code]
+    members = members.assign(**{c.COMMISSIONER_NAME: members[c.COMMISSIONER_CODE].map(
+        dict(zip(outlines[c.COMMISSIONER_CODE], outlines[c.COMMISSIONER_NAME], strict=True)))})
+    boundary = data.network_boundaries
+    boundary = boundary[(boundary[c.METHOD] == method)
+                        & (boundary[c.NETWORK_CODE] == network_code)]
+    network_name = data.networks.set_index(c.NETWORK_CODE)[c.NETWORK_NAME].get(
+        network_code, network_code)
+    return CrossMap(
+        name=f"Map of {network_name}'s member practices, each in its own {word}'s colour",
+        caption=(f"Each member practice is drawn in its own {word}'s colour, the "
+                 f"{plural_word}' outlines in the same colours, each named."),
+        bounds=layerdata.view_around(boundary, members),
+        key=f"cross-map-{data.key}-{network_code}-{method}",
+        word=word, boundary=boundary, outlines=outlines, members=members,
+        colours=colours.side_colours(list(members[c.COMMISSIONER_CODE].dropna().unique())))

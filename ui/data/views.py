@@ -52,7 +52,9 @@ from ui.data.tables import (
 
 __all__ = [
     "coverage_gaps",
+    "cross_commissioner_sides",
     "cross_commissioner_view",
+    "cross_map",
     "current_scenario",
     "data_quality_view",
     "funding_page",
@@ -173,6 +175,22 @@ def cross_commissioner_view(key: tuple):
     from pcnmap.views import cross_commissioner as view
 
     return view.cross_commissioner(snapshot_data(key[0]), place(*key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cross_commissioner_sides(snapshot: str, network_code: str):
+    """One crossing network's members and patients on each commissioner's side."""
+    from pcnmap.views import cross_commissioner as view
+
+    return view.sides(snapshot_data(snapshot), network_code)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cross_map(snapshot: str, network_code: str, method: str):
+    """One crossing network's map (its layers made anew for each map drawn)."""
+    from pcnmap.views import cross_commissioner as view
+
+    return view.cross_map(snapshot_data(snapshot), network_code, method)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
