@@ -52,7 +52,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-sync"]
 SNAPSHOT = "2026-07"
 COMMISSIONER = "00X"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[src*='streamlit_folium.st_folium']"
 OVERVIEW_PICTURE = ".pcnmap-picture svg path"
 # Feature counts a drawn map must exceed: one commissioner's map, the
 # national map (every practice and network).
@@ -265,7 +265,8 @@ def choose_and_draw(page, option: str, minimum_layers: int) -> float:
     page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=120_000)
     page.wait_for_timeout(1000)
     old = tuple(f for f in page.frames if "streamlit_folium" in f.url)
-    picker = page.locator("[data-testid=stSidebar]").get_by_label("Commissioner", exact=True)
+    # By its key: its label is the snapshot's word (CCG, Sub-ICB location).
+    picker = page.locator("[data-testid=stSidebar] .st-key-commissioner input")
     picker.click()
     picker.fill(option)
     page.get_by_role("option").filter(has_text=option).first.click()
@@ -564,6 +565,11 @@ def main() -> None:
                         help="times the app is started cold (figures are medians)")
     parser.add_argument("--neighbourhoods", action="store_true",
                         help="measure the Neighbourhoods drafts alone (no browser)")
+    parser.add_argument("--seen", action="store_true",
+                        help="measure what a person waits for in the open app alone "
+                             "(bench/seen.py: postcode answer, plan applied, page change)")
+    parser.add_argument("--url", help="with --seen: an app already running there (another "
+                                          "checkout's, to compare)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="draws of each map (figures are medians, with their range)")
     args = parser.parse_args()
@@ -577,7 +583,7 @@ def main() -> None:
         for key, value in results.items():
             print(f"{key:<44}  {value}")
         return
-    if not args.skip_build:
+    if not args.skip_build and not args.seen:
         print("building every snapshot…", flush=True)
         results.update(measure_build(args.source))
     if args.only_build:
@@ -590,6 +596,20 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         starts, server = [], None
+        if args.seen:
+            import seen
+
+            if args.url:
+                results.update(seen.measure(browser, args.url.rstrip("/"), args.repeat))
+            else:
+                _, server, url = cold_start(browser)
+                try:
+                    results.update(seen.measure(browser, url, args.repeat))
+                finally:
+                    stop(server)
+            for key, value in results.items():
+                print(f"{key:<34}  {value}")
+            return
         for _ in range(args.cold_starts):
             if server is not None:
                 stop(server)

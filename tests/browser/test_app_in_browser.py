@@ -12,7 +12,9 @@ from pcnmap.maps import assets, basemap, elements
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+# A map's frame, by the component it loads (its title is the map's name,
+# set once the map has drawn).
+MAP_FRAME = "iframe[src*='streamlit_folium.st_folium']"
 ROOT_DATA_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source"
 
 
