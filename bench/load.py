@@ -271,8 +271,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Uploader(Session):
-    """Someone bringing hostile files to Your own data, one after another
-    (their reruns wait for the upload workers: they are reported apart)."""
+    """Someone bringing hostile files to Your own data and to Funding's
+    weighted lists, one after another (their reruns wait for the upload
+    workers: they are reported apart)."""
 
     counted = False
 
@@ -290,22 +291,31 @@ class Uploader(Session):
         from tests import hostile
 
         extract = ROOT / "tests" / "fixtures" / "source"
-        files = [("ePCN.xlsx", hostile.everything_declared),
-                 ("ePCN_inflating.xlsx", hostile.inflating),
-                 ("configuration.csv", hostile.one_wide_line),
-                 ("ePCN_strings.xlsx", lambda: hostile.many_strings(300_000)),
-                 ("epraccur.csv", lambda: hostile.repeated_epraccur(
+        own, funding = ("Your_own_data", "snapshot=2023-01", "Files"), (
+            "Funding", "snapshot=2026-07&year=2026%2F27",
+            "Weighted lists for this year (an NHS Payments to General Practice CSV)")
+        payments = extract / "list_sizes" / "nhs-payments-gp-2022-23_list-sizes.csv"
+        files = [(own, "ePCN.xlsx", hostile.everything_declared),
+                 (own, "ePCN_inflating.xlsx", hostile.inflating),
+                 (funding, "payments.csv", lambda: hostile.wide_payments_line(payments)),
+                 (own, "configuration.csv", hostile.one_wide_line),
+                 (own, "ePCN_strings.xlsx", lambda: hostile.many_strings(300_000)),
+                 (funding, "payments_wider.csv",
+                  lambda: hostile.wide_payments_line(payments, 9_000_000)),
+                 (own, "epraccur.csv", lambda: hostile.repeated_epraccur(
                      extract / "ods" / "epraccur_2023-01.csv"))]
         http = self.http
         async with self.connected() as socket_:
-            await self.rerun(socket_, page="Your_own_data", query="snapshot=2023-01")
-            number, previous = 0, None
+            number, previous, here = 0, None, None
             while time.monotonic() < deadline:
-                name, make = files[number % len(files)]
+                (page, query, label), name, make = files[number % len(files)]
                 number += 1
+                if page != here:  # the page holding this upload, opened as a link is
+                    await self.rerun(socket_, page=page, query=query)
+                    here, previous = page, None
                 data = make()
                 started, sampled = time.monotonic(), len(self.results.memory)
-                widget, _ = self.widgets["Files"]
+                widget, _ = self.widgets[label]
                 urls = await self.upload_urls(socket_, name, str(number))
                 if previous:  # the last file removed (its x), as a person replacing it does
                     await asyncio.to_thread(send_file, http + previous.delete_url, self.cookies)

@@ -106,6 +106,14 @@ def one_wide_line() -> bytes:
     return CONFIGURATION_HEADER + b"," * (TEN_MB - len(CONFIGURATION_HEADER) - 1) + b"\n"
 
 
+def wide_payments_line(source: Path, commas: int = 200_000) -> bytes:
+    """An NHS Payments CSV: the real file's header, then one line of
+    ``commas`` commas (pandas once made a row wider than its header an index
+    of that many levels: a 200 kB file held the app for minutes)."""
+    header = source.read_bytes().split(b"\n", 1)[0]
+    return header + b"\n" + b"," * commas + b"\n"
+
+
 def many_lines() -> bytes:
     """A configuration CSV of 10 MB in 1.2 million short lines."""
     line = b"P81001,,\n"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pcnmap import store
 from pcnmap.model import funding
+from tests.hostile import wide_payments_line
 from tests.screen import run, shown
 
 EXTRACT = Path(__file__).resolve().parents[1] / "fixtures" / "source"
@@ -45,8 +46,7 @@ def peak_kb() -> int:
 def test_a_200_kb_line_of_commas_is_refused_by_row_and_nothing_changes() -> None:
     app = run("pages/4_Funding.py", **QUERY)
     before = page_total(app)
-    header = PAYMENTS.read_text().splitlines()[0]
-    hostile = (header + "\n" + "," * 200_000 + "\n").encode()
+    hostile = wide_payments_line(PAYMENTS)
     peak = peak_kb()
     app = upload(app, "payments.csv", hostile)
     assert not app.exception
