@@ -7,6 +7,8 @@ Leaflet release files come instead from the ``django-js-lib-leaflet`` wheel
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -52,12 +54,25 @@ def use_assets(fmap: folium.Map, assets: MapAssets) -> folium.Map:
     return fmap
 
 
+def images_inlined(style: str, folder: Path) -> str:
+    """Leaflet's style sheet with the images it names (the folded layer
+    list's icon) as data addresses: a saved file has no images folder."""
+    def inline(found: re.Match) -> str:
+        image = folder / found.group(1)
+        if not image.is_file():
+            return found.group(0)
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, style)
+
+
 def standalone_html(fmap: folium.Map, title: str = "") -> str:
     """The map as one HTML file with Leaflet inlined, for use with no internet
     (``title``: the page's title, already escaped)."""
     folder = leaflet_folder()
     script = (folder / "leaflet.js").read_text(encoding="utf-8")
-    style = (folder / "leaflet.css").read_text(encoding="utf-8")
+    style = images_inlined((folder / "leaflet.css").read_text(encoding="utf-8"), folder)
     fmap.default_js = []
     fmap.default_css = []
     # A fresh page: a map drawn in the app first left its scripts (under other

@@ -9,6 +9,7 @@ import pytest
 
 from pcnmap import store
 from pcnmap.maps import assets, basemap, elements
+from pcnmap.model.place import Place
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -81,13 +82,19 @@ def test_map_draws_its_layers_offline(app_url, offline) -> None:
         practice: {PRACTICES}.featureCount, network: {NETWORKS}.featureCount,
         commissioner: {COMMISSIONERS}.featureCount, basemap: {BASEMAP}.featureCount}})""")
     practices = store.read_table(store.DATA_DIR, "2022-04", "practices")
-    local = practices[(practices["commissioner_code"] == "00X")
-                      | (practices["network_commissioner_code"] == "00X")]
+    # The place's practices and every member of its networks (each drawn whole).
+    local = Place("2022-04", commissioner="00X").with_whole_networks(practices)
     assert kinds["practice"] == local["longitude"].notna().sum()
+    assert local["commissioner_code"].nunique() > 1  # members beyond 00X drawn too
     # Each practice is painted: the canvas at the centre of a practice with
     # no other near it shows its network's colour (filled at 0.9 opacity over
     # the boundaries' paler fills).
     placed = local[local["commissioner_code"] == "00X"].dropna(subset=["longitude"])
+    # Names are drawn over practices (a network's name may cross one): off
+    # while the practices' own paint is read.
+    frame.evaluate("""() => Object.values(map_div._layers)
+        .filter(l => l instanceof L.PcnmapLabels).forEach(l => map_div.removeLayer(l))""")
+    frame.wait_for_timeout(300)
     painted = frame.evaluate(f"""codes => {{
         const practices = {PRACTICES};
         const canvas = map_div.getRenderer(practices)._container;
@@ -406,9 +413,14 @@ def test_overview_map_draws_offline(app_url, offline) -> None:
     offline.get_by_text("GP practices").wait_for(timeout=60_000)
     commissioners = store.read_geo(store.DATA_DIR, "2023-01", "national_commissioners")
     assert overview_picture(offline) == len(commissioners)
-    first = commissioners.iloc[0]
     titles = offline.locator(".pcnmap-picture svg g > title").all_text_contents()
-    assert any(first["commissioner_name"] in title for title in titles)
+    # Each commissioner once, named in words with its code ("Sunderland
+    # (00P)"), not as the source spells it ("NHS North East ... ICB - 00P").
+    named = [re.fullmatch(r"(.+) \((\w+)\)", title) for title in titles]
+    assert sorted(found.group(2) for found in named) == sorted(
+        commissioners["commissioner_code"])
+    assert not any(" - " in found.group(1) or found.group(1).startswith("NHS ")
+                   for found in named)
     assert offline.locator("iframe").count() == 0
     assert offline.refused == []
 

@@ -226,12 +226,17 @@ def search(page, text: str) -> None:
     box.press("Enter")
 
 
+def matches_box(page):
+    """The list of matches' input (the selectbox keyed "pick"): clicked there,
+    not on its label, which wraps to two lines beside the map."""
+    box = page.locator(".st-key-pick input").first
+    box.wait_for(timeout=60_000)
+    return box
+
+
 def matches(page) -> list[str]:
     """The list of matches, opened and read (then closed)."""
-    box = page.locator("[data-testid='stSelectbox']").filter(
-        has=page.get_by_text(re.compile(r"^Matches \("))).first
-    box.wait_for(timeout=60_000)
-    box.click()
+    matches_box(page).click()
     options = page.get_by_role("option")
     options.first.wait_for(timeout=10_000)
     found = options.all_inner_texts()
@@ -240,9 +245,7 @@ def matches(page) -> list[str]:
 
 
 def pick_match(page, option: str) -> None:
-    box = page.locator("[data-testid='stSelectbox']").filter(
-        has=page.get_by_text(re.compile(r"^Matches \("))).first
-    box.click()
+    matches_box(page).click()
     page.get_by_role("option", name=option, exact=True).click()
 
 

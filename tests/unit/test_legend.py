@@ -68,7 +68,11 @@ def test_a_saved_map_carries_its_title_legend_and_attribution_and_no_app_links()
     page = export.saved_map_html(fmap, "Network map: <Lancashire>, July 2026",
                                  store.ATTRIBUTION)
     assert "<title>Network map: &lt;Lancashire&gt;, July 2026</title>" in page
-    assert "/app/static" not in page and "cdn" not in page.lower()
+    # The folded layer list's icon travels with it: a saved file has no images folder.
+    assert "url(images/" not in page
+    assert page.count("url(data:image/png;base64,") == 3
+    links = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    assert "/app/static" not in links and "cdn" not in links.lower()
     assert "L.version" in page or "Leaflet" in page  # Leaflet itself, inlined
     assert "pcnmap-legend" in page and "Place names" in page
     for line in store.ATTRIBUTION:
