@@ -85,9 +85,9 @@ class FundingChart:
     axis_title: str
     note: str
 
-    def figure(self) -> go.Figure:
-        """The stacked bars as a plotly figure: each stream in its colour,
-        "up to" ones hatched, the amount on hover."""
+    def figure(self, height: int = 520) -> go.Figure:
+        """The stacked bars as a plotly figure ``height`` pixels tall: each
+        stream in its colour, "up to" ones hatched, the amount on hover."""
         import plotly.graph_objects as go
 
         figure = go.Figure()
@@ -97,7 +97,7 @@ class FundingChart:
                            marker={"color": stream.colour,
                                    "pattern": {"shape": "/" if stream.hatched else ""}},
                            hovertemplate="%{x}<br>" + stream.label + unit + "<extra></extra>")
-        figure.update_layout(barmode="stack", height=520, legend_title_text="Stream",
+        figure.update_layout(barmode="stack", height=height, legend_title_text="Stream",
                              yaxis_title=self.axis_title, yaxis_tickprefix="£",
                              xaxis_title=None, margin={"t": 30})
         return figure

@@ -4,6 +4,8 @@ with their arrow and sign, and (on the shipped data) an ICB's own figures."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -130,3 +132,22 @@ def test_lancashire_and_south_cumbria_shows_its_own_figures() -> None:
     streams = frame_with(app, "Due or up to")
     assert "↓ −£126,969" in list(streams["Change on 2025/26"])  # capacity and access support
     assert not any("£-" in text or "£+" in text for text in streams["Change on 2025/26"])
+
+
+def test_on_a_projector_the_figures_and_chart_come_before_how_they_were_made() -> None:
+    query = {"snapshot": "2026-07", "commissioner": "01F", "year": "2026/27"}
+    laptop = run(PAGE, **query)
+    projector = run(PAGE, present="1", **query)
+    about = projector.expander[0]
+    assert [e.label for e in laptop.expander] == ["Rates and their sources", "About the data"]
+    assert about.label.startswith("About these figures: their lists, estimates and sources")
+    # The same words, folded: every note, warning and estimate is inside it.
+    assert [c.value for c in about.caption] == [c.value for c in laptop.caption][
+        :len(about.caption)]
+    assert [w.value for w in about.warning] == [w.value for w in laptop.warning]
+    assert [i.value for i in about.info] == [i.value for i in laptop.info] != []
+    assert metrics(projector) == metrics(laptop)
+    # The chart shorter on a projector, so it starts on the first screen.
+    heights = [json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["height"]
+               for app in (laptop, projector)]
+    assert heights == [520, 400]
