@@ -8,6 +8,7 @@ the cache is emptied around each test so no table of another folder lingers.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,13 @@ def fixture_data_folder(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
     st.cache_resource.clear()
     yield folder
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept() -> None:
+    """Streamlit's test runner leaves the page's script as ``__main__``; a
+    process pool started later (the build's workers, started by spawn) would
+    run ``dashboard.py`` in each worker and lose it. Put the real one back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
