@@ -32,8 +32,12 @@ def page() -> None:
         st.columns([3, 2], gap="medium")
     with beside:
         picked = search.search_box(snapshot, commissioner)
-    if picked.network:
+    # The search's network is chosen when its pick changes, not on every
+    # run: a network picked afterwards stays picked (as a map click is).
+    pick = (picked.match.kind, picked.match.code, picked.network) if picked.match else None
+    if picked.network and pick != st.session_state.get("_search_pick"):
         parts.select_network(picked.network)
+    st.session_state["_search_pick"] = pick
 
     def draw() -> folium.Map:
         return parts.draw(snapshot, method, layers_data, layers, outlines_name, picked,

@@ -22,7 +22,9 @@ LOG = logging.getLogger("pcnmap")
 # title block compact, so a map starts high on a 768-pixel screen. Labels,
 # metric labels and buttons wrap rather than end in "…". A focused control
 # is ringed in NHS blue (6.3:1 on white, 5.6:1 on the sidebar's grey), so a
-# keyboard shows where it is; small buttons, and a date's year, month and day,
+# keyboard shows where it is: a switch's label (its input is hidden, and its
+# own mark a grey at 1.2:1), a text box's or picker's whole box (a ring on
+# the input inside is clipped by its wrapper); small buttons, and a date's year, month and day,
 # at least 24 pixels (WCAG 2.2's target size).
 PAGE_CSS = """
 <style>
@@ -42,6 +44,12 @@ PAGE_CSS = """
   [data-testid="stSidebarNav"] a:focus-visible, [role="radio"]:focus-visible,
   [role="tab"]:focus-visible { outline: 3px solid #005EB8 !important; }
   button { min-height: 24px; min-width: 24px; }
+  [data-testid="stCheckbox"] label:has(input:focus-visible),
+  [data-testid="stTextInputRootElement"]:has(input:focus-visible),
+  .react-aria-ComboBox > div:has(input:focus-visible) {
+    outline: 3px solid #005EB8 !important; outline-offset: 2px !important; }
+  [data-testid="stTextInputRootElement"] input:focus-visible,
+  .react-aria-ComboBox input:focus-visible { outline: none !important; }
   [data-testid="stDateInputFieldsScroller"] [role="spinbutton"] {
     display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px;
     text-align: center; }

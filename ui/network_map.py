@@ -17,6 +17,7 @@ from ui import data, display, frame, search, urlstate
 
 NETWORKS_LAYER = "Network boundaries"
 PRACTICES_LAYER = "Practices"
+CHOOSE = "Choose a network…"
 
 
 def layer_choices(outlines_name: str) -> dict[str, str]:
@@ -80,8 +81,8 @@ def chooser(snapshot: str, place_key: str, method: str) -> None:
     choices = data.network_choices(place_key)
     urlstate.url_choice("network", list(choices), None)
     chosen = st.selectbox("Network", [None, *choices],
-                          format_func=lambda code: "Choose a network…" if code is None
-                          else choices[code], key="network")
+                          format_func=lambda code: CHOOSE if code is None else choices[code],
+                          key="network", placeholder=CHOOSE)
     urlstate.url_store("network", chosen)
     if chosen:
         panel(snapshot, chosen, method)

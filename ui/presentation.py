@@ -42,14 +42,19 @@ CSS = """
 """
 # Inside a map's own frame, for a projector: its names (layers.js scales
 # them with the map's type), tooltips, layer list, legend, sources and
-# scale at 20 px.
+# scale at 20 px. The legend as tall as the map leaves between its zoom
+# buttons (75 px and a 10 px gap above) and its scale (75 px below), less its
+# padding, and wide enough that a row rarely wraps: every row in view on the
+# short map under a page's figures at 1366x768, none scrolled out of sight.
 MAP_CSS = (
     "<style>:root {--pcnmap-label-scale: 1.7;}"
     " .leaflet-container, .leaflet-tooltip, .leaflet-control-layers,"
     " .leaflet-control-scale-line, .leaflet-popup-content, .leaflet-control-attribution,"
     " .pcnmap-legend, .pcnmap-legend * {font-size: 20px !important;"
     " line-height: 1.3 !important;}"
-    " .pcnmap-legend {max-width: 420px !important; max-height: 55vh !important;}"
+    " .pcnmap-legend, .pcnmap-legend * {line-height: 1.2 !important;}"
+    " .pcnmap-legend {max-width: min(640px, 60vw) !important;"
+    " max-height: calc(100vh - 172px) !important;}"
     " .leaflet-control-layers-selector {width: 18px; height: 18px;}</style>")
 
 

@@ -403,9 +403,12 @@
   // Names (places, networks, commissioners) drawn on the canvas as one
   // layer: rows of [latitude, longitude, escaped text], the most important
   // first; none below ``minZoom``, and none over another (placeLabels).
+  // ``font`` is the font the names were last drawn in (scaled: what a room
+  // reads), null until they are; for reading only.
   L.PcnmapLabels = L.Path.extend({
     options: {interactive: false, minZoom: 0, font: "12px sans-serif", color: "#333333",
               haloColor: "#ffffff", gap: 2},
+    font: null,
 
     initialize: function (rows, options) {
       L.setOptions(this, options);
@@ -439,7 +442,7 @@
       if (this._map.getZoom() < this.options.minZoom) { return; }
       var context = renderer._ctx, options = this.options, view = renderer._bounds;
       // Names grow on a projector (presentation mode), so a room can read them.
-      var font = scaledFont(options.font);
+      var font = this.font = scaledFont(options.font);
       context.save();
       context.font = font;
       context.textAlign = "center";

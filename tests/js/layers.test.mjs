@@ -283,6 +283,32 @@ test("names grow by the page's label scale (presentation mode sets 1.7), and not
   assert.equal(scaled.L.pcnmapScaledFont("bold 11px sans-serif"), "bold 18.7px sans-serif");
 });
 
+test("a names layer tells the font it drew its names in: the scaled one, none before", () => {
+  for (const [scale, expected] of [[null, "bold 11.0px sans-serif"], [" 1.7", "bold 18.7px sans-serif"]]) {
+    const page = browser();
+    if (scale) { page.window.getComputedStyle = () => ({ getPropertyValue: () => scale }); }
+    const { L } = page;
+    const fonts = [];
+    const context = {
+      save() {}, restore() {}, measureText: (text) => ({ width: text.length * 6 }),
+      strokeText() {}, fillText() { fonts.push(this.font); },
+    };
+    const layer = new L.PcnmapLabels([[53.76, -2.70, "Chorley"]],
+                                     { font: "bold 11px sans-serif", minZoom: 9 });
+    layer._renderer = { _drawing: true, _ctx: context,
+                        _bounds: L.bounds([-100000, -100000], [100000, 100000]) };
+    layer._map = map(L, 8, [53.73, -2.55]);
+    layer._project();
+    layer._updatePath();
+    assert.equal(layer.font, null);  // below its zoom: nothing drawn, no font
+    layer._map = map(L, 10, [53.73, -2.55]);
+    layer._project();
+    layer._updatePath();
+    assert.equal(layer.font, expected);
+    assert.deepEqual(fonts, [expected]);  // the font the name was drawn in
+  }
+});
+
 test("a practice row is read by its columns' names, in whatever order they come", () => {
   const { L } = browser();
   const order = [6, 5, 4, 3, 2, 1, 0];
