@@ -81,7 +81,9 @@ def _cascade(level: str, snapshot: str) -> None:
 
     A region keeps the ICB and commissioner inside it; an ICB sets its
     region and keeps a commissioner inside it; a commissioner sets its ICB
-    and region."""
+    and region. A level opened ("All regions", "All of North West") opens
+    every level below it: the place is then the level above (England, the
+    region), not the commissioner chosen before, which would set it back."""
     practices = data.practices(snapshot)
     chosen = _chosen()
     region, area, commissioner = chosen["region"], chosen["area"], chosen["commissioner"]
@@ -91,12 +93,12 @@ def _cascade(level: str, snapshot: str) -> None:
             ((practices[column] == code) & (practices[within] == value)).any())
 
     if level == "region":
-        area = area if inside(c.STP_CODE, area, c.REGION_CODE, region) else None
-        commissioner = commissioner if inside(c.COMMISSIONER_CODE, commissioner,
-                                              c.REGION_CODE, region) else None
+        area = area if region and inside(c.STP_CODE, area, c.REGION_CODE, region) else None
+        commissioner = commissioner if region and inside(
+            c.COMMISSIONER_CODE, commissioner, c.REGION_CODE, region) else None
     elif level == "area":
-        commissioner = commissioner if inside(c.COMMISSIONER_CODE, commissioner, c.STP_CODE,
-                                              area) else None
+        commissioner = commissioner if area and inside(
+            c.COMMISSIONER_CODE, commissioner, c.STP_CODE, area) else None
         region = None if area else region
     _hold(*settled(practices, region, area, commissioner))
 
