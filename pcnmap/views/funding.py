@@ -66,6 +66,11 @@ class ChartStream:
     values: tuple[float | None, ...]
 
 
+# Networks drawn as upright bars; more lie down, a row each of ROW_HEIGHT px.
+UPRIGHT_MOST = 15
+ROW_HEIGHT = 26
+
+
 @dataclass(frozen=True)
 class FundingChart:
     """The chart's data: one bar per network, a segment per stream.
@@ -87,19 +92,37 @@ class FundingChart:
 
     def figure(self, height: int = 520) -> go.Figure:
         """The stacked bars as a plotly figure ``height`` pixels tall: each
-        stream in its colour, "up to" ones hatched, the amount on hover."""
+        stream in its colour, "up to" ones hatched, the amount on hover.
+
+        Beyond :data:`UPRIGHT_MOST` networks the bars lie down, one row per
+        network, its name whole beside it (upright, 45 names took the
+        chart's height and left the bars a strip), the first at the top;
+        the chart is then as tall as its rows need."""
         import plotly.graph_objects as go
 
+        lying = len(self.networks) > UPRIGHT_MOST
         figure = go.Figure()
-        unit = ": £%{y:,.2f} per patient" if self.per_patient else ": £%{y:,.0f}"
+        amount = "x" if lying else "y"
+        unit = (f": £%{{{amount}:,.2f}} per patient" if self.per_patient
+                else f": £%{{{amount}:,.0f}}")
+        name = "%{y}" if lying else "%{x}"
         for stream in self.streams:
-            figure.add_bar(name=stream.label, x=list(self.networks), y=list(stream.values),
+            values = {"y": list(self.networks), "x": list(stream.values),
+                      "orientation": "h"} if lying else {
+                      "x": list(self.networks), "y": list(stream.values)}
+            figure.add_bar(name=stream.label, **values,
                            marker={"color": stream.colour,
                                    "pattern": {"shape": "/" if stream.hatched else ""}},
-                           hovertemplate="%{x}<br>" + stream.label + unit + "<extra></extra>")
-        figure.update_layout(barmode="stack", height=height, legend_title_text="Stream",
-                             yaxis_title=self.axis_title, yaxis_tickprefix="£",
-                             xaxis_title=None, margin={"t": 30})
+                           hovertemplate=name + "<br>" + stream.label + unit + "<extra></extra>")
+        figure.update_layout(barmode="stack", legend_title_text="Stream", margin={"t": 30})
+        if lying:
+            figure.update_layout(height=max(height, ROW_HEIGHT * len(self.networks) + 120),
+                                 xaxis_title=self.axis_title, xaxis_tickprefix="£",
+                                 yaxis_title=None, yaxis_autorange="reversed",
+                                 legend_orientation="h", legend_y=1.02, legend_yanchor="bottom")
+        else:
+            figure.update_layout(height=height, yaxis_title=self.axis_title,
+                                 yaxis_tickprefix="£", xaxis_title=None)
         return figure
 
 
