@@ -10,6 +10,7 @@ import re
 import pytest
 
 from pcnmap import store
+from pcnmap.model.place import Place
 from tests.browser.test_app_in_browser import MAP_FRAME, map_frame
 
 pytestmark = pytest.mark.browser
@@ -123,8 +124,8 @@ def test_april_2022_to_december_2019_keeps_the_commissioner(app_url, offline) ->
     # 2019's area for 00X is an NHS England area (Q84), not April 2022's STP.
     assert "commissioner=00X" in offline.url and "area=Q84" in offline.url
     practices = store.read_table(store.DATA_DIR, "2019-12", "practices")
-    local = practices[(practices["commissioner_code"] == "00X")
-                      | (practices["network_commissioner_code"] == "00X")]
+    # The place's practices and every member of its networks (each drawn whole).
+    local = Place("2019-12", commissioner="00X").with_whole_networks(practices)
     frame = map_frame(offline)
     count = frame.evaluate("Object.values(map_div._layers).find("
                            "l => l instanceof L.PcnmapPractices).featureCount")
