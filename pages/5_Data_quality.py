@@ -21,13 +21,15 @@ def page() -> None:
     display.figures([view.figure])
     if view.unplaced:
         st.caption(plain(view.unplaced))
-    display.table(view.checks, download=False)
-    present = list(view.checks.frame[c.CHECK])
-    # No picker when no check found anything: an empty one is drawn
-    # disabled, its label too faint to read.
-    chosen = st.multiselect("Checks", present, key="checks", placeholder="All checks",
-                            format_func=lambda code: CHECKS.get(code, code)) if present else []
-    display.table(view.of(chosen))
+    if view.clean:
+        # Words, not two empty tables and a picker with nothing to pick.
+        st.success(plain(view.clean))
+    else:
+        display.table(view.checks, download=False)
+        chosen = st.multiselect("Checks", list(view.checks.frame[c.CHECK]), key="checks",
+                                placeholder="All checks",
+                                format_func=lambda code: CHECKS.get(code, code))
+        display.table(view.of(chosen))
 
     st.header("Manifest")
     manifest = manifest_view(data.manifest()["snapshots"][snapshot])

@@ -29,6 +29,7 @@ class DataQualityView:
         unplaced: Words on findings that name no record of any place ("" none).
         checks: The findings counted by check (the check's words, its code).
         findings: Every finding of the place (filter by ``check`` with :meth:`of`).
+        clean: Words saying no record of the place failed a check ("" when one did).
     """
 
     title: str
@@ -36,6 +37,7 @@ class DataQualityView:
     unplaced: str
     checks: Table
     findings: Table
+    clean: str = ""
 
     def of(self, checks: list[str]) -> Table:
         """The findings of ``checks`` (codes; none given: all)."""
@@ -97,7 +99,10 @@ def data_quality(data: SnapshotData, place: Place) -> DataQualityView:
         checks=table(counts, (WHAT, c.FINDINGS, c.CHECK), key=c.CHECK),
         findings=table(shown, (WHAT, RECORD_NAMED, c.FILE, c.ROW, c.COLUMN, c.VALUE,
                                c.MESSAGE, c.SEVERITY, c.RECORD, c.CHECK), key=c.RECORD,
-                       file_name=f"pcnmap-quality-{data.key}-{place.file_part}.csv"))
+                       file_name=f"pcnmap-quality-{data.key}-{place.file_part}.csv"),
+        clean="" if len(mine) else (f"The build's checks found nothing about the practices, "
+                                    f"networks or commissioners of {place.name} in the "
+                                    f"{data.info.label} snapshot."))
 
 
 OUTPUT = Column("output", "Table built", Kind.CODE)
