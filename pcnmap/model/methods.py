@@ -25,6 +25,14 @@ METHODS = {
     VORONOI: "nearest-practice cells (Voronoi) of practice sites",
     CATCHMENT: "practice catchments grown in proportion to their lists",
 }
+
+
+def title(method: str) -> str:
+    """The method's name where it stands alone (a table row, a legend, a heading)."""
+    name = METHODS[method]
+    return name[:1].upper() + name[1:]
+
+
 # The method a page draws until another is chosen (the Boundary methods page
 # and the README's "Network boundaries" say why).
 DEFAULT = LSOA

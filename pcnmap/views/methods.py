@@ -5,16 +5,20 @@ one is the default."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pcnmap import columns as c
 from pcnmap.columns import Column, Kind
 from pcnmap.model import coverage
-from pcnmap.model.methods import DEFAULT, METHODS, SHORT_NAMES
+from pcnmap.model.methods import CATCHMENT, DEFAULT, LSOA, METHODS, SHORT_NAMES, VORONOI, title
 from pcnmap.model.place import Place
 from pcnmap.views.parts import Table, table
 from pcnmap.views.source import SnapshotData
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 METHOD_NAME = Column("method_name", "Method")
 NETWORKS_JUDGED = Column("networks", "Networks", Kind.COUNT)
@@ -30,7 +34,7 @@ FOLLOWS = Column("follows", "A practice's area follows its list (correlation)", 
 SHARED = {other: Column(f"shared_{other}", f"Area shared with {SHORT_NAMES[other]} (median)",
                         Kind.SHARE) for other in METHODS}
 DEFAULT_REASON = (
-    "Nearest practice by LSOA is the default. On the measures above it flags the fewest "
+    f"The default is {METHODS[DEFAULT]}. On the measures above it flags the fewest "
     "networks non-contiguous in every snapshot (26% in July 2026, against 27% for Voronoi "
     "cells and 32% for the grown catchments), and by its construction it keeps each "
     "practice's nearest neighbourhood with its network. Set against the practices' own "
@@ -43,6 +47,23 @@ DEFAULT_REASON = (
     "contiguity, the rurality of the areas a network covers and the share of patients on "
     "each side of a boundary come from the same areas the map draws. All three stay, for "
     "comparison.")
+# How each method draws a network's area, in the order the pickers offer them.
+HOW = {
+    LSOA: "each LSOA goes to the network of its nearest practice, preferring its own "
+          "commissioner's.",
+    VORONOI: "each practice site's nearest-point cell, clipped to England.",
+    CATCHMENT: "each practice grows a catchment over the LSOA map from its own LSOA, nearest "
+               "LSOAs first, each touching what it holds, until it holds its share of "
+               "England's LSOAs by registered list."}
+MEASURES_NOTE = (
+    "Flagged non-contiguous: networks whose practices stand in areas that do not touch. "
+    "Nearest-practice areas kept: of each practice's LSOAs by the nearest-practice rule, the "
+    "share the method gives the practice's own network, weighted by patients (the LSOA "
+    "method keeps all by its construction, bar the areas it reassigns). Area shared: the "
+    "median share of a network's area the other method also gives it.")
+# One marker shape per method, so the chart reads without its colours.
+SYMBOLS = {CATCHMENT: "circle", LSOA: "square", VORONOI: "diamond"}
+CHART_TITLE = "Patients per km² against list size"
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,25 @@ class MethodsView:
     networks: Table
     chart: pd.DataFrame
 
+    def figure(self) -> go.Figure:
+        """Each network's density against its list, one marker shape per method
+        (log scale: densities run from tens to tens of thousands per km²)."""
+        import plotly.graph_objects as go
+
+        figure = go.Figure()
+        for method, rows in self.chart.groupby(c.METHOD, sort=False):
+            figure.add_scatter(
+                x=rows[c.REGISTERED], y=rows[c.PATIENTS_PER_KM2], mode="markers",
+                name=title(method),
+                marker={"size": 6, "opacity": 0.6, "symbol": SYMBOLS.get(method, "circle")},
+                text=rows[c.NETWORK_NAME],
+                hovertemplate="%{text}<br>%{x:,.0f} patients<br>%{y:,.0f} per km²"
+                              "<extra></extra>")
+        figure.update_layout(height=480, xaxis_title="Registered patients",
+                             yaxis_title="Patients per km² (log scale)", yaxis_type="log",
+                             margin={"t": 30}, legend_title_text="Method")
+        return figure
+
 
 def boundary_methods(data: SnapshotData, place: Place) -> MethodsView:
     """The three methods compared over ``place``'s networks."""
@@ -77,8 +117,8 @@ def boundary_methods(data: SnapshotData, place: Place) -> MethodsView:
     rows = []
     for summary in summaries:
         row = {c.METHOD: summary.method,
-               METHOD_NAME: METHODS[summary.method] + (" (default)" if summary.method == DEFAULT
-                                                       else ""),
+               METHOD_NAME: title(summary.method) + (" (default)" if summary.method == DEFAULT
+                                                     else ""),
                NETWORKS_JUDGED: summary.networks, FLAGGED: summary.flagged,
                FLAGGED_SHARE: summary.flagged_share, IN_PIECES: summary.in_several_parts,
                KEPT: summary.nearest_share,
@@ -93,7 +133,7 @@ def boundary_methods(data: SnapshotData, place: Place) -> MethodsView:
              DENSITY_RANK, FOLLOWS, *SHARED.values()]
     names = data.networks.set_index(c.NETWORK_CODE)[c.NETWORK_NAME]
     every = comparison.assign(**{
-        METHOD_NAME: comparison[c.METHOD].map(METHODS),
+        METHOD_NAME: comparison[c.METHOD].map(title),
         c.NETWORK_NAME: comparison[c.NETWORK_CODE].map(names).fillna("")})
     return MethodsView(
         title=f"How network areas are derived: {place.name}",

@@ -184,12 +184,13 @@ def test_boundary_methods_page_compares_the_three() -> None:
     app = run("pages/9_Boundary_methods.py", snapshot="2026-07")
     assert not app.exception and not app.error
     table = app.dataframe[0].value.set_index("Method")
-    assert list(table.index) == [methods.METHODS[m] + (" (default)" if m == methods.DEFAULT
-                                                       else "") for m in methods.METHODS]
+    assert list(table.index) == [methods.title(m) + (" (default)" if m == methods.DEFAULT
+                                                     else "") for m in methods.METHODS]
     groups = store.read_table(store.DATA_DIR, "2026-07", "contiguity")
     flagged = groups[(groups["method"] == "catchment") & (groups["groups"] > 1)]
-    assert table.loc[methods.METHODS["catchment"], "Flagged non-contiguous"] == len(flagged)
-    assert any("Nearest practice by LSOA is the default" in shown(i.value) for i in app.info)
+    assert table.loc[methods.title("catchment"), "Flagged non-contiguous"] == len(flagged)
+    assert any(shown(i.value).startswith("The default is LSOAs to the nearest practice's "
+                                         "network. On the measures above") for i in app.info)
 
 
 def test_coverage_gaps_flags_each_network_whose_practices_areas_do_not_touch() -> None:
