@@ -14,8 +14,9 @@ import streamlit as st
 from pcnmap import columns as c
 from pcnmap.maps import escaping
 from pcnmap.model import lookup, methods, places
+from pcnmap.views.postcode import postcode_view
 from pcnmap.words import plain
-from ui import data, urlstate
+from ui import data, display, urlstate
 
 SEARCH_LABEL = "Search: a practice, network, commissioner, place or postcode"
 # Around a point: about 4 km by 4 km, a practice and its neighbours.
@@ -175,26 +176,10 @@ def _postcode(picked: Picked) -> None:
     if answer is None:
         st.warning(f"No position for {plain(picked.match.code)}.")
         return
-    chosen = urlstate.param("method") or next(iter(methods.METHODS))
-    rows = [{"Network": f"{found[1]} ({found[0]})" if found else
-             "none (nearest a practice in no network, or outside every boundary)",
-             "Method": methods.SHORT_NAMES[method] + (" (the map's)" if method == chosen else "")}
-            for method, found in answer.networks.items() if method in methods.METHODS]
-    mine = answer.networks.get(chosen)
-    st.success(plain(
-        f"{answer.postcode}: covered by {mine[1]} ({mine[0]}) by the map's boundary method"
-        if mine else f"{answer.postcode}: no network's boundary holds it by the map's method"))
-    st.caption("Networks have no official boundary: by each indicative method, the network "
-               "whose boundary holds this postcode.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    nearest = answer.nearest.rename(columns={
-        c.PRACTICE_CODE: "Practice code", c.PRACTICE_NAME: "Practice", "postcode": "Postcode",
-        c.NETWORK_CODE: "Network code", c.NETWORK_NAME: "Network",
-        "distance_km": "Distance (km)"})
-    st.caption("Its nearest practices (straight-line distance):")
-    st.dataframe(nearest, hide_index=True, width="stretch", column_config={
-        "Distance (km)": st.column_config.NumberColumn(format="%.1f")},
-        column_order=["Practice", "Network", "Distance (km)", "Postcode", "Practice code"])
+    view = postcode_view(answer, urlstate.param("method") or next(iter(methods.METHODS)))
+    st.success(plain(view.said))
+    display.table(view.networks, download=False)
+    display.table(view.nearest, download=False)
 
 
 def mark(fmap: folium.Map, picked: Picked) -> None:

@@ -225,3 +225,37 @@ def test_the_page_list_is_the_pages_folder() -> None:
     for path in files:
         text = (ROOT / path).read_text()
         assert "set_page_config" not in text and "guarded" not in text
+
+
+def test_a_postcode_is_answered_in_words_and_headed_tables() -> None:
+    import numpy as np
+    from pyproj import Transformer
+
+    from pcnmap.model import methods
+
+    app = run("pages/1_Network_map.py", snapshot="2023-01")
+    app.text_input(key="search").input("pr0 2aa").run()
+    assert not app.exception
+    frames = [shown_table.value for shown_table in app.dataframe]
+    by_method = next(frame for frame in frames if "Method" in frame.columns)
+    nearest = next(frame for frame in frames if "Distance (km)" in frame.columns)
+    assert list(by_method.columns) == ["Method", "Network"]
+    assert list(by_method["Method"]) == [methods.SHORT_NAMES[m] + (
+        " (the map's)" if m == methods.DEFAULT else "") for m in methods.METHODS]
+    lsoa = by_method["Network"].iloc[0]
+    assert [shown(s.value) for s in app.success] == [
+        f"PR0 2AA: covered by {lsoa} by the map's boundary method"]
+    # Its five nearest practices, worked out here from the postcode's grid
+    # reference (Code-Point Open, 10 m) and the practices' positions.
+    postcodes = store.read_root_table(store.DATA_DIR, "postcodes")
+    here = postcodes[postcodes["postcode"] == "PR02AA"].iloc[0]
+    practices = store.read_table(store.DATA_DIR, "2023-01", "practices").dropna(
+        subset=["longitude"])
+    east, north = Transformer.from_crs(4326, 27700, always_xy=True).transform(
+        practices["longitude"].to_numpy(), practices["latitude"].to_numpy())
+    km = np.hypot(east - here["easting_10m"] * 10, north - here["northing_10m"] * 10) / 1000
+    closest = practices.assign(km=km).nsmallest(5, "km")
+    assert list(nearest.columns) == ["Practice", "Network", "Distance (km)", "Postcode",
+                                     "Practice code"]
+    assert list(nearest["Practice code"]) == list(closest["practice_code"])
+    assert np.allclose(nearest["Distance (km)"], closest["km"], atol=0.02)
