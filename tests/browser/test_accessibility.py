@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.test_app_in_browser import MAP_FRAME
-from tests.browser.test_meeting import settle
+from tests.browser.app_page import MAP_FRAME, settle
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser

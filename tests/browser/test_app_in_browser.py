@@ -10,26 +10,11 @@ import pytest
 from pcnmap import store
 from pcnmap.maps import assets, basemap, elements
 from pcnmap.model.place import Place
+from tests.browser.app_page import MAP_FRAME, map_frame
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser
-# A map's frame, by the component it loads (its title is the map's name,
-# set once the map has drawn).
-MAP_FRAME = "iframe[src*='streamlit_folium.st_folium']"
 ROOT_DATA_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source"
-
-
-def map_frame(page):
-    """The map's frame once it has drawn its layers (and any replaced map has gone)."""
-    page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    page.wait_for_function(f"document.querySelectorAll(\"{MAP_FRAME}\").length === 1",
-                           timeout=60_000)
-    frame = page.locator(MAP_FRAME).element_handle().content_frame()
-    frame.wait_for_selector(".leaflet-overlay-pane canvas", timeout=30_000)
-    frame.wait_for_function("typeof map_div !== 'undefined' && "
-                            "Object.values(map_div._layers).some(l => l.featureCount)",
-                            timeout=30_000)
-    return frame
 
 
 def overview_picture(page) -> int:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pcnmap import store
 from pcnmap.model.place import Place
-from tests.browser.test_app_in_browser import MAP_FRAME, map_frame
+from tests.browser.app_page import MAP_FRAME, map_frame, settle
 
 pytestmark = pytest.mark.browser
 SEARCH = "Search: a practice, network, commissioner, place or postcode"
@@ -21,21 +20,6 @@ CHORLEY = "00X · Chorley and South Ribble (Lancashire and South Cumbria ICB)"
 PLACE_PAGES = {"Network_map": "Network map", "Coverage_gaps": "Coverage gaps",
                "Funding": "Network funding", "Plan_a_change": "Plan a change",
                "Your_own_data": "Your own data", "What_changed": "What changed"}
-
-
-def settle(page, timeout: int = 90_000) -> None:
-    """Wait until the page's script has finished its run (the running
-    indicator gone) and a title is drawn."""
-    page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || getComputedStyle(document.querySelector('[data-testid=\"stStatusWidget\"]'))"
-        ".visibility === 'hidden'", timeout=timeout)
-    page.wait_for_timeout(1_500)  # a rerun the first run asked for
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || getComputedStyle(document.querySelector('[data-testid=\"stStatusWidget\"]'))"
-        ".visibility === 'hidden'", timeout=timeout)
 
 
 def download(page, button, attempts: int = 3):
@@ -128,17 +112,28 @@ def test_april_2022_to_december_2019_keeps_the_commissioner(app_url, offline) ->
     # The place's practices and every member of its networks (each drawn whole).
     local = Place("2019-12", commissioner="00X").with_whole_networks(practices)
     expected = int(local["longitude"].notna().sum())
-    frame = map_frame(offline)
-    # The component may redraw in its same frame: April 2022's map (31 practices
-    # for 00X) can still be there for a moment on a busy machine, so wait for
-    # December 2019's; a map that never draws them fails with the count it shows.
-    drawn = ("Object.values(map_div._layers).find("
-             "l => l instanceof L.PcnmapPractices).featureCount")
-    try:
-        frame.wait_for_function(f"{drawn} === {expected}", timeout=60_000)
-    except PlaywrightTimeout:
-        pass
-    assert frame.evaluate(drawn) == expected
+    assert practices_drawn(offline, expected) == expected
+
+
+def practices_drawn(page, expected: int, seconds: int = 60) -> int | None:
+    """The practices the map draws, once it draws ``expected`` or after
+    ``seconds`` (what it draws then). A snapshot's change may leave the
+    previous map in sight for a moment on a busy machine, and may draw the
+    new one in a new frame: each look finds the map afresh."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    count = None
+    for _ in range(seconds):
+        try:
+            count = map_frame(page).evaluate(
+                "Object.values(map_div._layers).find("
+                "l => l instanceof L.PcnmapPractices).featureCount")
+        except PlaywrightError:  # the frame looked at was replaced: look again
+            count = None
+        if count == expected:
+            break
+        page.wait_for_timeout(1_000)
+    return count
 
 
 def test_changing_page_keeps_the_place_and_the_snapshot(app_url, offline) -> None:

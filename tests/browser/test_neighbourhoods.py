@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from tests.browser.test_meeting import download, settle
+from tests.browser.app_page import settle
+from tests.browser.test_meeting import download
 
 pytestmark = pytest.mark.browser
 ICB = "NHS Lancashire and South Cumbria Integrated Care Board"

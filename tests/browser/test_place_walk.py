@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.test_meeting import settle, steady_figures
+from tests.browser.app_page import settle
+from tests.browser.test_meeting import steady_figures
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser

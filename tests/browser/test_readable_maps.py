@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from pcnmap import store
-from tests.browser.test_app_in_browser import (
-    MAP_FRAME,
-    PRACTICES,
-    hover_practice,
-    map_frame,
-    practice_map_page,
-)
-from tests.browser.test_meeting import download, settle
+from tests.browser.app_page import MAP_FRAME, map_frame, settle
+from tests.browser.test_app_in_browser import PRACTICES, hover_practice, practice_map_page
+from tests.browser.test_meeting import download
 
 pytestmark = pytest.mark.browser
 

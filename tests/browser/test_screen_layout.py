@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.browser.app_page import MAP_FRAME, settle
 from tests.browser.test_accessibility import CHORLEY, LAPTOP, MAPS, QUERY, drawn
-from tests.browser.test_app_in_browser import MAP_FRAME
-from tests.browser.test_meeting import SEARCH, choose, settle
+from tests.browser.test_meeting import SEARCH, choose
 from ui.pages import PAGES
 
 pytestmark = pytest.mark.browser
