@@ -164,7 +164,7 @@ def method_picker(where=st.sidebar) -> str:
     options = list(methods.METHODS)
     url_choice("method", options, methods.DEFAULT)
     method = where.radio("Network boundaries (indicative)", options,
-                         format_func=methods.METHODS.get, key="method")
+                         format_func=methods.title, key="method")
     url_store("method", method, methods.DEFAULT)
     if method == methods.CATCHMENT:
         where.caption(methods.CATCHMENT_NOTE)
