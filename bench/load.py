@@ -112,6 +112,7 @@ class Session:
     """One browser tab, as far as the server can tell."""
 
     counted = True  # its reruns are in the figures by page
+    run_timeout = RUN_TIMEOUT  # seconds a rerun may take before it counts as an error
 
     def __init__(self, url: str, number: int, results: Results,
                  cookies: dict[str, str] | None = None) -> None:
@@ -157,7 +158,7 @@ class Session:
         await socket_.send(request.SerializeToString())
         while True:
             message = ForwardMsg()
-            message.ParseFromString(await asyncio.wait_for(socket_.recv(), RUN_TIMEOUT))
+            message.ParseFromString(await asyncio.wait_for(socket_.recv(), self.run_timeout))
             if message.WhichOneof("type") == "file_urls_response":
                 return message.file_urls_response.file_urls[0]
 
@@ -191,10 +192,10 @@ class Session:
         while True:
             try:
                 data = await asyncio.wait_for(socket_.recv(),
-                                              RUN_TIMEOUT - (time.monotonic() - started))
+                                              self.run_timeout - (time.monotonic() - started))
             except TimeoutError:
                 self.results.errors.append(f"session {self.number}: /{self.page}?{self.query} "
-                                           f"did not finish within {RUN_TIMEOUT:.0f} s")
+                                           f"did not finish within {self.run_timeout:.0f} s")
                 return
             message = ForwardMsg()
             message.ParseFromString(data)
